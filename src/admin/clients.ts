@@ -1,0 +1,74 @@
+import * as z from "zod/mini";
+import { sha256Hex } from "../crypto/hash";
+import { notFound } from "../http/api-error";
+import { paginationQuery, pageRequest } from "../http/pagination";
+import { json } from "../http/problem";
+import { route, type RouteContext } from "../http/route";
+import { newId, randomToken } from "../lib/ids";
+import type { ClientRecord } from "../store/app/client-ops";
+import { appOp } from "../store/stores";
+import { actorName } from "./auth";
+import { isLoopbackHost } from "./schemas";
+
+/** A redirect URI: absolute, no fragment (RFC 6749 §3.1.2), https or loopback http. */
+const redirectUri = z.string().check(
+  z.maxLength(2048),
+  z.refine((value) => {
+    try {
+      const url = new URL(value);
+      if (url.hash || value.includes("#")) return false;
+      return url.protocol === "https:" || (url.protocol === "http:" && isLoopbackHost(url.hostname));
+    } catch {
+      return false;
+    }
+  }, "must be an absolute https:// URL (http:// only for localhost) without a fragment"),
+);
+
+const createClientBody = z.strictObject({
+  name: z.string().check(z.minLength(1), z.maxLength(200)),
+  redirectUris: z.array(redirectUri).check(z.minLength(1), z.maxLength(20)),
+  public: z.optional(z.boolean()),
+  backchannelLogoutUri: z.optional(redirectUri),
+});
+
+/** The client as the API shows it: never the secret or its hash. */
+export function clientView(client: ClientRecord) {
+  const { secretHash: _hash, ...view } = client;
+  return view;
+}
+
+async function createClient(ctx: RouteContext<z.infer<typeof createClientBody>>) {
+  const { body, env } = ctx;
+  const isPublic = body.public ?? false;
+  const clientSecret = isPublic ? null : randomToken(32);
+  const client = await appOp(env, "clients", "createClient", {
+    clientId: newId("client"), name: body.name, redirectUris: body.redirectUris, public: isPublic,
+    backchannelLogoutUri: body.backchannelLogoutUri ?? null, secretHash: clientSecret ? await sha256Hex(clientSecret) : null,
+  }, actorName(ctx.actor));
+  return json({ ...clientView(client), clientSecret }, 201);
+}
+
+const tag = "Clients";
+export const clientRoutes = [
+  route({ method: "POST", path: "/api/v1/clients", tag, access: "app", summary: "Create an OAuth client; the secret is shown once",
+    body: createClientBody, success: { status: 201, description: "The client with its secret" }, handler: createClient }),
+  route({ method: "GET", path: "/api/v1/clients", tag, access: "app", summary: "List OAuth clients", query: paginationQuery,
+    success: { status: 200, description: "A page of clients" },
+    handler: async ({ env, query }: RouteContext<undefined, z.infer<typeof paginationQuery>>) => {
+      const page = await appOp(env, "clients", "listClients", pageRequest(query));
+      return json({ data: page.data.map(clientView), nextCursor: page.nextCursor });
+    } }),
+  route({ method: "GET", path: "/api/v1/clients/:clientId", tag, access: "app", summary: "Get an OAuth client",
+    success: { status: 200, description: "The client" },
+    handler: async ({ env, params }) => {
+      const client = await appOp(env, "clients", "getClient", { clientId: params.clientId! });
+      if (!client) throw notFound("Client");
+      return json(clientView(client));
+    } }),
+  route({ method: "DELETE", path: "/api/v1/clients/:clientId", tag, access: "app", summary: "Delete an OAuth client",
+    success: { status: 204, description: "Deleted" },
+    handler: async (ctx) => {
+      await appOp(ctx.env, "clients", "deleteClient", { clientId: ctx.params.clientId! }, actorName(ctx.actor));
+      return new Response(null, { status: 204 });
+    } }),
+];

@@ -1,0 +1,75 @@
+import type { Env } from "../../env";
+import { applyLdapFields, applyOidcFields, applySamlFields } from "../../connections/apply-fields";
+import { connectionView } from "../../connections/connection-view";
+import {
+  DEFAULT_LDAP_SETTINGS, DEFAULT_OIDC_SETTINGS, defaultSamlSettings, type ConnectionSettings, type SecretName,
+} from "../../connections/settings";
+import { seal } from "../../crypto/seal";
+import { generateSpKeyPair } from "../../crypto/sp-keys";
+import { refreshDomainIndex } from "../../domains/domain-index";
+import { normalizeDomains } from "../../domains/normalize-domain";
+import { ApiError } from "../../http/api-error";
+import { json } from "../../http/problem";
+import type { RouteContext } from "../../http/route";
+import { newConnectionId } from "../../lib/ids";
+import { orgOp } from "../../store/stores";
+import { actorName } from "../auth";
+import { guardConnectionRoute } from "./guard";
+import type { CreateConnectionBody } from "./schemas";
+
+/**
+ * POST …/connections: a draft with its SP URLs and, for SAML, freshly generated SP
+ * signing and encryption key pairs (SPEC §8). Never contacts the IdP.
+ */
+export async function createConnection(ctx: RouteContext<CreateConnectionBody>): Promise<Response> {
+  await guardConnectionRoute(ctx, true);
+  const { env, body, params } = ctx;
+  const orgId = params.orgId!;
+  const foreign = (["saml", "oidc", "ldap"] as const).filter((t) => t !== body.type && body[t] !== undefined);
+  if (foreign.length > 0) {
+    throw new ApiError(400, "validation_failed", `A ${body.type} connection takes no ${foreign.join("/")} block.`,
+      foreign.map((t) => ({ path: t, message: `not allowed for type ${body.type}` })));
+  }
+  const id = newConnectionId(orgId);
+  const { settings, secrets } = await initialSettings(env, id, body);
+  const record = await orgOp(env, orgId, "createConnection", {
+    id,
+    type: body.type,
+    name: body.name ?? `${body.provider ?? "Generic"} ${body.type.toUpperCase()}`,
+    provider: body.provider ?? "Generic",
+    domains: body.domains === undefined ? [] : normalizeDomains(body.domains),
+    settings: settings as unknown as Record<string, unknown>,
+    secrets,
+  }, actorName(ctx.actor));
+  if (record.domains.length > 0) await refreshDomainIndex(env, orgId);
+  return json(connectionView(record, env.PUBLIC_URL), 201);
+}
+
+async function initialSettings(env: Env, id: string, body: CreateConnectionBody) {
+  const settings: ConnectionSettings = {
+    allowAnyEmailDomain: body.allowAnyEmailDomain ?? false,
+    idpInitiatedClientId: body.idpInitiatedClientId ?? null,
+    idpInitiatedRedirectUri: body.idpInitiatedRedirectUri ?? null,
+  };
+  const secrets: Partial<Record<SecretName, string>> = {};
+  if (body.type === "saml") {
+    const [signing, encryption] = await Promise.all([
+      generateSpKeyPair({ commonName: `edge-sso ${id} signing` }),
+      generateSpKeyPair({ commonName: `edge-sso ${id} encryption` }),
+    ]);
+    secrets.spSigningKey = await seal(env, signing.privateKeyPem);
+    secrets.spEncryptionKey = await seal(env, encryption.privateKeyPem);
+    const applied = await applySamlFields(env, defaultSamlSettings(signing.certificatePem, encryption.certificatePem), body.saml ?? {});
+    settings.saml = applied.settings;
+    Object.assign(secrets, applied.secrets);
+  } else if (body.type === "oidc") {
+    const applied = await applyOidcFields(env, DEFAULT_OIDC_SETTINGS, body.oidc ?? {});
+    settings.oidc = applied.settings;
+    Object.assign(secrets, applied.secrets);
+  } else {
+    const applied = await applyLdapFields(env, DEFAULT_LDAP_SETTINGS, body.ldap ?? {});
+    settings.ldap = applied.settings;
+    Object.assign(secrets, applied.secrets);
+  }
+  return { settings, secrets: secrets as Record<string, string> };
+}

@@ -1,0 +1,105 @@
+import * as z from "zod/mini";
+import { domainsField, httpsOrLoopbackUrl } from "../schemas";
+
+/** Request schemas of the connection routes (SPEC §2 "Connection fields"). */
+export const PROVIDERS = ["Google", "Rippling", "OneLogin", "JumpCloud", "Okta", "Azure", "Duo", "ADFS", "Keycloak", "Generic"] as const;
+export const NAME_ID_FORMATS = ["unspecified", "emailAddress", "persistent", "transient", "encrypted"] as const;
+
+const text = (max = 2048) => z.string().check(z.minLength(1), z.maxLength(max));
+const certificate = z.string().check(z.minLength(1), z.maxLength(20_000));
+
+const keyPair = z.strictObject({ privateKey: text(20_000), certificate });
+
+export const samlFields = z.strictObject({
+  idpEntityId: z.optional(text()),
+  idpSsoUrl: z.optional(httpsOrLoopbackUrl),
+  idpSsoBinding: z.optional(z.enum(["redirect", "post"])),
+  idpSloUrl: z.optional(httpsOrLoopbackUrl),
+  idpCertificates: z.optional(z.array(certificate).check(z.maxLength(10))),
+  idpMetadataXml: z.optional(z.string().check(z.minLength(1), z.maxLength(200_000))),
+  idpMetadataUrl: z.optional(httpsOrLoopbackUrl),
+  nameIdFormat: z.optional(z.enum(NAME_ID_FORMATS)),
+  signAuthnRequests: z.optional(z.boolean()),
+  signLogoutRequests: z.optional(z.boolean()),
+  wantAssertionsSigned: z.optional(z.boolean()),
+  wantResponseSigned: z.optional(z.boolean()),
+  allowIdpInitiated: z.optional(z.boolean()),
+  allowSha1: z.optional(z.boolean()),
+  clockSkewSeconds: z.optional(z.int().check(z.minimum(0), z.maximum(180))),
+  forceAuthn: z.optional(z.boolean()),
+  acsUrlOverride: z.optional(z.nullable(httpsOrLoopbackUrl)),
+  attributeMapping: z.optional(z.strictObject({
+    email: z.optional(text(512)), firstName: z.optional(text(512)), lastName: z.optional(text(512)),
+    groups: z.optional(text(512)), roles: z.optional(text(512)),
+  })),
+  spSigningKeyPair: z.optional(keyPair),
+  spEncryptionKeyPair: z.optional(keyPair),
+});
+
+export const oidcFields = z.strictObject({
+  issuer: z.optional(httpsOrLoopbackUrl),
+  clientId: z.optional(text(512)),
+  clientSecret: z.optional(text(4096)),
+  scopes: z.optional(z.union([z.string().check(z.maxLength(1000)), z.array(text(200)).check(z.maxLength(50))])),
+  tokenEndpointAuthMethod: z.optional(z.enum(["client_secret_basic", "client_secret_post"])),
+  emailVerifiedRequired: z.optional(z.boolean()),
+  prompt: z.optional(z.nullable(z.enum(["none", "login", "consent", "select_account"]))),
+  passLoginHint: z.optional(z.boolean()),
+  authorizationEndpoint: z.optional(httpsOrLoopbackUrl),
+  tokenEndpoint: z.optional(httpsOrLoopbackUrl),
+  userinfoEndpoint: z.optional(httpsOrLoopbackUrl),
+  jwksUri: z.optional(httpsOrLoopbackUrl),
+});
+
+export const ldapFields = z.strictObject({
+  serverUri: z.optional(z.string().check(z.regex(/^ldaps?:\/\/[^\s/]+\/?$/, "must be ldap://host[:port] or ldaps://host[:port]"))),
+  startTls: z.optional(z.boolean()),
+  bindDn: z.optional(z.string().check(z.maxLength(1024))),
+  bindPassword: z.optional(z.string().check(z.maxLength(1024))),
+  baseDn: z.optional(text(1024)),
+  scope: z.optional(z.union([z.literal(0), z.literal(1), z.literal(2)])),
+  searchFilter: z.optional(z.string().check(z.minLength(1), z.maxLength(1024), z.includes("%(user)s", "must contain %(user)s"))),
+});
+
+const commonFields = {
+  name: z.optional(text(200)),
+  provider: z.optional(z.enum(PROVIDERS)),
+  domains: z.optional(domainsField),
+  allowAnyEmailDomain: z.optional(z.boolean()),
+  idpInitiatedClientId: z.optional(z.nullable(text(200))),
+  idpInitiatedRedirectUri: z.optional(z.nullable(z.url())),
+};
+
+export const createConnectionBody = z.strictObject({
+  type: z.enum(["saml", "oidc", "ldap"]),
+  ...commonFields,
+  saml: z.optional(samlFields),
+  oidc: z.optional(oidcFields),
+  ldap: z.optional(ldapFields),
+});
+
+export const updateConnectionBody = z.strictObject({
+  ...commonFields,
+  saml: z.optional(samlFields),
+  oidc: z.optional(oidcFields),
+  ldap: z.optional(ldapFields),
+});
+
+export const idpMetadataBody = z.union([
+  z.strictObject({ metadataXml: z.string().check(z.minLength(1), z.maxLength(200_000)) }),
+  z.strictObject({ metadataUrl: httpsOrLoopbackUrl }),
+  z.strictObject({ idpEntityId: text(), idpSsoUrl: httpsOrLoopbackUrl, idpCertificate: certificate, provider: z.optional(z.enum(PROVIDERS)) }),
+]);
+
+export const listConnectionsQuery = z.object({
+  limit: z.optional(z.string().check(z.regex(/^(100|[1-9][0-9]?)$/, "must be an integer from 1 to 100"))),
+  after: z.optional(z.string().check(z.maxLength(100))),
+  type: z.optional(z.enum(["saml", "oidc", "ldap"])),
+  state: z.optional(z.enum(["draft", "active", "inactive"])),
+});
+
+export type CreateConnectionBody = z.infer<typeof createConnectionBody>;
+export type UpdateConnectionBody = z.infer<typeof updateConnectionBody>;
+export type SamlFields = z.infer<typeof samlFields>;
+export type OidcFields = z.infer<typeof oidcFields>;
+export type LdapFields = z.infer<typeof ldapFields>;

@@ -1,0 +1,127 @@
+import * as z from "zod/mini";
+import { claimDomains, releaseDomains } from "../domains/claim-domains";
+import { refreshDomainIndex } from "../domains/domain-index";
+import { normalizeDomains } from "../domains/normalize-domain";
+import { ApiError } from "../http/api-error";
+import { paginationQuery, pageRequest } from "../http/pagination";
+import { json } from "../http/problem";
+import { route, type RouteContext } from "../http/route";
+import { newId, randomBase32 } from "../lib/ids";
+import { appOp, orgOp } from "../store/stores";
+import { actorName, isAppWide } from "./auth";
+import { organizationView, slugify } from "./organization-view";
+import { domainsField, slugField } from "./schemas";
+
+const ORGS = "/api/v1/organizations";
+
+const createOrganizationBody = z.strictObject({
+  name: z.string().check(z.minLength(1), z.maxLength(200)),
+  slug: z.optional(slugField),
+  domains: z.optional(domainsField),
+  ssoAllowed: z.optional(z.boolean()),
+  jitProvisioning: z.optional(z.boolean()),
+});
+
+const updateOrganizationBody = z.strictObject({
+  name: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+  slug: z.optional(slugField),
+  domains: z.optional(domainsField),
+  jitProvisioning: z.optional(z.boolean()),
+});
+
+async function createOrganization({ env, body, actor }: RouteContext<z.infer<typeof createOrganizationBody>>) {
+  const id = newId("org");
+  const domains = body.domains === undefined ? [] : normalizeDomains(body.domains);
+  const slug = await reserveSlug(env, id, body.slug, body.name);
+  try {
+    await claimDomains(env, id, domains);
+  } catch (error) {
+    await appOp(env, "organizations", "releaseOrganization", { id });
+    throw error;
+  }
+  const verified = isAppWide(actor);
+  const org = await orgOp(env, id, "createOrganization", {
+    id, name: body.name, slug, ssoAllowed: body.ssoAllowed ?? true, jitProvisioning: body.jitProvisioning ?? true,
+    domains: domains.map((domain) => ({ domain, verified })),
+  }, actorName(actor));
+  await refreshDomainIndex(env, id);
+  return json(organizationView(org), 201);
+}
+
+/** Reserves the given slug (409 when taken) or one derived from the name. */
+async function reserveSlug(env: RouteContext["env"], id: string, given: string | undefined, name?: string): Promise<string> {
+  if (given) {
+    await appOp(env, "organizations", "reserveOrganization", { id, slug: given });
+    return given;
+  }
+  const base = slugify(name ?? "");
+  for (const candidate of [base, `${base}-${randomBase32(6)}`]) {
+    try {
+      await appOp(env, "organizations", "reserveOrganization", { id, slug: candidate });
+      return candidate;
+    } catch (error) {
+      if (!(error instanceof ApiError && error.code === "conflict")) throw error;
+    }
+  }
+  throw new ApiError(409, "conflict", "Could not reserve a slug; pass one explicitly.");
+}
+
+async function updateOrganization({ env, params, body, actor }: RouteContext<z.infer<typeof updateOrganizationBody>>) {
+  const orgId = params.orgId!;
+  const current = await orgOp(env, orgId, "getOrganization", undefined);
+  if (body.slug && body.slug !== current.slug) await reserveSlug(env, orgId, body.slug);
+  if (body.domains !== undefined) await replaceDomains(env, orgId, current.domains.map((d) => d.domain), normalizeDomains(body.domains), actor);
+  const org = await orgOp(env, orgId, "updateOrganization", { name: body.name, slug: body.slug, jitProvisioning: body.jitProvisioning }, actorName(actor));
+  await refreshDomainIndex(env, orgId);
+  return json(organizationView(org));
+}
+
+/** Makes the org's domains exactly `next`: claims the new ones, releases the dropped ones. */
+async function replaceDomains(env: RouteContext["env"], orgId: string, current: string[], next: string[], actor: RouteContext["actor"]) {
+  const removed = current.filter((d) => !next.includes(d));
+  await claimDomains(env, orgId, next.filter((d) => !current.includes(d)));
+  await orgOp(env, orgId, "addDomains", { domains: next, verified: isAppWide(actor) }, actorName(actor));
+  if (removed.length > 0) {
+    await orgOp(env, orgId, "removeDomains", { domains: removed }, actorName(actor));
+    await releaseDomains(env, orgId, removed);
+  }
+}
+
+async function deleteOrganization({ env, params, actor }: RouteContext) {
+  const orgId = params.orgId!;
+  const { domains } = await orgOp(env, orgId, "deleteOrganization", undefined, actorName(actor));
+  await releaseDomains(env, orgId, domains);
+  await appOp(env, "organizations", "releaseOrganization", { id: orgId });
+  return new Response(null, { status: 204 });
+}
+
+async function listOrganizations({ env, query }: RouteContext<undefined, z.infer<typeof paginationQuery>>) {
+  const page = await appOp(env, "organizations", "listOrganizationIds", pageRequest(query));
+  const orgs = await Promise.all(page.data.map((id) => orgOp(env, id, "getOrganization", undefined)));
+  return json({ data: orgs.map(organizationView), nextCursor: page.nextCursor });
+}
+
+export const organizationRoutes = [
+  route({
+    method: "POST", path: ORGS, tag: "Organizations", access: "app", summary: "Create an organization",
+    body: createOrganizationBody, success: { status: 201, description: "The organization" },
+    handler: createOrganization,
+  }),
+  route({
+    method: "GET", path: ORGS, tag: "Organizations", access: "app", summary: "List organizations",
+    query: paginationQuery, success: { status: 200, description: "A page of organizations" }, handler: listOrganizations,
+  }),
+  route({
+    method: "GET", path: `${ORGS}/:orgId`, tag: "Organizations", access: "org", summary: "Get an organization",
+    success: { status: 200, description: "The organization" },
+    handler: async ({ env, params }) => json(organizationView(await orgOp(env, params.orgId!, "getOrganization", undefined))),
+  }),
+  route({
+    method: "PATCH", path: `${ORGS}/:orgId`, tag: "Organizations", access: "org", summary: "Update an organization (domains replace the set)",
+    body: updateOrganizationBody, success: { status: 200, description: "The organization" }, handler: updateOrganization,
+  }),
+  route({
+    method: "DELETE", path: `${ORGS}/:orgId`, tag: "Organizations", access: "app", summary: "Delete an organization and release its domains",
+    success: { status: 204, description: "Deleted" }, handler: deleteOrganization,
+  }),
+];

@@ -1,0 +1,105 @@
+import type { Env } from "../env";
+import { seal } from "../crypto/seal";
+import { validateKeyPair } from "../crypto/sp-keys";
+import { ApiError, type FieldError } from "../http/api-error";
+import { normalizeCertificate } from "../saml/metadata/normalize-certificate";
+import { parseIdpMetadata } from "../saml/metadata/parse-idp-metadata";
+import type { LdapFields, OidcFields, SamlFields } from "../admin/connections/schemas";
+import type { LdapSettings, OidcSettings, SamlSettings, SecretName } from "./settings";
+
+/** Settings and freshly sealed secrets produced by applying request fields. */
+export interface Applied<T> {
+  settings: T;
+  secrets: Partial<Record<SecretName, string>>;
+  changed: string[];
+}
+
+/** Normalizes IdP certificates (any PEM shape, bare or base64-wrapped), 400 naming a bad one. */
+export function normalizeCertificates(certificates: string[], path: string): string[] {
+  const errors: FieldError[] = [];
+  const pems = certificates.flatMap((c, i) => {
+    const result = normalizeCertificate(c);
+    if (result.ok) return [result.pem];
+    errors.push({ path: `${path}.${i}`, message: result.reason });
+    return [];
+  });
+  if (errors.length > 0) throw new ApiError(400, "validation_failed", "An IdP certificate is invalid.", errors);
+  return [...new Set(pems)];
+}
+
+/** Fills IdP fields from metadata XML (SPEC §2: entity ID, SSO/SLO URLs per binding, signing certs). */
+export function samlFromMetadata(current: SamlSettings, xml: string, path: string): SamlSettings {
+  const parsed = parseIdpMetadata(xml);
+  if (!parsed.ok) throw new ApiError(400, "validation_failed", `The IdP metadata is invalid: ${parsed.reason}`, [{ path, message: parsed.reason }]);
+  const m = parsed.value;
+  const binding = m.ssoUrls.redirect ? "redirect" : "post";
+  return {
+    ...current,
+    idpEntityId: m.entityId,
+    idpSsoUrl: m.ssoUrls[binding] ?? null,
+    idpSsoBinding: binding,
+    idpSloUrl: m.sloUrls.redirect ?? m.sloUrls.post ?? current.idpSloUrl,
+    idpCertificates: normalizeCertificates(m.signingCertificates, path),
+    idpMetadataXml: xml,
+  };
+}
+
+export async function applySamlFields(env: Env, current: SamlSettings, fields: SamlFields): Promise<Applied<SamlSettings>> {
+  const { idpMetadataXml, idpCertificates, spSigningKeyPair, spEncryptionKeyPair, attributeMapping, ...plain } = fields;
+  let settings: SamlSettings = { ...current };
+  if (idpMetadataXml !== undefined) settings = samlFromMetadata(settings, idpMetadataXml, "saml.idpMetadataXml");
+  for (const [key, value] of Object.entries(plain)) {
+    if (value !== undefined) (settings as unknown as Record<string, unknown>)[key] = value;
+  }
+  if (idpCertificates !== undefined) settings.idpCertificates = normalizeCertificates(idpCertificates, "saml.idpCertificates");
+  if (attributeMapping !== undefined) settings.attributeMapping = { ...current.attributeMapping, ...attributeMapping };
+  const secrets: Applied<SamlSettings>["secrets"] = {};
+  if (spSigningKeyPair) {
+    const pair = await checkedPair(spSigningKeyPair, "saml.spSigningKeyPair");
+    settings.spSigningCertificate = pair.certificate;
+    secrets.spSigningKey = await seal(env, pair.privateKey);
+  }
+  if (spEncryptionKeyPair) {
+    const pair = await checkedPair(spEncryptionKeyPair, "saml.spEncryptionKeyPair");
+    settings.spEncryptionCertificate = pair.certificate;
+    secrets.spEncryptionKey = await seal(env, pair.privateKey);
+  }
+  return { settings, secrets, changed: Object.keys(fields).map((k) => `saml.${k}`) };
+}
+
+async function checkedPair(pair: { privateKey: string; certificate: string }, path: string) {
+  const cert = normalizeCertificate(pair.certificate);
+  if (!cert.ok) throw new ApiError(400, "validation_failed", "The SP certificate is invalid.", [{ path: `${path}.certificate`, message: cert.reason }]);
+  const check = await validateKeyPair(pair.privateKey, cert.pem);
+  if (!check.ok) throw new ApiError(400, "validation_failed", "The SP key pair is invalid.", [{ path, message: check.reason }]);
+  return { privateKey: pair.privateKey, certificate: cert.pem };
+}
+
+export async function applyOidcFields(env: Env, current: OidcSettings, fields: OidcFields): Promise<Applied<OidcSettings>> {
+  const { clientSecret, scopes, ...plain } = fields;
+  const settings: OidcSettings = { ...current };
+  for (const [key, value] of Object.entries(plain)) {
+    if (value !== undefined) (settings as unknown as Record<string, unknown>)[key] = value;
+  }
+  if (scopes !== undefined) settings.scopes = normalizeScopes(scopes);
+  const secrets: Applied<OidcSettings>["secrets"] = {};
+  if (clientSecret !== undefined) secrets.clientSecret = await seal(env, clientSecret);
+  return { settings, secrets, changed: Object.keys(fields).map((k) => `oidc.${k}`) };
+}
+
+/** Scopes as one space-separated string that always includes `openid`. */
+function normalizeScopes(scopes: string | string[]): string {
+  const list = (Array.isArray(scopes) ? scopes : scopes.split(/[\s,]+/)).filter(Boolean);
+  return [...new Set(["openid", ...list])].join(" ");
+}
+
+export async function applyLdapFields(env: Env, current: LdapSettings, fields: LdapFields): Promise<Applied<LdapSettings>> {
+  const { bindPassword, ...plain } = fields;
+  const settings: LdapSettings = { ...current };
+  for (const [key, value] of Object.entries(plain)) {
+    if (value !== undefined) (settings as unknown as Record<string, unknown>)[key] = value;
+  }
+  const secrets: Applied<LdapSettings>["secrets"] = {};
+  if (bindPassword !== undefined) secrets.bindPassword = await seal(env, bindPassword);
+  return { settings, secrets, changed: Object.keys(fields).map((k) => `ldap.${k}`) };
+}

@@ -1,0 +1,77 @@
+/**
+ * Identifiers: a type prefix and a ULID (48-bit millisecond time + 80 random bits) in
+ * lower-case Crockford base32. Identifiers that reach the worker without their org embed
+ * the org's ULID, so they resolve to the org's Durable Object with no lookup (SPEC §1,
+ * docs/storage.md "Identifiers").
+ */
+const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
+
+export type IdPrefix = "org" | "conn" | "user" | "client" | "key" | "wh" | "evt" | "sl" | "req";
+
+/** A new ULID string (26 characters). */
+export function ulid(now = Date.now()): string {
+  let time = "";
+  let t = now;
+  for (let i = 0; i < 10; i++) {
+    time = ALPHABET[t % 32] + time;
+    t = Math.floor(t / 32);
+  }
+  return time + randomBase32(16);
+}
+
+/** `bits`/5 random base32 characters. */
+export function randomBase32(length: number): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(length));
+  let out = "";
+  for (const b of bytes) out += ALPHABET[b & 31];
+  return out;
+}
+
+export function newId(prefix: IdPrefix): string {
+  return `${prefix}_${ulid()}`;
+}
+
+const ORG_ID = /^org_[0-9a-hjkmnp-tv-z]{26}$/;
+
+export function isOrgId(value: string): boolean {
+  return ORG_ID.test(value);
+}
+
+/** A connection ID embeds its org: `conn_` + the org's ULID + 12 random characters. */
+export function newConnectionId(orgId: string): string {
+  return `conn_${orgId.slice(4)}${randomBase32(12)}`;
+}
+
+const CONN_ID = /^conn_([0-9a-hjkmnp-tv-z]{26})[0-9a-hjkmnp-tv-z]{12}$/;
+
+/** The org a connection ID belongs to, or null when the ID is not well formed. */
+export function orgIdOfConnection(connectionId: string): string | null {
+  const match = CONN_ID.exec(connectionId);
+  return match ? `org_${match[1]}` : null;
+}
+
+/**
+ * An opaque single-use token (code, state, setup token) that embeds its org:
+ * `<org ULID>.<43 characters of base64url randomness>` (256 bits).
+ */
+export function newOrgToken(orgId: string): string {
+  return `${orgId.slice(4)}.${randomToken()}`;
+}
+
+const ORG_TOKEN = /^([0-9a-hjkmnp-tv-z]{26})\.[A-Za-z0-9_-]{43}$/;
+
+export function orgIdOfToken(token: string): string | null {
+  const match = ORG_TOKEN.exec(token);
+  return match ? `org_${match[1]}` : null;
+}
+
+/** 256 random bits, base64url without padding. */
+export function randomToken(bytes = 32): string {
+  return base64url(crypto.getRandomValues(new Uint8Array(bytes)));
+}
+
+export function base64url(bytes: Uint8Array): string {
+  let binary = "";
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}

@@ -1,0 +1,32 @@
+import { apiKeyRoutes } from "./admin/api-keys";
+import { clientRoutes } from "./admin/clients";
+import { connectionRoutes } from "./admin/connections/routes";
+import { eventRoutes } from "./admin/events";
+import { organizationRoutes } from "./admin/organizations";
+import { ssoRoutes } from "./admin/sso";
+import { userRoutes } from "./admin/users";
+import { webhookRoutes } from "./admin/webhooks";
+import { json } from "./http/problem";
+import { samlMetadataRoute } from "./http/public-routes";
+import { route, type Route } from "./http/route";
+import { buildOpenApi } from "./openapi/build-openapi";
+
+const openApiRoute = route({
+  method: "GET", path: "/openapi.json", tag: "Meta", access: "public", summary: "This document",
+  success: { status: 200, description: "OpenAPI 3.1" },
+  handler: ({ env }) => json(buildOpenApi(ALL_ROUTES, env.PUBLIC_URL), 200, { "cache-control": "public, max-age=60" }),
+});
+
+/** Every route the worker serves; /openapi.json is generated from this same list. */
+export const ALL_ROUTES: Route[] = [
+  ...organizationRoutes,
+  ...ssoRoutes,
+  ...connectionRoutes,
+  ...userRoutes,
+  ...eventRoutes,
+  ...clientRoutes,
+  ...apiKeyRoutes,
+  ...webhookRoutes,
+  samlMetadataRoute,
+  openApiRoute,
+];

@@ -1,0 +1,44 @@
+import type { Env } from "../env";
+import { emailDomain } from "../domains/normalize-domain";
+import { readDomainIndex } from "../domains/domain-index";
+import { domainClaim, orgOp } from "../store/stores";
+import type { DomainRoute } from "../store/org/domain-ops";
+import type { ConnectionRecord, OrganizationRecord } from "../store/org/types";
+
+/** Why a login could not be routed. */
+export type RouteFailure = "invalid_email" | "unknown_domain" | "unverified_domain" | "sso_not_allowed" | "no_active_connection";
+
+export type LoginRoute =
+  | { ok: true; organization: OrganizationRecord; connection: ConnectionRecord }
+  | { ok: false; reason: RouteFailure };
+
+/**
+ * Routes a login by email domain (SPEC §2 "Routing a login"). KV gives the org fast at the
+ * edge; the org's object confirms it owns the domain and picks the connection. On a KV
+ * miss or a stale entry, the domain's claim object (the uniqueness authority) names the
+ * owner, and the KV entry is refreshed in the background.
+ */
+export async function routeLoginByEmail(env: Env, email: string, exec?: ExecutionContext): Promise<LoginRoute> {
+  const domain = emailDomain(email);
+  if (!domain) return { ok: false, reason: "invalid_email" };
+  const cached = await readDomainIndex(env, domain);
+  if (cached) {
+    const route = await orgOp(env, cached.organizationId, "routeDomain", { domain });
+    if (route.ok || route.reason !== "not_owned") return toLoginRoute(route);
+  }
+  const owner = await domainClaim(env, domain).owner();
+  if (!owner) {
+    if (cached) exec?.waitUntil(env.DOMAINS.delete(domain));
+    return { ok: false, reason: "unknown_domain" };
+  }
+  const route = await orgOp(env, owner, "routeDomain", { domain });
+  if (route.ok && exec) {
+    exec.waitUntil(env.DOMAINS.put(domain, JSON.stringify({ organizationId: owner, connectionId: route.connection.id })));
+  }
+  return toLoginRoute(route);
+}
+
+function toLoginRoute(route: DomainRoute): LoginRoute {
+  if (route.ok) return route;
+  return { ok: false, reason: route.reason === "not_owned" ? "unknown_domain" : route.reason };
+}

@@ -1,0 +1,20 @@
+import { apiKeyOps } from "./api-key-ops";
+import { clientOps } from "./client-ops";
+import { eventLogOps } from "./event-log-ops";
+import { orgIndexOps } from "./org-index-ops";
+import { webhookOps } from "./webhook-ops";
+
+/** Every operation of the app-wide objects, grouped by the instance that runs it. */
+export const appOps = {
+  "api-keys": apiKeyOps,
+  clients: clientOps,
+  webhooks: webhookOps,
+  organizations: orgIndexOps,
+  events: eventLogOps,
+};
+
+export type AppShard = keyof typeof appOps;
+export type AppOpName<S extends AppShard> = keyof (typeof appOps)[S] & string;
+type OpFn<S extends AppShard, K extends AppOpName<S>> = (typeof appOps)[S][K] extends (...args: infer A) => infer R ? (...args: A) => R : never;
+export type AppOpInput<S extends AppShard, K extends AppOpName<S>> = Parameters<OpFn<S, K>>[1];
+export type AppOpOutput<S extends AppShard, K extends AppOpName<S>> = ReturnType<OpFn<S, K>>;

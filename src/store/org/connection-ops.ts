@@ -1,0 +1,144 @@
+import { ApiError, conflict, notFound } from "../../http/api-error";
+import { all, one, toPage, type Page, type PageRequest } from "../sql";
+import { recordEvent, type OrgContext } from "./context";
+import { rowToConnection, type ConnectionRow } from "./connection-rows";
+import { requireOrganization } from "./organization-ops";
+import type { ConnectionRecord, ConnectionState, OrganizationRecord, SsoType } from "./types";
+
+function requireConnection(ctx: OrgContext, id: string): ConnectionRecord {
+  const org = requireOrganization(ctx);
+  const row = one<ConnectionRow>(ctx.sql, "SELECT * FROM connections WHERE id = ?", id);
+  if (!row) throw notFound("Connection");
+  return rowToConnection(row, org.id);
+}
+
+/** Connection `domains` must be domains of the org (SPEC §2). */
+function assertOrgDomains(org: OrganizationRecord, domains: string[]): void {
+  const owned = new Set(org.domains.map((d) => d.domain));
+  const foreign = domains.filter((d) => !owned.has(d));
+  if (foreign.length > 0) {
+    throw new ApiError(400, "validation_failed", `Connection domains must be domains of the organization: ${foreign.join(", ")}`,
+      foreign.map((d) => ({ path: "domains", message: `${d} is not a domain of the organization` })));
+  }
+}
+
+function writeConnection(ctx: OrgContext, c: ConnectionRecord): void {
+  ctx.sql.exec(
+    `INSERT OR REPLACE INTO connections (id, type, name, provider, state, domains, settings, secrets, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    c.id, c.type, c.name, c.provider, c.state, JSON.stringify(c.domains), JSON.stringify(c.settings),
+    JSON.stringify(c.secrets), c.createdAt, c.updatedAt,
+  );
+}
+
+export type NewConnection = Omit<ConnectionRecord, "organizationId" | "state" | "createdAt" | "updatedAt">;
+
+function createConnection(ctx: OrgContext, input: NewConnection): ConnectionRecord {
+  const org = requireOrganization(ctx);
+  assertOrgDomains(org, input.domains);
+  const now = ctx.now.toISOString();
+  const record: ConnectionRecord = { ...input, organizationId: org.id, state: "draft", createdAt: now, updatedAt: now };
+  writeConnection(ctx, record);
+  recordEvent(ctx, org.id, "connection.created", record.id, { type: record.type, name: record.name });
+  return record;
+}
+
+function listConnections(
+  ctx: OrgContext,
+  input: PageRequest & { type?: SsoType | undefined; state?: ConnectionState | undefined },
+): Page<ConnectionRecord> {
+  const org = requireOrganization(ctx);
+  const rows = all<ConnectionRow>(
+    ctx.sql,
+    `SELECT * FROM connections WHERE (?1 IS NULL OR type = ?1) AND (?2 IS NULL OR state = ?2)
+     AND (?3 IS NULL OR (created_at, id) > (SELECT created_at, id FROM connections WHERE id = ?3))
+     ORDER BY created_at, id LIMIT ?4`,
+    input.type ?? null, input.state ?? null, input.after ?? null, input.limit + 1,
+  );
+  return toPage(rows.map((r) => rowToConnection(r, org.id)), input.limit, (c) => c.id);
+}
+
+export interface ConnectionPatch {
+  id: string;
+  name?: string | undefined;
+  provider?: string | undefined;
+  domains?: string[] | undefined;
+  settings?: Record<string, unknown> | undefined;
+  secrets?: Record<string, string> | undefined;
+  /** What changed, for the audit log (field names only, never values). */
+  changed: string[];
+  /** Refuse the write when the connection changed since the caller read it. */
+  expectedUpdatedAt?: string | undefined;
+}
+
+function updateConnection(ctx: OrgContext, patch: ConnectionPatch): ConnectionRecord {
+  const current = requireConnection(ctx, patch.id);
+  if (patch.expectedUpdatedAt && patch.expectedUpdatedAt !== current.updatedAt) {
+    throw conflict("The connection changed while this request ran; retry.");
+  }
+  if (patch.domains) assertOrgDomains(requireOrganization(ctx), patch.domains);
+  const next: ConnectionRecord = {
+    ...current,
+    name: patch.name ?? current.name,
+    provider: patch.provider ?? current.provider,
+    domains: patch.domains ?? current.domains,
+    settings: patch.settings ?? current.settings,
+    secrets: { ...current.secrets, ...patch.secrets },
+    updatedAt: ctx.now.toISOString(),
+  };
+  writeConnection(ctx, next);
+  recordEvent(ctx, current.organizationId, "connection.updated", current.id, { changed: patch.changed });
+  if (current.state === "active") {
+    recordEvent(ctx, current.organizationId, "sso_configuration.updated", current.id, { changed: patch.changed });
+  }
+  return next;
+}
+
+/**
+ * Activation, after the caller checked the connection is complete (which may need the
+ * network). The first connection activated sets the org's `activeSso` (SPEC §2).
+ */
+function activateConnection(ctx: OrgContext, input: { id: string; expectedUpdatedAt: string }): ConnectionRecord {
+  const org = requireOrganization(ctx);
+  if (!org.ssoAllowed) throw new ApiError(403, "sso_not_allowed", "SSO is not allowed for this organization.");
+  const current = requireConnection(ctx, input.id);
+  if (current.updatedAt !== input.expectedUpdatedAt) throw conflict("The connection changed while it was being checked; retry.");
+  if (current.state === "active") return current;
+  const now = ctx.now.toISOString();
+  ctx.sql.exec("UPDATE connections SET state = 'active', updated_at = ? WHERE id = ?", now, current.id);
+  if (org.activeSso === "none") {
+    ctx.sql.exec("UPDATE organization SET active_sso = ?, updated_at = ?", current.type, now);
+  }
+  recordEvent(ctx, org.id, "connection.activated", current.id, { type: current.type });
+  recordEvent(ctx, org.id, "sso_configuration.enabled", current.id, { type: current.type });
+  return requireConnection(ctx, current.id);
+}
+
+function deactivateConnection(ctx: OrgContext, input: { id: string }): ConnectionRecord {
+  const current = requireConnection(ctx, input.id);
+  if (current.state !== "active") return current;
+  ctx.sql.exec("UPDATE connections SET state = 'inactive', updated_at = ? WHERE id = ?", ctx.now.toISOString(), current.id);
+  recordEvent(ctx, current.organizationId, "connection.deactivated", current.id);
+  recordEvent(ctx, current.organizationId, "sso_configuration.disabled", current.id, { reason: "connection_deactivated" });
+  return requireConnection(ctx, current.id);
+}
+
+function deleteConnection(ctx: OrgContext, input: { id: string }): ConnectionRecord {
+  const current = requireConnection(ctx, input.id);
+  ctx.sql.exec("DELETE FROM connections WHERE id = ?", current.id);
+  recordEvent(ctx, current.organizationId, "connection.deleted", current.id, { type: current.type });
+  if (current.state === "active") {
+    recordEvent(ctx, current.organizationId, "sso_configuration.disabled", current.id, { reason: "connection_deleted" });
+  }
+  return current;
+}
+
+export const connectionOps = {
+  getConnection: (ctx: OrgContext, input: { id: string }) => requireConnection(ctx, input.id),
+  createConnection,
+  listConnections,
+  updateConnection,
+  activateConnection,
+  deactivateConnection,
+  deleteConnection,
+};

@@ -1,0 +1,39 @@
+import { newId } from "../../lib/ids";
+import type { AuditEvent } from "./types";
+
+/**
+ * What an organization operation runs with: the object's SQL storage, the clock, the
+ * actor of the change, and the audit events it records (returned to the caller, who
+ * mirrors them to the app-wide log).
+ */
+export interface OrgContext {
+  sql: SqlStorage;
+  now: Date;
+  actor: string;
+  events: AuditEvent[];
+}
+
+/** Appends an audit event to the org's log (SPEC §2 "Events"). */
+export function recordEvent(
+  ctx: OrgContext,
+  organizationId: string,
+  type: string,
+  target: string | null,
+  data: Record<string, unknown> = {},
+): AuditEvent {
+  const event: AuditEvent = {
+    id: newId("evt"),
+    type,
+    actor: ctx.actor,
+    organizationId,
+    target,
+    data,
+    createdAt: ctx.now.toISOString(),
+  };
+  ctx.sql.exec(
+    "INSERT INTO events (id, type, actor, target, data, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+    event.id, event.type, event.actor, event.target, JSON.stringify(event.data), event.createdAt,
+  );
+  ctx.events.push(event);
+  return event;
+}

@@ -1,0 +1,89 @@
+import { conflict } from "../../http/api-error";
+import { all, one } from "../sql";
+import { recordEvent, type OrgContext } from "./context";
+import { requireOrganization } from "./organization-ops";
+import { rowToConnection, type ConnectionRow } from "./connection-rows";
+import type { ConnectionRecord, OrganizationRecord } from "./types";
+
+/**
+ * Adds domains (already claimed by the caller in their DomainClaim objects). A domain
+ * listed again by an app-wide key becomes verified.
+ */
+function addDomains(ctx: OrgContext, input: { domains: string[]; verified: boolean }): OrganizationRecord {
+  const org = requireOrganization(ctx);
+  const now = ctx.now.toISOString();
+  for (const domain of input.domains) {
+    const existing = one<{ verified: number }>(ctx.sql, "SELECT verified FROM domains WHERE domain = ?", domain);
+    if (!existing) {
+      ctx.sql.exec("INSERT INTO domains VALUES (?, ?, ?)", domain, input.verified ? 1 : 0, now);
+      recordEvent(ctx, org.id, "domain.added", domain, { verified: input.verified });
+    } else if (existing.verified === 0 && input.verified) {
+      ctx.sql.exec("UPDATE domains SET verified = 1 WHERE domain = ?", domain);
+      recordEvent(ctx, org.id, "domain.verified", domain);
+    }
+  }
+  ctx.sql.exec("UPDATE organization SET updated_at = ?", now);
+  return requireOrganization(ctx);
+}
+
+/** Removes domains; refuses one that a connection still lists. */
+function removeDomains(ctx: OrgContext, input: { domains: string[] }): OrganizationRecord {
+  const org = requireOrganization(ctx);
+  const connections = all<ConnectionRow>(ctx.sql, "SELECT * FROM connections").map((r) => rowToConnection(r, org.id));
+  for (const domain of input.domains) {
+    const user = connections.find((c) => c.domains.includes(domain));
+    if (user) throw conflict(`Domain ${domain} is listed by connection ${user.id}; remove it there first.`);
+  }
+  for (const domain of input.domains) {
+    if (ctx.sql.exec("DELETE FROM domains WHERE domain = ?", domain).rowsWritten > 0) {
+      recordEvent(ctx, org.id, "domain.removed", domain);
+    }
+  }
+  ctx.sql.exec("UPDATE organization SET updated_at = ?", ctx.now.toISOString());
+  return requireOrganization(ctx);
+}
+
+/** Why a domain routes no login, or the connection it routes to (SPEC §2 "Routing a login"). */
+export type DomainRoute =
+  | { ok: true; organization: OrganizationRecord; connection: ConnectionRecord }
+  | { ok: false; reason: "not_owned" | "unverified_domain" | "sso_not_allowed" | "no_active_connection" };
+
+function routeDomain(ctx: OrgContext, input: { domain: string }): DomainRoute {
+  const org = one(ctx.sql, "SELECT id FROM organization LIMIT 1") ? requireOrganization(ctx) : null;
+  const domain = org?.domains.find((d) => d.domain === input.domain);
+  if (!org || !domain) return { ok: false, reason: "not_owned" };
+  if (!domain.verified) return { ok: false, reason: "unverified_domain" };
+  return routeOrganization(ctx, org, input.domain);
+}
+
+/**
+ * The org's active connection of type `activeSso` that lists the domain, else its active
+ * connection of that type that lists no domains.
+ */
+export function routeOrganization(ctx: OrgContext, org: OrganizationRecord, domain: string | null): DomainRoute {
+  if (!org.ssoAllowed) return { ok: false, reason: "sso_not_allowed" };
+  if (org.activeSso === "none") return { ok: false, reason: "no_active_connection" };
+  const candidates = all<ConnectionRow>(
+    ctx.sql,
+    "SELECT * FROM connections WHERE state = 'active' AND type = ? ORDER BY created_at, id",
+    org.activeSso,
+  ).map((r) => rowToConnection(r, org.id));
+  const connection =
+    (domain ? candidates.find((c) => c.domains.includes(domain)) : undefined) ??
+    candidates.find((c) => c.domains.length === 0);
+  return connection ? { ok: true, organization: org, connection } : { ok: false, reason: "no_active_connection" };
+}
+
+/** The routing table the KV cache mirrors: each verified domain and where it routes now. */
+function domainIndex(ctx: OrgContext): { organizationId: string; entries: { domain: string; connectionId: string | null }[] } {
+  const org = requireOrganization(ctx);
+  const entries = org.domains
+    .filter((d) => d.verified)
+    .map((d) => {
+      const route = routeOrganization(ctx, org, d.domain);
+      return { domain: d.domain, connectionId: route.ok ? route.connection.id : null };
+    });
+  return { organizationId: org.id, entries };
+}
+
+export const domainOps = { addDomains, removeDomains, routeDomain, domainIndex };

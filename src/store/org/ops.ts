@@ -1,0 +1,23 @@
+import { connectionOps } from "./connection-ops";
+import { domainOps } from "./domain-ops";
+import { eventOps } from "./event-ops";
+import { memberOps } from "./member-ops";
+import { organizationOps } from "./organization-ops";
+
+/**
+ * Every operation an organization's object runs. Each is synchronous over SQLite and runs
+ * inside one storage transaction, so it is atomic; work that needs the network or slow
+ * crypto happens in the worker before the call.
+ */
+export const orgOps = {
+  ...organizationOps,
+  ...domainOps,
+  ...connectionOps,
+  ...memberOps,
+  ...eventOps,
+};
+
+export type OrgOps = typeof orgOps;
+export type OrgOpName = keyof OrgOps;
+export type OrgOpInput<K extends OrgOpName> = Parameters<OrgOps[K]>[1];
+export type OrgOpOutput<K extends OrgOpName> = ReturnType<OrgOps[K]>;

@@ -1,0 +1,134 @@
+import { ApiError, conflict, notFound } from "../../http/api-error";
+import { all, one } from "../sql";
+import { recordEvent, type OrgContext } from "./context";
+import type { ActiveSso, OrganizationRecord } from "./types";
+
+type OrgRow = {
+  id: string; name: string; slug: string; sso_allowed: number; jit_provisioning: number;
+  active_sso: string; created_at: string; updated_at: string;
+};
+
+/** The org, or 404. */
+export function requireOrganization(ctx: OrgContext): OrganizationRecord {
+  const row = one<OrgRow>(ctx.sql, "SELECT * FROM organization LIMIT 1");
+  if (!row) throw notFound("Organization");
+  const domains = all<{ domain: string; verified: number }>(ctx.sql, "SELECT domain, verified FROM domains ORDER BY created_at, domain");
+  return {
+    id: row.id,
+    name: row.name,
+    slug: row.slug,
+    ssoAllowed: row.sso_allowed === 1,
+    jitProvisioning: row.jit_provisioning === 1,
+    activeSso: row.active_sso as ActiveSso,
+    domains: domains.map((d) => ({ domain: d.domain, verified: d.verified === 1 })),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export interface CreateOrganizationInput {
+  id: string;
+  name: string;
+  slug: string;
+  ssoAllowed: boolean;
+  jitProvisioning: boolean;
+  domains: { domain: string; verified: boolean }[];
+}
+
+function createOrganization(ctx: OrgContext, input: CreateOrganizationInput): OrganizationRecord {
+  if (one(ctx.sql, "SELECT id FROM organization LIMIT 1")) throw conflict("Organization already exists");
+  const now = ctx.now.toISOString();
+  ctx.sql.exec(
+    "INSERT INTO organization VALUES (?, ?, ?, ?, ?, 'none', ?, ?)",
+    input.id, input.name, input.slug, input.ssoAllowed ? 1 : 0, input.jitProvisioning ? 1 : 0, now, now,
+  );
+  for (const d of input.domains) {
+    ctx.sql.exec("INSERT INTO domains VALUES (?, ?, ?)", d.domain, d.verified ? 1 : 0, now);
+  }
+  recordEvent(ctx, input.id, "organization.created", input.id, { name: input.name, domains: input.domains.map((d) => d.domain) });
+  return requireOrganization(ctx);
+}
+
+export interface UpdateOrganizationInput {
+  name?: string | undefined;
+  slug?: string | undefined;
+  jitProvisioning?: boolean | undefined;
+}
+
+function updateOrganization(ctx: OrgContext, input: UpdateOrganizationInput): OrganizationRecord {
+  const org = requireOrganization(ctx);
+  const next = { name: input.name ?? org.name, slug: input.slug ?? org.slug, jit: input.jitProvisioning ?? org.jitProvisioning };
+  ctx.sql.exec(
+    "UPDATE organization SET name = ?, slug = ?, jit_provisioning = ?, updated_at = ?",
+    next.name, next.slug, next.jit ? 1 : 0, ctx.now.toISOString(),
+  );
+  recordEvent(ctx, org.id, "organization.updated", org.id, { changed: Object.keys(input) });
+  return requireOrganization(ctx);
+}
+
+/** Whether the org has an active connection of its active SSO type (it can log anyone in). */
+function hasLiveConnection(ctx: OrgContext, activeSso: ActiveSso): boolean {
+  return !!one(ctx.sql, "SELECT id FROM connections WHERE state = 'active' AND type = ? LIMIT 1", activeSso);
+}
+
+/** allow_sso / disallow_sso (seed 002), with the sso_configuration events of SPEC §2. */
+function setSsoAllowed(ctx: OrgContext, allowed: boolean): OrganizationRecord {
+  const org = requireOrganization(ctx);
+  if (org.ssoAllowed === allowed) return org;
+  ctx.sql.exec("UPDATE organization SET sso_allowed = ?, updated_at = ?", allowed ? 1 : 0, ctx.now.toISOString());
+  recordEvent(ctx, org.id, allowed ? "organization.sso_allowed" : "organization.sso_disallowed", org.id);
+  if (hasLiveConnection(ctx, org.activeSso)) {
+    recordEvent(ctx, org.id, allowed ? "sso_configuration.enabled" : "sso_configuration.disabled", org.id, {
+      reason: allowed ? "organization_allowed" : "organization_disallowed",
+    });
+  }
+  return requireOrganization(ctx);
+}
+
+function setActiveSso(ctx: OrgContext, activeSso: ActiveSso): OrganizationRecord {
+  const org = requireOrganization(ctx);
+  if (activeSso !== "none" && !hasLiveConnection(ctx, activeSso)) {
+    throw conflict(`The organization has no active ${activeSso} connection.`);
+  }
+  if (org.activeSso === activeSso) return org;
+  ctx.sql.exec("UPDATE organization SET active_sso = ?, updated_at = ?", activeSso, ctx.now.toISOString());
+  recordEvent(ctx, org.id, "organization.active_sso_changed", org.id, { from: org.activeSso, to: activeSso });
+  return requireOrganization(ctx);
+}
+
+/** The SSO types the org can switch to: those of its active connections. */
+function availableSso(ctx: OrgContext): { activeSso: ActiveSso; availableSso: ActiveSso[] } {
+  const org = requireOrganization(ctx);
+  const types = all<{ type: string }>(ctx.sql, "SELECT DISTINCT type FROM connections WHERE state = 'active' ORDER BY type");
+  return { activeSso: org.activeSso, availableSso: ["none", ...types.map((t) => t.type as ActiveSso)] };
+}
+
+/** Wipes the object; returns the domains it held so the caller can release them. */
+function deleteOrganization(ctx: OrgContext): { domains: string[]; organization: OrganizationRecord } {
+  const org = requireOrganization(ctx);
+  recordEvent(ctx, org.id, "organization.deleted", org.id, { name: org.name });
+  if (org.ssoAllowed && hasLiveConnection(ctx, org.activeSso)) {
+    recordEvent(ctx, org.id, "sso_configuration.disabled", org.id, { reason: "organization_deleted" });
+  }
+  for (const table of ["organization", "domains", "connections", "members", "events"]) {
+    ctx.sql.exec(`DELETE FROM ${table}`);
+  }
+  return { domains: org.domains.map((d) => d.domain), organization: org };
+}
+
+function assertSsoAllowed(ctx: OrgContext): OrganizationRecord {
+  const org = requireOrganization(ctx);
+  if (!org.ssoAllowed) throw new ApiError(403, "sso_not_allowed", "SSO is not allowed for this organization.");
+  return org;
+}
+
+export const organizationOps = {
+  getOrganization: (ctx: OrgContext) => requireOrganization(ctx),
+  createOrganization,
+  updateOrganization,
+  setSsoAllowed,
+  setActiveSso,
+  getSsoSettings: availableSso,
+  deleteOrganization,
+  assertSsoAllowed,
+};

@@ -1,0 +1,44 @@
+import type { Env } from "../env";
+import type { AppOpInput, AppOpName, AppOpOutput, AppShard } from "./app/ops";
+import { unwrap, type OpResult } from "./op-result";
+import type { OrgOpInput, OrgOpName, OrgOpOutput } from "./org/ops";
+import type { AuditEvent } from "./org/types";
+
+type WithEvents<T> = OpResult<T> & { events: AuditEvent[] };
+
+/**
+ * Runs an operation in the org's object and mirrors the audit events it recorded to the
+ * app-wide log. Throws the operation's ApiError.
+ */
+export async function orgOp<K extends OrgOpName>(
+  env: Env, organizationId: string, op: K, input: OrgOpInput<K>, actor = "system",
+): Promise<OrgOpOutput<K>> {
+  const stub = env.ORGS.get(env.ORGS.idFromName(organizationId));
+  const result = (await stub.run(op, input as never, actor, Date.now())) as unknown as WithEvents<OrgOpOutput<K>>;
+  await mirrorEvents(env, result.events);
+  return unwrap(result);
+}
+
+/** Runs an operation in one of the app-wide objects. */
+export async function appOp<S extends AppShard, K extends AppOpName<S>>(
+  env: Env, shard: S, op: K, input: AppOpInput<S, K>, actor = "system",
+): Promise<AppOpOutput<S, K>> {
+  const stub = env.APP.get(env.APP.idFromName(shard));
+  const result = (await stub.run(shard, op as never, input as never, actor, Date.now())) as unknown as WithEvents<AppOpOutput<S, K>>;
+  await mirrorEvents(env, result.events);
+  return unwrap(result);
+}
+
+async function mirrorEvents(env: Env, events: AuditEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  try {
+    await appOp(env, "events", "appendEvents", { events });
+  } catch (error) {
+    // The org's own log already holds the events; the app-wide copy is best effort.
+    console.error("could not mirror audit events", error instanceof Error ? error.message : error);
+  }
+}
+
+export function domainClaim(env: Env, domain: string) {
+  return env.DOMAIN_CLAIMS.get(env.DOMAIN_CLAIMS.idFromName(domain));
+}

@@ -8,7 +8,13 @@ const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
 
 export type IdPrefix = "org" | "conn" | "user" | "client" | "key" | "wh" | "evt" | "sl" | "req";
 
-/** A new ULID string (26 characters). */
+let lastTime = -1;
+let lastRandom: number[] = [];
+
+/**
+ * A new ULID string (26 characters). Monotonic within an isolate: IDs made in the same
+ * millisecond increment the random part, so they sort in creation order.
+ */
 export function ulid(now = Date.now()): string {
   let time = "";
   let t = now;
@@ -16,10 +22,23 @@ export function ulid(now = Date.now()): string {
     time = ALPHABET[t % 32] + time;
     t = Math.floor(t / 32);
   }
-  return time + randomBase32(16);
+  if (now === lastTime) {
+    incrementBase32(lastRandom);
+  } else {
+    lastTime = now;
+    lastRandom = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b & 31);
+  }
+  return time + lastRandom.map((d) => ALPHABET[d]).join("");
 }
 
-/** `bits`/5 random base32 characters. */
+function incrementBase32(digits: number[]): void {
+  for (let i = digits.length - 1; i >= 0; i--) {
+    digits[i] = (digits[i]! + 1) % 32;
+    if (digits[i] !== 0) return;
+  }
+}
+
+/** `length` random base32 characters (5 bits each). */
 export function randomBase32(length: number): string {
   const bytes = crypto.getRandomValues(new Uint8Array(length));
   let out = "";

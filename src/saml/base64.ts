@@ -1,0 +1,80 @@
+/**
+ * Strict base64 (RFC 4648 §4) for SAML messages and XML-DSig/XML-Enc values.
+ *
+ * IdPs line-wrap base64, so whitespace is stripped first; then the alphabet and the
+ * padding are validated before anything is decoded, because Node's Buffer silently skips
+ * characters it does not know (SPEC §5 "input"). Buffer is used when the runtime has it
+ * (Node, workerd with nodejs_compat) because `atob` is several times slower in workerd.
+ */
+interface BufferLike {
+  from(input: string, encoding: "base64"): Uint8Array;
+  from(input: Uint8Array): { toString(encoding: "base64" | "latin1"): string };
+}
+
+const nodeBuffer = (globalThis as { Buffer?: BufferLike }).Buffer;
+const WHITESPACE = /[\t\n\r ]+/g;
+const STRICT = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** Remove the whitespace XML and IdPs put inside base64 text. */
+export function stripBase64Whitespace(text: string): string {
+  return text.replace(WHITESPACE, "");
+}
+
+/** True when `text` (already stripped of whitespace) is well-formed padded base64. */
+export function isStrictBase64(text: string): boolean {
+  return text.length % 4 === 0 && STRICT.test(text);
+}
+
+/** Decode strictly validated base64 (whitespace allowed); `null` when it is not valid. */
+export function decodeBase64(text: string): Uint8Array | null {
+  const compact = stripBase64Whitespace(text);
+  if (!isStrictBase64(compact)) return null;
+  if (nodeBuffer) {
+    const buf = nodeBuffer.from(compact, "base64");
+    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+  const binary = atob(compact);
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
+}
+
+/** Standard base64 with padding. */
+export function encodeBase64(bytes: Uint8Array): string {
+  if (nodeBuffer) return nodeBuffer.from(bytes).toString("base64");
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}
+
+const utf8Strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
+/** Code points XML 1.0 §2.2 forbids (C0 controls but tab/LF/CR, U+FFFE, U+FFFF). */
+const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+
+/**
+ * Decode UTF-8 strictly (SPEC §5): invalid sequences, and characters XML cannot hold
+ * (a NUL byte, say), yield `null`, never U+FFFD. Pure ASCII — nearly every SAML
+ * message — takes a fast path.
+ */
+export function decodeUtf8Strict(bytes: Uint8Array): string | null {
+  let ascii = true;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b > 0x7f) {
+      ascii = false;
+      break;
+    }
+    if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) return null;
+  }
+  if (ascii && nodeBuffer) return nodeBuffer.from(bytes).toString("latin1");
+  let text: string;
+  try {
+    text = utf8Strict.decode(bytes);
+  } catch {
+    return null;
+  }
+  return NOT_XML_CHAR.test(text) ? null : text;
+}

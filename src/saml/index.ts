@@ -1,0 +1,10 @@
+/**
+ * The SAML module's public surface (STYLE: one barrel). Verification of responses
+ * (SPEC §5) and the AuthnRequest side of SP-initiated login (SPEC §3, §8).
+ */
+export { verifySamlResponse } from "./verify-saml-response";
+export type { SamlLogin, SamlVerificationPolicy, VerifySamlResponseInput } from "./verify-saml-response";
+export { SamlError, SAML_ERROR_CODES } from "./saml-error";
+export type { SamlErrorCode, SamlResult, SamlStatusDetail } from "./saml-error";
+export { SAML_LIMITS } from "./decode-saml-message";
+export { readCertificate } from "./certificate";

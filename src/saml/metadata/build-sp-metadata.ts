@@ -1,0 +1,104 @@
+/**
+ * Builds the SP metadata edge-sso publishes at `sp.metadataUrl` (SPEC §8): one
+ * EntityDescriptor with an SPSSODescriptor, elements in the schema order of SAML
+ * metadata §2.4.2 and §2.4.4 (KeyDescriptor, SingleLogoutService, NameIDFormat,
+ * AssertionConsumerService).
+ */
+import { normalizeCertificate } from "./normalize-certificate";
+
+/** Inputs of {@link buildSpMetadata}; certificates in any form normalizeCertificate accepts. */
+export interface SpMetadataInput {
+  entityId: string;
+  acsUrl: string;
+  sloUrl: string;
+  signingCertificatePem: string;
+  encryptionCertificatePem: string;
+  /** A short name from SPEC §2 (`emailAddress`, ...) or a full NameID format URN; default `unspecified`. */
+  nameIdFormat?: string;
+  wantAssertionsSigned: boolean;
+  authnRequestsSigned: boolean;
+}
+
+const MD = "urn:oasis:names:tc:SAML:2.0:metadata";
+const DS = "http://www.w3.org/2000/09/xmldsig#";
+const SAML2_PROTOCOL = "urn:oasis:names:tc:SAML:2.0:protocol";
+const HTTP_REDIRECT = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect";
+const HTTP_POST = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST";
+
+/** SAML core §8.3: the NameID format URNs behind SPEC §2's short names. */
+export const NAME_ID_FORMATS = {
+  unspecified: "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified",
+  emailAddress: "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress",
+  persistent: "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent",
+  transient: "urn:oasis:names:tc:SAML:2.0:nameid-format:transient",
+  encrypted: "urn:oasis:names:tc:SAML:2.0:nameid-format:encrypted",
+} as const;
+
+/**
+ * Returns SP metadata XML. Every value is XML-escaped.
+ * @throws TypeError when a certificate is not a valid X.509 certificate.
+ */
+export function buildSpMetadata(input: SpMetadataInput): string {
+  const signing = certificateBase64(input.signingCertificatePem, "signing");
+  const encryption = certificateBase64(input.encryptionCertificatePem, "encryption");
+  const nameIdFormat = resolveNameIdFormat(input.nameIdFormat);
+  const lines = [
+    `<?xml version="1.0" encoding="UTF-8"?>`,
+    `<md:EntityDescriptor xmlns:md="${MD}" xmlns:ds="${DS}" entityID="${escapeXml(input.entityId)}">`,
+    `  <md:SPSSODescriptor AuthnRequestsSigned="${input.authnRequestsSigned}" ` +
+      `WantAssertionsSigned="${input.wantAssertionsSigned}" protocolSupportEnumeration="${SAML2_PROTOCOL}">`,
+    ...keyDescriptor("signing", signing),
+    ...keyDescriptor("encryption", encryption),
+    `    <md:SingleLogoutService Binding="${HTTP_REDIRECT}" Location="${escapeXml(input.sloUrl)}"/>`,
+    `    <md:SingleLogoutService Binding="${HTTP_POST}" Location="${escapeXml(input.sloUrl)}"/>`,
+    `    <md:NameIDFormat>${escapeXml(nameIdFormat)}</md:NameIDFormat>`,
+    `    <md:AssertionConsumerService Binding="${HTTP_POST}" Location="${escapeXml(input.acsUrl)}" ` +
+      `index="0" isDefault="true"/>`,
+    `  </md:SPSSODescriptor>`,
+    `</md:EntityDescriptor>`,
+  ];
+  return lines.join("\n") + "\n";
+}
+
+/** Escapes text for element content and double- or single-quoted attribute values. */
+export function escapeXml(value: string): string {
+  return String(value).replace(/[&<>"'\r\n\t]/g, (c) => XML_ESCAPES[c] ?? c);
+}
+
+// Attribute-value normalization (XML 1.0 §3.3.3) turns literal CR/LF/TAB into spaces,
+// so they are written as character references to survive a round trip.
+const XML_ESCAPES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&apos;",
+  "\r": "&#13;",
+  "\n": "&#10;",
+  "\t": "&#9;",
+};
+
+function keyDescriptor(use: "signing" | "encryption", certificateBase64: string): string[] {
+  return [
+    `    <md:KeyDescriptor use="${use}">`,
+    `      <ds:KeyInfo>`,
+    `        <ds:X509Data>`,
+    `          <ds:X509Certificate>${certificateBase64}</ds:X509Certificate>`,
+    `        </ds:X509Data>`,
+    `      </ds:KeyInfo>`,
+    `    </md:KeyDescriptor>`,
+  ];
+}
+
+function certificateBase64(pem: string, use: string): string {
+  const normalized = normalizeCertificate(pem);
+  if (!normalized.ok) throw new TypeError(`${use} certificate: ${normalized.reason}`);
+  return normalized.pem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, "").replace(/\s+/g, "");
+}
+
+function resolveNameIdFormat(format: string | undefined): string {
+  if (format === undefined || format === "") return NAME_ID_FORMATS.unspecified;
+  return Object.hasOwn(NAME_ID_FORMATS, format)
+    ? NAME_ID_FORMATS[format as keyof typeof NAME_ID_FORMATS]
+    : format;
+}

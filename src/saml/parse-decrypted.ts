@@ -1,0 +1,64 @@
+import type { Element } from "@xmldom/xmldom";
+import { childElements, isElementNamed } from "./dom";
+import { NS } from "./namespaces";
+import { parseXml } from "./parse-xml";
+import { fail, SamlError } from "./saml-error";
+
+const XML_DECLARATION = /^\s*<\?xml[^>]*\?>/;
+const WRAPPER = "edge-sso-decrypted";
+
+/**
+ * Parse the plaintext of an encrypted element, which must be exactly one {ns}local
+ * element. A serialized element may use prefixes declared on the ancestors of the
+ * encrypted element, so it is parsed inside a wrapper declaring the namespaces in scope
+ * there (as xmlsec1 parses "in node context"). The plaintext passes the input rules
+ * again; any failure is `decryption_failed` (SPEC §5), and its IDs must not repeat the
+ * enclosing document's.
+ */
+export function parseDecrypted(
+  plaintext: string,
+  context: Element,
+  expected: { ns: string; local: string },
+  knownIds: ReadonlySet<string>,
+): Element {
+  const wrapped = `<${WRAPPER}${namespaceDeclarations(context)}>${plaintext.replace(XML_DECLARATION, "")}</${WRAPPER}>`;
+  let wrapper: Element;
+  try {
+    wrapper = parseXml(wrapped, knownIds).document.documentElement!;
+  } catch (error) {
+    if (error instanceof SamlError) fail("decryption_failed", `plaintext ${error.code}: ${error.detail}`);
+    throw error;
+  }
+  const children = childElements(wrapper);
+  const only = children[0];
+  if (children.length !== 1 || !isElementNamed(only ?? null, expected.ns, expected.local)) {
+    fail("decryption_failed", `plaintext is not one ${expected.local}`);
+  }
+  for (let n = wrapper.firstChild; n; n = n.nextSibling) {
+    if (n !== only && (n.nodeType !== 3 || (n.nodeValue ?? "").trim() !== "")) {
+      fail("decryption_failed", `plaintext holds more than one ${expected.local}`);
+    }
+  }
+  return only!;
+}
+
+/** ` xmlns:p="uri"` for every prefix in scope at `context` (nearest declaration wins). */
+function namespaceDeclarations(context: Element): string {
+  const seen = new Map<string, string>();
+  for (let e: Element | null = context; e && e.nodeType === 1; e = e.parentNode as Element | null) {
+    const attributes = e.attributes;
+    for (let i = 0; i < attributes.length; i++) {
+      const a = attributes.item(i)!;
+      if (a.namespaceURI !== NS.xmlns) continue;
+      const name = a.prefix ? `xmlns:${a.localName}` : "xmlns";
+      if (!seen.has(name)) seen.set(name, a.value);
+    }
+  }
+  let out = "";
+  for (const [name, uri] of seen) out += ` ${name}="${escapeAttribute(uri)}"`;
+  return out;
+}
+
+function escapeAttribute(value: string): string {
+  return value.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
+}

@@ -1,0 +1,126 @@
+import type { Element } from "@xmldom/xmldom";
+import { checkStatus } from "./check-status";
+import { decodeSamlMessage } from "./decode-saml-message";
+import { decryptElement } from "./decrypt-element";
+import { isElementNamed } from "./dom";
+import { locateAssertion, rejectAssertionsInAdvice } from "./locate-assertion";
+import { NS } from "./namespaces";
+import { parseDecrypted } from "./parse-decrypted";
+import { parseXml } from "./parse-xml";
+import { readSignature, type SignatureToVerify } from "./read-signature";
+import { readVerifiedLogin, type SamlLogin } from "./read-verified-login";
+import { fail, SamlError, type SamlResult } from "./saml-error";
+import { trustedCertificates } from "./trusted-keys";
+import { verifySignature } from "./verify-signature";
+
+/** The SAML side of a connection, as verification needs it (SPEC §2 `saml`). */
+export interface SamlVerificationPolicy {
+  idpEntityId: string;
+  /** Configured IdP certificates (PEM, one-line PEM, base64 DER or base64 of PEM); several during rotation. */
+  idpCertificates: readonly string[];
+  spEntityId: string;
+  /** The ACS URL Destination and Recipient must equal (`acsUrlOverride` when set). */
+  acsUrl: string;
+  wantAssertionsSigned: boolean;
+  wantResponseSigned: boolean;
+  allowIdpInitiated: boolean;
+  allowSha1: boolean;
+  /** Allowed clock difference with the IdP; clamped to 0…180 (SPEC §2). */
+  clockSkewSeconds: number;
+  /** SP private keys for EncryptedAssertion/EncryptedID, as PKCS#8 PEM ("BEGIN PRIVATE KEY") strings. */
+  spDecryptionKeys: readonly string[];
+}
+
+/** Input of {@link verifySamlResponse}. */
+export interface VerifySamlResponseInput {
+  /** The `SAMLResponse` form value: base64 of the Response XML (line breaks allowed). */
+  samlResponse: string;
+  connection: SamlVerificationPolicy;
+  /** ID of the pending login's AuthnRequest; absent when no login is pending. */
+  expectedRequestId?: string | undefined;
+  /** The clock: verification never reads the time itself. */
+  now: Date;
+  /**
+   * Skip the Destination and Recipient checks. Only for the CLI's
+   * `--skip-destination-check`, auditing captured responses whose ACS URL is unknown.
+   */
+  skipDestinationCheck?: boolean;
+}
+
+export type { SamlLogin } from "./read-verified-login";
+
+/**
+ * Decide whether a SAMLResponse logs anyone in: every rule of SPEC §5 except the replay
+ * cache, which is the caller's (record `assertionId` until `replayCacheUntil`). Pure: no
+ * I/O, no clock; WebCrypto only, so it runs in workerd and in Node alike.
+ */
+export async function verifySamlResponse(input: VerifySamlResponseInput): Promise<SamlResult<SamlLogin>> {
+  try {
+    return { ok: true, value: await verify(input) };
+  } catch (error) {
+    if (error instanceof SamlError) return { ok: false, error };
+    const message = error instanceof Error ? error.message : String(error);
+    return { ok: false, error: new SamlError("malformed_xml", `unexpected failure: ${message}`) };
+  }
+}
+
+async function verify(input: VerifySamlResponseInput): Promise<SamlLogin> {
+  const policy = input.connection;
+  const { document, ids } = parseXml(decodeSamlMessage(input.samlResponse));
+  const response = document.documentElement!;
+  if (!isElementNamed(response, NS.protocol, "Response")) fail("malformed_xml", "the root is not a samlp:Response");
+  checkStatus(response);
+  const located = locateAssertion(response);
+  const options = { allowSha1: policy.allowSha1, trusted: trustedCertificates(policy.idpCertificates) };
+  const responseSignature = readSignature(response, options);
+  if (policy.wantResponseSigned && !responseSignature) fail("unsigned", "the Response is not signed");
+  let responseVerified = false;
+  let assertion = located.element;
+  if (located.encrypted) {
+    // Authenticate before decrypting whenever the Response is signed: no ciphertext of an
+    // unauthenticated message reaches the decryptor (XML-Enc CBC oracles).
+    if (responseSignature) responseVerified = await verified(responseSignature);
+    const xml = await decryptElement(located.element, policy.spDecryptionKeys);
+    assertion = parseDecrypted(xml, located.element, { ns: NS.assertion, local: "Assertion" }, ids);
+    rejectAssertionsInAdvice(assertion);
+  }
+  const assertionSignature = readSignature(assertion, options);
+  requireCoverage(policy, responseSignature, assertionSignature);
+  // The Response signature counts when required or when it is what covers the assertion.
+  // Otherwise nothing it covers is trusted (Response@InResponseTo counts as unsigned), so
+  // it is not verified: real IdPs (the Okta sample of the corpus) send broken ones.
+  const responseCounts = policy.wantResponseSigned || !assertionSignature;
+  if (responseSignature && responseCounts && !responseVerified) responseVerified = await verified(responseSignature);
+  if (assertionSignature) await verifySignature(assertionSignature);
+  return readVerifiedLogin({
+    response,
+    assertion,
+    responseSigned: responseVerified,
+    assertionSigned: assertionSignature !== null,
+    policy,
+    expectedRequestId: input.expectedRequestId,
+    now: input.now.getTime(),
+    checkDestination: input.skipDestinationCheck !== true,
+    ids,
+  });
+}
+
+async function verified(signature: SignatureToVerify): Promise<true> {
+  await verifySignature(signature);
+  return true;
+}
+
+/**
+ * SPEC §5: the assertion is always covered by a verified signature — its own, or the
+ * Response's when the Response is signed and `wantAssertionsSigned` is off.
+ */
+function requireCoverage(
+  policy: SamlVerificationPolicy,
+  response: SignatureToVerify | null,
+  assertion: SignatureToVerify | null,
+): void {
+  if (assertion) return;
+  if (policy.wantAssertionsSigned) fail("unsigned", "the assertion is not signed");
+  if (!response) fail("unsigned", "neither the assertion nor the Response is signed");
+}
+

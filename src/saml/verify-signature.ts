@@ -1,0 +1,42 @@
+import { canonicalize } from "./canonicalize";
+import type { SignatureToVerify } from "./read-signature";
+import { fail } from "./saml-error";
+import { verificationKey } from "./trusted-keys";
+
+const utf8 = new TextEncoder();
+
+/**
+ * Verify a structurally checked signature with WebCrypto: the digest of the covered
+ * element (enveloped-signature + exc-c14n, canonicalized once), then the signature over
+ * the canonical SignedInfo with the selected configured key (SPEC §5).
+ */
+export async function verifySignature(sig: SignatureToVerify): Promise<void> {
+  const content = canonicalize(sig.covered, {
+    envelopedSignature: sig.signature,
+    inclusivePrefixes: sig.referencePrefixes,
+  });
+  const digest = new Uint8Array(await crypto.subtle.digest(sig.digest, utf8.encode(content)));
+  if (!equalBytes(digest, sig.digestValue)) {
+    fail("digest_mismatch", `digest of ${sig.covered.localName} does not match its Reference`);
+  }
+  const signedInfo = canonicalize(sig.signedInfo, { inclusivePrefixes: sig.signedInfoPrefixes });
+  const key = await verificationKey(sig.certificate, sig.algorithm);
+  const params =
+    sig.algorithm.kind === "ECDSA"
+      ? { name: "ECDSA", hash: sig.algorithm.hash }
+      : { name: "RSASSA-PKCS1-v1_5" };
+  let valid = false;
+  try {
+    valid = await crypto.subtle.verify(params, key, sig.signatureValue, utf8.encode(signedInfo));
+  } catch {
+    valid = false;
+  }
+  if (!valid) fail("signature_invalid", `signature of ${sig.covered.localName} does not verify`);
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}

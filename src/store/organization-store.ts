@@ -3,7 +3,7 @@ import type { Env } from "../env";
 import { capture, type OpResult } from "./op-result";
 import type { OrgContext } from "./org/context";
 import { orgOps, type OrgOpInput, type OrgOpName, type OrgOpOutput } from "./org/ops";
-import { ORG_SCHEMA } from "./org/schema";
+import { LOGIN_SCHEMA, ORG_SCHEMA } from "./org/schema";
 import type { AuditEvent } from "./org/types";
 
 /** The result of an org operation: its value and the audit events it recorded. */
@@ -17,6 +17,7 @@ export class OrganizationStore extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.storage.sql.exec(ORG_SCHEMA);
+    ctx.storage.sql.exec(LOGIN_SCHEMA);
   }
 
   /** Runs one operation atomically. `now` is the caller's clock, in ms. */

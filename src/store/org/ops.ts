@@ -1,6 +1,7 @@
 import { connectionOps } from "./connection-ops";
 import { domainOps } from "./domain-ops";
 import { eventOps } from "./event-ops";
+import { loginOps } from "./login-ops";
 import { memberOps } from "./member-ops";
 import { organizationOps } from "./organization-ops";
 
@@ -15,6 +16,7 @@ export const orgOps = {
   ...connectionOps,
   ...memberOps,
   ...eventOps,
+  ...loginOps,
 };
 
 export type OrgOps = typeof orgOps;

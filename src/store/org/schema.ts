@@ -27,3 +27,24 @@ CREATE TABLE IF NOT EXISTS events (
 );
 CREATE INDEX IF NOT EXISTS events_by_time ON events (created_at);
 `;
+
+/** Single-use login state (SPEC §3, §4): consumed atomically, expired rows swept on write. */
+export const LOGIN_SCHEMA = `
+CREATE TABLE IF NOT EXISTS pending_logins (
+  relay_state TEXT PRIMARY KEY, request_id TEXT NOT NULL UNIQUE, connection_id TEXT NOT NULL,
+  client_id TEXT NOT NULL, redirect_uri TEXT NOT NULL, state TEXT, nonce TEXT, code_challenge TEXT,
+  scope TEXT NOT NULL, login_hint TEXT, browser_hash TEXT NOT NULL, upstream TEXT,
+  created_at TEXT NOT NULL, expires_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS auth_codes (
+  code_hash TEXT PRIMARY KEY, client_id TEXT NOT NULL, redirect_uri TEXT NOT NULL, code_challenge TEXT,
+  nonce TEXT, scope TEXT NOT NULL, member_id TEXT NOT NULL, profile TEXT NOT NULL, expires_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS assertion_replay (
+  assertion_id TEXT PRIMARY KEY, connection_id TEXT NOT NULL, expires_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS access_tokens (
+  token_hash TEXT PRIMARY KEY, client_id TEXT NOT NULL, member_id TEXT NOT NULL, scope TEXT NOT NULL,
+  profile TEXT NOT NULL, expires_at INTEGER NOT NULL
+);
+`;

@@ -1,0 +1,82 @@
+/** Login state kept in an organization's object (SPEC §3, §4). */
+
+/** The normalized profile handed to the app (SPEC §4 `profile`). */
+export interface Profile {
+  id: string;
+  organizationId: string;
+  connectionId: string;
+  connectionType: "saml" | "oidc" | "ldap";
+  /** The IdP's subject: NameID, OIDC `sub`, or LDAP DN. */
+  idpId: string;
+  email: string;
+  emailVerified: boolean;
+  firstName: string | null;
+  lastName: string | null;
+  groups: string[];
+  roles: string[];
+  rawAttributes: Record<string, string[]>;
+}
+
+/** A login started at /oauth/authorize, waiting for the IdP's answer. */
+export interface PendingLogin {
+  /** RelayState (SAML) or `state` (upstream OIDC): an org token (lib/ids.ts). */
+  relayState: string;
+  /** The AuthnRequest ID that InResponseTo must equal. */
+  requestId: string;
+  connectionId: string;
+  clientId: string;
+  redirectUri: string;
+  state: string | null;
+  nonce: string | null;
+  codeChallenge: string | null;
+  scope: string;
+  loginHint: string | null;
+  /** SHA-256 of the browser-binding cookie's value. */
+  browserHash: string;
+  /** Protocol data for the upstream IdP (OIDC: PKCE verifier and nonce), or null. */
+  upstream: Record<string, string> | null;
+  createdAt: string;
+  /** Epoch ms. */
+  expiresAt: number;
+}
+
+/** What an IdP asserted about the user, after verification. */
+export interface VerifiedIdentity {
+  subject: string;
+  /** Transient (or encrypted transient) NameIDs change per login: match by email instead. */
+  subjectIsTransient: boolean;
+  email: string | null;
+  emailVerified: boolean;
+  firstName: string | null;
+  lastName: string | null;
+  groups: string[];
+  roles: string[];
+  rawAttributes: Record<string, string[]>;
+}
+
+/** Where a completed login goes: the app's client and exact redirect URI. */
+export interface LoginTarget {
+  clientId: string;
+  redirectUri: string;
+  state: string | null;
+  nonce: string | null;
+  codeChallenge: string | null;
+  scope: string;
+}
+
+/** A one-time authorization code, stored by its SHA-256. */
+export interface AuthCode extends LoginTarget {
+  memberId: string;
+  profile: Profile;
+  expiresAt: number;
+}
+
+/** Why a verified login is still refused (recorded in the audit log under a reference id). */
+export type LoginRefusal =
+  | "replayed"
+  | "sso_not_allowed"
+  | "connection_inactive"
+  | "missing_email"
+  | "email_not_verified"
+  | "email_domain_not_allowed"
+  | "not_a_member";

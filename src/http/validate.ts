@@ -3,7 +3,8 @@ import { ApiError, type FieldError } from "./api-error";
 
 /** Validates `data` with `schema`, or throws 400 `validation_failed` naming each bad field. */
 export function validate<S extends z.ZodMiniType>(schema: S, data: unknown): z.infer<S> {
-  const result = schema.safeParse(data);
+  // reportInput: without it zod omits `input` from issues, and every wrong-typed field read as "is required".
+  const result = schema.safeParse(data, { reportInput: true });
   if (result.success) return result.data;
   const errors = result.error.issues.flatMap(describeIssue);
   throw new ApiError(400, "validation_failed", `The request is invalid: ${errors.map((e) => `${e.path || "body"}: ${e.message}`).join("; ")}`, errors);

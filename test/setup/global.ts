@@ -1,4 +1,6 @@
 import type { TestProject } from "vitest/node";
+import { samlFixturesStep } from "./saml-fixtures";
+import { startMetadataServer } from "./metadata-server";
 
 /**
  * Node-side set-up shared by both test projects. Peers (xmlsec1-signed fixtures,
@@ -19,4 +21,4 @@ export default async function setup(project: TestProject): Promise<() => Promise
 type SetupStep = (project: TestProject) => Promise<(() => Promise<void>) | void>;
 
 /** Each peer registers one step here. */
-const steps: SetupStep[] = [];
+const steps: SetupStep[] = [startMetadataServer, samlFixturesStep];

@@ -1,0 +1,8 @@
+/** Values the Node-side global setup hands to the admin tests (test/setup/metadata-server.ts). */
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** Base URL of the loopback server publishing IdP metadata and OIDC discovery documents. */
+    metadataServerUrl: string;
+  }
+}
+export {};

@@ -1,0 +1,57 @@
+import { readFile } from "node:fs/promises";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { TestProject } from "vitest/node";
+
+/**
+ * A loopback HTTP server standing in for an IdP's published documents, so the admin
+ * tests can exercise `idp-metadata {metadataUrl}` and OIDC discovery at activation
+ * without the internet and without mocking fetch. Its base URL is provided to tests as
+ * `metadataServerUrl` (see test/admin-provided.d.ts).
+ *
+ * - `GET /idp/okta.xml`: the Okta fixture metadata, as an IdP serves it;
+ * - `GET /idp/doctype.xml`: metadata with a DOCTYPE (must be refused);
+ * - `GET /idp/missing.xml`: 404;
+ * - `GET /oidc/.well-known/openid-configuration`: discovery whose issuer is `{base}/oidc`;
+ * - `GET /oidc-wrong/.well-known/openid-configuration`: discovery naming another issuer.
+ */
+export async function startMetadataServer(project: TestProject): Promise<() => Promise<void>> {
+  const okta = await readFile(new URL("../fixtures/idp-metadata/okta.xml", import.meta.url), "utf8");
+  let base = "";
+  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    const path = new URL(request.url ?? "/", "http://127.0.0.1").pathname;
+    const send = (status: number, type: string, body: string) => {
+      response.writeHead(status, { "content-type": type });
+      response.end(body);
+    };
+    const discovery = (issuer: string) =>
+      JSON.stringify({
+        issuer,
+        authorization_endpoint: `${issuer}/authorize`,
+        token_endpoint: `${issuer}/token`,
+        jwks_uri: `${issuer}/jwks`,
+        response_types_supported: ["code"],
+        subject_types_supported: ["public"],
+        id_token_signing_alg_values_supported: ["RS256"],
+      });
+    switch (path) {
+      case "/idp/okta.xml":
+        return send(200, "application/samlmetadata+xml", okta);
+      case "/idp/doctype.xml":
+        return send(200, "application/xml", `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "x">]>${okta.replace(/^<\?xml[^>]*\?>/, "")}`);
+      case "/oidc/.well-known/openid-configuration":
+        return send(200, "application/json", discovery(`${base}/oidc`));
+      case "/oidc-wrong/.well-known/openid-configuration":
+        return send(200, "application/json", discovery("https://someone-else.example"));
+      default:
+        return send(404, "text/plain", "not found");
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  project.provide("metadataServerUrl", base);
+  return () => new Promise<void>((resolve) => server.close(() => resolve()));
+}

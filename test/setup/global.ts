@@ -1,6 +1,5 @@
 import type { TestProject } from "vitest/node";
 import { samlFixturesStep } from "./saml-fixtures";
-import { samlFixturesStep } from "./saml-fixtures";
 import { startMetadataServer } from "./metadata-server";
 
 /**
@@ -22,4 +21,4 @@ export default async function setup(project: TestProject): Promise<() => Promise
 type SetupStep = (project: TestProject) => Promise<(() => Promise<void>) | void>;
 
 /** Each peer registers one step here. */
-const steps: SetupStep[] = [startMetadataServer, samlFixturesStep, samlFixturesStep];
+const steps: SetupStep[] = [startMetadataServer, samlFixturesStep];

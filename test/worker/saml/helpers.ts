@@ -1,3 +1,4 @@
+import { DOMParser, XMLSerializer, type Document, type Element } from "@xmldom/xmldom";
 import { inject } from "vitest";
 import { encodeBase64 } from "../../../src/saml/base64";
 import { verifySamlResponse, type SamlVerificationPolicy, type VerifySamlResponseInput } from "../../../src/saml";
@@ -46,4 +47,28 @@ export function verifyXml(
 export async function codeOf(result: ReturnType<typeof verifyXml>): Promise<string> {
   const r = await result;
   return r.ok ? "ok" : r.error.code;
+}
+
+/** Edit a Response with xmldom and serialize it back, as an attacker's tool would. */
+export function edit(xml: string, change: (doc: Document, find: Finder) => void): string {
+  const doc = new DOMParser().parseFromString(xml, "application/xml");
+  change(doc, finder(doc));
+  return new XMLSerializer().serializeToString(doc);
+}
+
+export const NS = {
+  protocol: "urn:oasis:names:tc:SAML:2.0:protocol",
+  assertion: "urn:oasis:names:tc:SAML:2.0:assertion",
+  dsig: "http://www.w3.org/2000/09/xmldsig#",
+  xenc: "http://www.w3.org/2001/04/xmlenc#",
+} as const;
+
+type Finder = (ns: keyof typeof NS, local: string, index?: number) => Element;
+
+function finder(doc: Document): Finder {
+  return (ns, local, index = 0) => {
+    const found = doc.getElementsByTagNameNS(NS[ns], local).item(index);
+    if (!found) throw new Error(`fixture has no ${local}[${index}]`);
+    return found;
+  };
 }

@@ -6,9 +6,12 @@ import { organizationRoutes } from "./admin/organizations";
 import { ssoRoutes } from "./admin/sso";
 import { userRoutes } from "./admin/users";
 import { webhookRoutes } from "./admin/webhooks";
+import { acsRoute } from "./flow/acs";
+import { authorizeRoutes } from "./flow/authorize";
 import { json } from "./http/problem";
 import { samlMetadataRoute } from "./http/public-routes";
 import { route, type Route } from "./http/route";
+import { oauthRoutes } from "./oauth";
 import { buildOpenApi } from "./openapi/build-openapi";
 
 const openApiRoute = route({
@@ -28,5 +31,8 @@ export const ALL_ROUTES: Route[] = [
   ...apiKeyRoutes,
   ...webhookRoutes,
   samlMetadataRoute,
+  ...oauthRoutes,
+  ...authorizeRoutes,
+  acsRoute,
   openApiRoute,
 ];

@@ -1,12 +1,15 @@
 import type { Env } from "../env";
 import { emailDomain } from "../domains/normalize-domain";
+import { isOrgId, orgIdOfConnection } from "../lib/ids";
 import { readDomainIndex } from "../domains/domain-index";
 import { domainClaim, orgOp } from "../store/stores";
 import type { DomainRoute } from "../store/org/domain-ops";
 import type { ConnectionRecord, OrganizationRecord } from "../store/org/types";
 
 /** Why a login could not be routed. */
-export type RouteFailure = "invalid_email" | "unknown_domain" | "unverified_domain" | "sso_not_allowed" | "no_active_connection";
+export type RouteFailure =
+  | "invalid_email" | "unknown_domain" | "unverified_domain" | "unknown_organization" | "unknown_connection"
+  | "sso_not_allowed" | "no_active_connection";
 
 export type LoginRoute =
   | { ok: true; organization: OrganizationRecord; connection: ConnectionRecord }
@@ -41,4 +44,19 @@ export async function routeLoginByEmail(env: Env, email: string, exec?: Executio
 function toLoginRoute(route: DomainRoute): LoginRoute {
   if (route.ok) return route;
   return { ok: false, reason: route.reason === "not_owned" ? "unknown_domain" : route.reason };
+}
+
+/** Routes a login by `organization_id` (SPEC §3). */
+export async function routeLoginByOrganization(env: Env, organizationId: string): Promise<LoginRoute> {
+  if (!isOrgId(organizationId)) return { ok: false, reason: "unknown_organization" };
+  const route = await orgOp(env, organizationId, "routeOrganizationId", undefined);
+  return route.ok ? route : { ok: false, reason: route.reason === "not_owned" ? "unknown_organization" : route.reason };
+}
+
+/** Routes a login by `connection_id` (SPEC §3): the org comes from the ID itself. */
+export async function routeLoginByConnection(env: Env, connectionId: string): Promise<LoginRoute> {
+  const organizationId = orgIdOfConnection(connectionId);
+  if (!organizationId) return { ok: false, reason: "unknown_connection" };
+  const route = await orgOp(env, organizationId, "routeConnectionId", { connectionId });
+  return route.ok ? route : { ok: false, reason: route.reason === "not_owned" ? "unknown_connection" : route.reason };
 }

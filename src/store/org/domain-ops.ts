@@ -86,4 +86,25 @@ function domainIndex(ctx: OrgContext): { organizationId: string; entries: { doma
   return { organizationId: org.id, entries };
 }
 
-export const domainOps = { addDomains, removeDomains, routeDomain, domainIndex };
+/** `organization_id` routing: the org's active connection of type `activeSso`. */
+function routeOrganizationId(ctx: OrgContext): DomainRoute {
+  const org = one(ctx.sql, "SELECT id FROM organization LIMIT 1") ? requireOrganization(ctx) : null;
+  if (!org) return { ok: false, reason: "not_owned" };
+  if (!org.ssoAllowed) return { ok: false, reason: "sso_not_allowed" };
+  const connection = all<ConnectionRow>(
+    ctx.sql, "SELECT * FROM connections WHERE state = 'active' AND type = ? ORDER BY created_at, id LIMIT 1", org.activeSso,
+  ).map((r) => rowToConnection(r, org.id))[0];
+  return connection ? { ok: true, organization: org, connection } : { ok: false, reason: "no_active_connection" };
+}
+
+/** `connection_id` routing: that connection, when it is active and the org allows SSO. */
+function routeConnectionId(ctx: OrgContext, input: { connectionId: string }): DomainRoute {
+  const org = one(ctx.sql, "SELECT id FROM organization LIMIT 1") ? requireOrganization(ctx) : null;
+  const row = org ? one<ConnectionRow>(ctx.sql, "SELECT * FROM connections WHERE id = ?", input.connectionId) : null;
+  if (!org || !row) return { ok: false, reason: "not_owned" };
+  if (!org.ssoAllowed) return { ok: false, reason: "sso_not_allowed" };
+  const connection = rowToConnection(row, org.id);
+  return connection.state === "active" ? { ok: true, organization: org, connection } : { ok: false, reason: "no_active_connection" };
+}
+
+export const domainOps = { addDomains, removeDomains, routeDomain, domainIndex, routeOrganizationId, routeConnectionId };

@@ -1,0 +1,44 @@
+/** Escapes text for HTML element content and double-quoted attributes. */
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+}
+
+const STYLE = `body{font-family:system-ui,-apple-system,sans-serif;background:#f6f7f9;color:#1f2328;display:flex;min-height:100vh;align-items:center;justify-content:center;margin:0}
+main{background:#fff;border:1px solid #d0d7de;border-radius:12px;padding:2rem;max-width:26rem;width:100%;box-shadow:0 1px 3px rgba(0,0,0,.06)}
+h1{font-size:1.25rem;margin:0 0 1rem}label{display:block;font-weight:600;margin-bottom:.4rem}
+input[type=email]{width:100%;box-sizing:border-box;padding:.6rem;border:1px solid #d0d7de;border-radius:6px;font-size:1rem}
+button{margin-top:1rem;width:100%;padding:.65rem;border:0;border-radius:6px;background:#0969da;color:#fff;font-size:1rem;cursor:pointer}
+.error{color:#cf222e;margin:.5rem 0}.ref{font-family:ui-monospace,monospace;font-size:.85rem;color:#57606a}`;
+
+/**
+ * A complete HTML page with a strict CSP: no script unless `scriptNonce` is given, forms
+ * only to `formAction` (or this origin), no framing.
+ */
+export function htmlPage(input: { title: string; body: string; status?: number; scriptNonce?: string; formAction?: string; headers?: HeadersInit }): Response {
+  const csp = [
+    "default-src 'none'",
+    "style-src 'unsafe-inline'",
+    input.scriptNonce ? `script-src 'nonce-${input.scriptNonce}'` : "script-src 'none'",
+    `form-action ${input.formAction ? cspSource(input.formAction) : "'self'"}`,
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ].join("; ");
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(input.title)}</title><style>${STYLE}</style></head><body><main>${input.body}</main></body></html>`;
+  const headers = new Headers(input.headers);
+  headers.set("content-type", "text/html; charset=utf-8");
+  headers.set("content-security-policy", csp);
+  headers.set("cache-control", "no-store");
+  headers.set("x-content-type-options", "nosniff");
+  headers.set("referrer-policy", "no-referrer");
+  return new Response(html, { status: input.status ?? 200, headers });
+}
+
+/** The origin of a URL for a CSP source list, or 'none' when it is not a URL. */
+function cspSource(url: string): string {
+  try {
+    const u = new URL(url);
+    return `'self' ${u.protocol}//${u.host}`;
+  } catch {
+    return "'none'";
+  }
+}

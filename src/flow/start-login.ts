@@ -1,0 +1,20 @@
+import type { Env } from "../env";
+import type { PendingLogin } from "../store/org/login-types";
+import type { ConnectionRecord } from "../store/org/types";
+import { startSaml } from "./start-saml";
+
+/** How a login leaves for the IdP, and what the pending login must remember for the way back. */
+export type StartResult =
+  | { ok: true; response: Response; upstream: Record<string, string> | null }
+  | { ok: false; reason: string; detail: string };
+
+/** Sends the browser to the connection's IdP, by protocol. */
+export function startLogin(env: Env, connection: ConnectionRecord, pending: PendingLogin, now: number): Promise<StartResult> {
+  switch (connection.type) {
+    case "saml":
+      return startSaml(env, connection, pending, now);
+    case "oidc":
+    case "ldap":
+      return Promise.resolve({ ok: false, reason: "unsupported_connection_type", detail: `${connection.type} logins are not available in this version` });
+  }
+}

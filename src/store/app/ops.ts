@@ -2,6 +2,7 @@ import { apiKeyOps } from "./api-key-ops";
 import { clientOps } from "./client-ops";
 import { eventLogOps } from "./event-log-ops";
 import { orgIndexOps } from "./org-index-ops";
+import { signingKeyOps } from "./signing-key-ops";
 import { webhookOps } from "./webhook-ops";
 
 /** Every operation of the app-wide objects, grouped by the instance that runs it. */
@@ -11,6 +12,7 @@ export const appOps = {
   webhooks: webhookOps,
   organizations: orgIndexOps,
   events: eventLogOps,
+  "signing-keys": signingKeyOps,
 };
 
 export type AppShard = keyof typeof appOps;

@@ -20,4 +20,8 @@ CREATE TABLE IF NOT EXISTS events (
   data TEXT NOT NULL, created_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS app_events_by_time ON events (created_at);
+CREATE TABLE IF NOT EXISTS signing_keys (
+  kid TEXT PRIMARY KEY, alg TEXT NOT NULL, public_jwk TEXT NOT NULL, private_jwk_sealed TEXT NOT NULL,
+  created_at TEXT NOT NULL, retired_at TEXT
+);
 `;

@@ -1,0 +1,34 @@
+import type { ClientRecord } from "../store/app/client-ops";
+import type { AuthCode } from "../store/org/login-types";
+import { checkPkce } from "./check-pkce";
+import { checkRedirectUri } from "./check-redirect-uri";
+import type { TokenRefusal } from "./oauth-error";
+import { ok, refuse, type Result } from "./result";
+
+/** Input of {@link checkCodeGrant}. */
+export interface CodeGrantInput {
+  /** The consumed code, or null when it was unknown, already used or expired. */
+  code: AuthCode | null;
+  /** The authenticated client. */
+  client: ClientRecord;
+  redirectUri: string;
+  codeVerifier: string | null;
+}
+
+/**
+ * Checks an authorization code against the token request (RFC 6749 §4.1.3): it was
+ * issued to this client, for this exact redirect URI, and PKCE holds (RFC 7636 §4.6).
+ * Runs after the code was consumed: a refused code stays spent (RFC 6749 §4.1.2).
+ */
+export async function checkCodeGrant(input: CodeGrantInput): Promise<Result<AuthCode, TokenRefusal>> {
+  const { code, client } = input;
+  if (!code) return refuse("code_not_found", "the code is unknown, already used or expired");
+  if (code.clientId !== client.clientId) {
+    return refuse("code_client_mismatch", `code issued to ${code.clientId}, presented by ${client.clientId}`);
+  }
+  const redirect = checkRedirectUri({ issuedFor: code.redirectUri, presented: input.redirectUri });
+  if (!redirect.ok) return redirect;
+  const pkce = await checkPkce({ codeChallenge: code.codeChallenge, codeVerifier: input.codeVerifier, publicClient: client.public });
+  if (!pkce.ok) return pkce;
+  return ok(code);
+}

@@ -1,0 +1,20 @@
+import { actorName } from "../admin/auth";
+import { json } from "../http/problem";
+import { route } from "../http/route";
+import { rotateSigningKey } from "./signing-keys";
+
+/**
+ * POST /api/v1/signing-keys/rotate (SPEC §4, admin API): publishes a new ES256 key and
+ * signs new ID tokens with it; the previous key stays in JWKS until its tokens expire.
+ */
+export const signingKeyRoutes = [
+  route({
+    method: "POST", path: "/api/v1/signing-keys/rotate", tag: "Signing keys", access: "app",
+    summary: "Rotate the ID-token signing key",
+    success: { status: 201, description: "The new active key: kid, alg, createdAt" },
+    handler: async ({ env, actor }) => {
+      const key = await rotateSigningKey(env, actorName(actor));
+      return json({ kid: key.kid, alg: key.alg, createdAt: key.createdAt, publicJwk: JSON.parse(key.publicJwk) as unknown }, 201);
+    },
+  }),
+];

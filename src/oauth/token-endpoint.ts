@@ -1,0 +1,94 @@
+import type { Env } from "../env";
+import { sha256Hex } from "../crypto/hash";
+import { route, type RouteContext } from "../http/route";
+import { newOrgToken, orgIdOfToken } from "../lib/ids";
+import type { ClientRecord } from "../store/app/client-ops";
+import type { AuthCode } from "../store/org/login-types";
+import { appOp, orgOp } from "../store/stores";
+import { checkClientAuth } from "./check-client-auth";
+import { checkCodeGrant } from "./check-code-grant";
+import { profileView } from "./claims";
+import { signIdToken } from "./id-token";
+import { issuerOf } from "./issuer";
+import { ACCESS_TOKEN_TTL_S } from "./lifetimes";
+import { oauthJson, tokenErrorResponse, type TokenRefusal } from "./oauth-error";
+import { readClientCredentials } from "./read-client-credentials";
+import { parseTokenRequest, readTokenForm, type TokenRequest } from "./read-token-request";
+import { refuse, type Result } from "./result";
+import { activeSigningKey } from "./signing-keys";
+
+/**
+ * POST /oauth/token (RFC 6749 §4.1.3, OIDC Core §3.1.3), as a pipeline: read the form,
+ * authenticate the client, consume the code, check its bindings, issue the tokens. Every
+ * refusal and any unexpected failure is rendered by oauth-error.ts, never as problem+json.
+ */
+async function tokenEndpoint({ request, env }: RouteContext): Promise<Response> {
+  const authorization = request.headers.get("authorization") || null;
+  try {
+    const now = Date.now();
+    const result = await exchangeCode(env, request, authorization);
+    if (!result.ok) return tokenErrorResponse(result, { authorizationHeaderUsed: authorization !== null });
+    return oauthJson(await issueTokens(env, result.value.client, result.value.code, now));
+  } catch (error) {
+    console.error("token endpoint failed", error instanceof Error ? error.stack : error);
+    return tokenErrorResponse(refuse("internal_error", "unexpected error"), { authorizationHeaderUsed: false });
+  }
+}
+
+type Grant = { client: ClientRecord; code: AuthCode };
+
+async function exchangeCode(env: Env, request: Request, authorization: string | null): Promise<Result<Grant, TokenRefusal>> {
+  const form = await readTokenForm(request);
+  if (!form.ok) return form;
+  const params = parseTokenRequest(form.value, authorization);
+  if (!params.ok) return params;
+  const client = await authenticateClient(env, params.value);
+  if (!client.ok) return client;
+  const organizationId = orgIdOfToken(params.value.code);
+  if (!organizationId) return refuse("malformed_code", "the code does not embed an organization");
+  // One-time and atomic: the code is spent even when a check below fails (RFC 6749 §4.1.2).
+  const code = await orgOp(env, organizationId, "consumeCode", { codeHash: await sha256Hex(params.value.code) });
+  const grant = await checkCodeGrant({
+    code, client: client.value, redirectUri: params.value.redirectUri, codeVerifier: params.value.codeVerifier,
+  });
+  return grant.ok ? { ok: true, value: { client: client.value, code: grant.value } } : grant;
+}
+
+/** Reads the credentials, looks the client up and checks its secret (RFC 6749 §3.2.1). */
+async function authenticateClient(env: Env, params: TokenRequest): Promise<Result<ClientRecord, TokenRefusal>> {
+  const credentials = readClientCredentials(params);
+  if (!credentials.ok) return credentials;
+  const { clientId, secret } = credentials.value;
+  const client = await appOp(env, "clients", "getClient", { clientId });
+  const presentedSecretHash = secret === null ? null : await sha256Hex(secret);
+  return checkClientAuth({ credentials: credentials.value, client, presentedSecretHash });
+}
+
+/**
+ * The successful response (RFC 6749 §5.1, OIDC Core §3.1.3.3): an opaque access token for
+ * /oauth/userinfo (stored hashed in the org's object), the ID token and the profile.
+ */
+async function issueTokens(env: Env, client: ClientRecord, code: AuthCode, now: number) {
+  const { profile } = code;
+  const accessToken = newOrgToken(profile.organizationId);
+  await orgOp(env, profile.organizationId, "createAccessToken", {
+    tokenHash: await sha256Hex(accessToken), clientId: client.clientId, memberId: code.memberId,
+    scope: code.scope, profile, expiresAt: now + ACCESS_TOKEN_TTL_S * 1000,
+  });
+  const idToken = await signIdToken({
+    issuer: issuerOf(env.PUBLIC_URL), clientId: client.clientId, profile, nonce: code.nonce,
+    key: await activeSigningKey(env, now), now,
+  });
+  return {
+    access_token: accessToken, token_type: "Bearer", expires_in: ACCESS_TOKEN_TTL_S, scope: code.scope,
+    id_token: idToken, profile: profileView(profile),
+  };
+}
+
+/** The token endpoint's route: public (the client authenticates itself), form-encoded. */
+export const tokenRoute = route({
+  method: "POST", path: "/oauth/token", tag: "OpenID Connect", access: "public",
+  summary: "Exchange an authorization code for an ID token, access token and profile (RFC 6749 §4.1.3)",
+  success: { status: 200, description: "access_token, token_type, expires_in, id_token, profile; errors per RFC 6749 §5.2" },
+  handler: tokenEndpoint,
+});

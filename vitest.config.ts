@@ -6,6 +6,8 @@ export const TEST_BINDINGS = {
   ADMIN_API_KEY: "test-root-admin-key-0123456789abcdef",
   SECRETS_KEY: "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
   PUBLIC_URL: "https://sso.test",
+  // OIDC discovery against the loopback peers of test/setup (http://127.0.0.1:…).
+  ALLOW_INSECURE_LOOPBACK_IDP: "true",
 };
 
 export default defineConfig({

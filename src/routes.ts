@@ -8,6 +8,7 @@ import { userRoutes } from "./admin/users";
 import { webhookRoutes } from "./admin/webhooks";
 import { acsRoute } from "./flow/acs";
 import { authorizeRoutes } from "./flow/authorize";
+import { completeSamlRoute } from "./flow/complete-api";
 import { json } from "./http/problem";
 import { samlMetadataRoute } from "./http/public-routes";
 import { route, type Route } from "./http/route";
@@ -34,5 +35,6 @@ export const ALL_ROUTES: Route[] = [
   ...oauthRoutes,
   ...authorizeRoutes,
   acsRoute,
+  completeSamlRoute,
   openApiRoute,
 ];

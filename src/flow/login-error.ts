@@ -29,8 +29,7 @@ export interface TrustedRedirect {
 export async function loginFailureResponse(
   env: Env, failure: LoginFailure, redirect?: { target: TrustedRedirect; oauthError: string }, headers?: HeadersInit,
 ): Promise<Response> {
-  const referenceId = `ref_${randomBase32(16)}`;
-  await recordFailure(env, referenceId, failure);
+  const referenceId = await recordLoginFailure(env, failure);
   if (redirect) {
     const url = new URL(redirect.target.redirectUri);
     url.searchParams.set("error", redirect.oauthError);
@@ -52,6 +51,13 @@ export function errorPage(message: string, referenceId: string, status = 400, he
     body: `<h1>Sign-in failed</h1><p>${escapeHtml(message)}</p><p class="ref">Reference: ${escapeHtml(referenceId)}</p>` +
       `<p>If this keeps happening, give this reference to your administrator.</p>`,
   });
+}
+
+/** Records a failure in the audit log under a fresh reference id, and returns the id. */
+export async function recordLoginFailure(env: Env, failure: LoginFailure): Promise<string> {
+  const referenceId = `ref_${randomBase32(16)}`;
+  await recordFailure(env, referenceId, failure);
+  return referenceId;
 }
 
 async function recordFailure(env: Env, referenceId: string, failure: LoginFailure): Promise<void> {

@@ -14,6 +14,7 @@ export type ApiErrorCode =
   | "method_not_allowed"
   | "bad_request"
   | "upstream_failed"
+  | "login_failed"
   | "internal_error";
 
 export interface FieldError {
@@ -36,6 +37,7 @@ const TITLES: Record<ApiErrorCode, string> = {
   method_not_allowed: "Method not allowed",
   bad_request: "Bad request",
   upstream_failed: "Upstream request failed",
+  login_failed: "Login failed",
   internal_error: "Internal error",
 };
 

@@ -3,31 +3,13 @@
 // run (printing the admin key once), then starts `wrangler dev` with local state under
 // .wrangler/. Extra arguments go to wrangler.
 import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { existsSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensureDevVars } from "./lib/dev-vars.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const varsPath = join(root, ".dev.vars");
-
-if (!existsSync(varsPath)) {
-  const adminKey = `dev_${randomBytes(24).toString("base64url")}`;
-  const secretsKey = randomBytes(32).toString("base64");
-  writeFileSync(
-    varsPath,
-    [
-      "# Local development secrets, created by `npm run dev`. Never commit this file.",
-      `ADMIN_API_KEY=${adminKey}`,
-      `SECRETS_KEY=${secretsKey}`,
-      "# Lets OIDC IdPs on 127.0.0.1/localhost use http:// (local dev and tests only).",
-      "ALLOW_INSECURE_LOOPBACK_IDP=true",
-      "",
-    ].join("\n"),
-    { mode: 0o600 },
-  );
-  console.log(`\nCreated .dev.vars. Your local admin API key (shown once, also in .dev.vars):\n\n  ${adminKey}\n`);
-}
+const { adminKey, created } = ensureDevVars(join(root, ".dev.vars"));
+if (created) console.log(`\nCreated .dev.vars. Your local admin API key (shown once, also in .dev.vars):\n\n  ${adminKey}\n`);
 
 const wrangler = join(root, "node_modules", ".bin", "wrangler");
 const child = spawn(wrangler, ["dev", "--local", "--persist-to", join(root, ".wrangler", "state"), ...process.argv.slice(2)], {

@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// `npm run demo`: edge-sso (wrangler dev), a local SAML IdP (tools/dev-idp) and a sample
+// app, seeded with a client, an org and a SAML connection. Prints one URL: open it and
+// sign in as a demo user through the whole flow.
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startDevIdp } from "../tools/dev-idp/index.mjs";
+import { startSampleApp } from "../tools/sample-app/server.mjs";
+import { ensureDevVars } from "./lib/dev-vars.mjs";
+import { seedSamlDemo } from "./lib/seed-demo.mjs";
+import { startWranglerDev } from "./lib/wrangler-dev.mjs";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const EDGE_PORT = Number(process.env.DEMO_EDGE_PORT ?? 8787);
+const { adminKey } = ensureDevVars(join(root, ".dev.vars"));
+
+console.log("Starting edge-sso, the dev IdP and the sample app…");
+const edge = await startWranglerDev({
+  port: EDGE_PORT, persistTo: join(root, ".wrangler", "demo-state"), vars: { PUBLIC_URL: `http://localhost:${EDGE_PORT}` },
+});
+const issuer = `http://localhost:${EDGE_PORT}`;
+const idp = await startDevIdp({ port: Number(process.env.DEMO_IDP_PORT ?? 7001) });
+const app = await startSampleApp({ issuer, port: Number(process.env.DEMO_APP_PORT ?? 3000), loginHint: "jane@example.com" });
+const seeded = await seedSamlDemo({ edgeUrl: issuer, adminKey, redirectUri: app.redirectUri, idpMetadataXml: idp.metadataXml, domain: "example.com" });
+app.setClient(seeded.client);
+
+console.log(`
+edge-sso     ${issuer}   (organization ${seeded.organizationId}, SAML connection ${seeded.connectionId})
+dev IdP      ${idp.url}
+sample app   ${app.url}
+
+Open this URL and sign in as jane@example.com:
+
+  ${app.url}/login
+
+Ctrl-C stops everything.`);
+
+const stop = async () => {
+  await Promise.allSettled([app.close(), idp.close(), edge.close()]);
+  process.exit(0);
+};
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);

@@ -1,6 +1,7 @@
 import type { TestProject } from "vitest/node";
 import { samlFixturesStep } from "./saml-fixtures";
 import { startMetadataServer } from "./metadata-server";
+import { devIdpStep } from "./dev-idp";
 
 /**
  * Node-side set-up shared by both test projects. Peers (xmlsec1-signed fixtures,
@@ -21,4 +22,4 @@ export default async function setup(project: TestProject): Promise<() => Promise
 type SetupStep = (project: TestProject) => Promise<(() => Promise<void>) | void>;
 
 /** Each peer registers one step here. */
-const steps: SetupStep[] = [startMetadataServer, samlFixturesStep];
+const steps: SetupStep[] = [startMetadataServer, samlFixturesStep, devIdpStep];

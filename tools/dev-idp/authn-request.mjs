@@ -3,6 +3,8 @@ import { inflateRawSync } from "node:zlib";
 import { DOMParser } from "@xmldom/xmldom";
 import { NS } from "./xml.mjs";
 
+/** @typedef {import("@xmldom/xmldom").Element} XmlElement */
+
 /** Inflated AuthnRequests above this size are refused (a deflate bomb guard). */
 const MAX_XML_BYTES = 256 * 1024;
 
@@ -81,16 +83,15 @@ export function verifyRedirectSignature(rawQuery, certificatePem) {
 }
 
 /**
- * @param {Element} parent
+ * @param {XmlElement} parent
  * @param {string} ns
  * @param {string} localName
- * @returns {Element | null}
+ * @returns {XmlElement | null}
  */
 function child(parent, ns, localName) {
   for (let node = parent.firstChild; node; node = node.nextSibling) {
-    if (node.nodeType === 1 && /** @type {Element} */ (node).namespaceURI === ns && /** @type {Element} */ (node).localName === localName) {
-      return /** @type {Element} */ (node);
-    }
+    const element = /** @type {XmlElement} */ (node);
+    if (node.nodeType === 1 && element.namespaceURI === ns && element.localName === localName) return element;
   }
   return null;
 }

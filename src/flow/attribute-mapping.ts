@@ -41,7 +41,11 @@ function pick(attributes: Record<string, string[]>, configured: string | undefin
 export function samlIdentity(input: {
   nameId: string; nameIdFormat: string | null; attributes: Record<string, string[]>; mapping: AttributeMapping;
 }): VerifiedIdentity {
-  const { attributes, mapping } = input;
+  const { mapping } = input;
+  // The verifier keeps attributes in a null-prototype record (no __proto__ keys); the
+  // copy is a plain object, which Durable Object RPC can serialize.
+  const attributes: Record<string, string[]> = {};
+  for (const [name, values] of Object.entries(input.attributes)) attributes[name] = [...values];
   const email = pick(attributes, mapping.email, "email")[0] ?? (EMAIL.test(input.nameId) ? input.nameId : null);
   const transient = input.nameIdFormat === "urn:oasis:names:tc:SAML:2.0:nameid-format:transient";
   return {

@@ -33,5 +33,12 @@ process.on("warning", (warning) => {
   if (warning.name !== "ExperimentalWarning") process.stderr.write(`${warning.stack ?? warning}\n`);
 });
 
-const { main } = await import("../src/cli/main.ts");
-process.exitCode = await main(process.argv.slice(2));
+const { readFile } = await import("node:fs/promises");
+const { runCli } = await import("../src/cli/main.ts");
+const outcome = await runCli(process.argv.slice(2), {
+  readFile: async (path) => new Uint8Array(await readFile(path)),
+  now: () => new Date(),
+});
+if (outcome.stdout !== undefined) process.stdout.write(`${outcome.stdout}\n`);
+if (outcome.stderr !== undefined) process.stderr.write(`${outcome.stderr}\n`);
+process.exitCode = outcome.exitCode;

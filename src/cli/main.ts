@@ -1,0 +1,24 @@
+import { SAML_VERIFY_USAGE, UsageError } from "./parse-saml-verify-args";
+import { samlVerify, type CliIo, type CliOutcome } from "./saml-verify";
+
+export type { CliIo, CliOutcome } from "./saml-verify";
+
+const USAGE = `usage: edge-sso <command>
+
+commands:
+  saml verify   verify a captured SAMLResponse with the worker's verifier
+
+${SAML_VERIFY_USAGE}`;
+
+/** Dispatch `edge-sso` subcommands. Never throws: bad usage is exit code 2. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<CliOutcome> {
+  try {
+    if (argv[0] === "saml" && argv[1] === "verify") return await samlVerify(argv.slice(2), io);
+    if (argv.length === 0 || argv.includes("--help") || argv.includes("-h")) return { exitCode: 2, stderr: USAGE };
+    return { exitCode: 2, stderr: `unknown command "${argv.join(" ")}"\n\n${USAGE}` };
+  } catch (error) {
+    if (error instanceof UsageError) return { exitCode: 2, stderr: `edge-sso: ${error.message}\n\n${SAML_VERIFY_USAGE}` };
+    const message = error instanceof Error ? error.message : String(error);
+    return { exitCode: 2, stderr: `edge-sso: ${message}` };
+  }
+}

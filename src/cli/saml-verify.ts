@@ -1,0 +1,108 @@
+import { verifySamlResponse, type SamlLogin } from "../saml";
+import { encodeBase64 } from "../saml/base64";
+import { parseIdpMetadata } from "../saml/metadata/parse-idp-metadata";
+import { parseSamlVerifyArgs, UsageError, type SamlVerifyArgs } from "./parse-saml-verify-args";
+
+/** What the CLI needs from its host (bin/edge-sso.mjs): files and a clock. */
+export interface CliIo {
+  readFile(path: string): Promise<Uint8Array>;
+  now(): Date;
+}
+
+/** One line of CLI output and the exit code (SPEC §8: 0 accepted, 1 rejected, 2 bad usage). */
+export interface CliOutcome {
+  exitCode: 0 | 1 | 2;
+  stdout?: string;
+  stderr?: string;
+}
+
+const EMAIL_ATTRIBUTES = [
+  "email",
+  "mail",
+  "emailAddress",
+  "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
+  "urn:oid:0.9.2342.19200300.100.1.3",
+];
+
+/**
+ * `edge-sso saml verify …`: the worker's own verifier run on a captured response, for
+ * admins debugging an IdP and for audits. There is no replay cache here (SPEC §8).
+ */
+export async function samlVerify(argv: readonly string[], io: CliIo): Promise<CliOutcome> {
+  const args = parseSamlVerifyArgs(argv);
+  const idp = await idpSide(args, io);
+  const samlResponse = responseAsBase64(await io.readFile(args.responseFile));
+  const result = await verifySamlResponse({
+    samlResponse,
+    connection: {
+      idpEntityId: args.idpEntityId ?? idp.entityId ?? unverifiedIssuer(samlResponse),
+      idpCertificates: idp.certificates,
+      spEntityId: args.spEntityId,
+      acsUrl: args.acsUrl,
+      wantAssertionsSigned: true,
+      wantResponseSigned: false,
+      allowIdpInitiated: args.allowIdpInitiated,
+      allowSha1: args.allowSha1,
+      clockSkewSeconds: 60,
+      spDecryptionKeys: await Promise.all(args.decryptionKeys.map((p) => readPkcs8(p, io))),
+    },
+    expectedRequestId: args.requestId,
+    now: args.now ?? io.now(),
+    skipDestinationCheck: args.skipDestinationCheck,
+  });
+  if (!result.ok) {
+    return { exitCode: 1, stdout: JSON.stringify({ ok: false, code: result.error.code, detail: result.error.detail }) };
+  }
+  return { exitCode: 0, stdout: JSON.stringify({ ok: true, profile: profileOf(result.value) }) };
+}
+
+async function idpSide(args: SamlVerifyArgs, io: CliIo): Promise<{ entityId?: string; certificates: string[] }> {
+  if (args.metadata === undefined) {
+    return { certificates: await Promise.all(args.certs.map(async (p) => text(await io.readFile(p)))) };
+  }
+  const metadata = parseIdpMetadata(text(await io.readFile(args.metadata)));
+  if (!metadata.ok) throw new UsageError(`--metadata ${args.metadata}: ${metadata.reason}`);
+  return { entityId: metadata.value.entityId, certificates: metadata.value.signingCertificates };
+}
+
+async function readPkcs8(path: string, io: CliIo): Promise<string> {
+  const pem = text(await io.readFile(path));
+  if (!pem.includes("-----BEGIN PRIVATE KEY-----")) {
+    throw new UsageError(`--decryption-key ${path} is not PKCS#8 PEM; convert it: openssl pkcs8 -topk8 -nocrypt -in ${path}`);
+  }
+  return pem;
+}
+
+/** The file holds the XML (first non-blank character "<", a BOM allowed) or its base64. */
+function responseAsBase64(bytes: Uint8Array): string {
+  let i = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x09 || bytes[i] === 0x0a || bytes[i] === 0x0d)) i++;
+  return bytes[i] === 0x3c ? encodeBase64(bytes) : text(bytes);
+}
+
+/** With only --cert and no --idp-entity-id, the Issuer is reported rather than checked. */
+function unverifiedIssuer(samlResponse: string): string {
+  const xml = text(Uint8Array.from(atob(samlResponse.replace(/\s+/g, "")), (c) => c.charCodeAt(0)));
+  const issuer = /<(?:[\w.-]+:)?Issuer\b[^>]*>([^<]*)<\/(?:[\w.-]+:)?Issuer>/.exec(xml);
+  return issuer ? issuer[1]!.trim() : "";
+}
+
+function profileOf(login: SamlLogin): Record<string, unknown> {
+  const fromAttributes = EMAIL_ATTRIBUTES.map((name) => login.attributes[name]?.[0]).find((v) => v);
+  const email = fromAttributes ?? (login.nameId.includes("@") ? login.nameId : null);
+  return {
+    nameId: login.nameId,
+    nameIdFormat: login.nameIdFormat,
+    email,
+    attributes: { ...login.attributes },
+    assertionId: login.assertionId,
+    issuer: login.issuer,
+    sessionIndex: login.sessionIndex,
+    inResponseTo: login.inResponseTo,
+    notOnOrAfter: login.notOnOrAfter.toISOString(),
+  };
+}
+
+function text(bytes: Uint8Array): string {
+  return new TextDecoder().decode(bytes);
+}

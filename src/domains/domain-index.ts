@@ -1,4 +1,5 @@
 import type { Env } from "../env";
+import { isOrgId } from "../lib/ids";
 import { orgOp } from "../store/stores";
 
 /** The value cached in KV `DOMAINS` under a domain name (docs/storage.md). */
@@ -19,6 +20,21 @@ export async function refreshDomainIndex(env: Env, organizationId: string): Prom
   ));
 }
 
+/**
+ * The cached entry of a domain, or null when there is none or it is not a well-formed
+ * entry (a corrupt cache value is a miss, never an error: the claim object decides).
+ */
 export async function readDomainIndex(env: Env, domain: string): Promise<DomainIndexEntry | null> {
-  return env.DOMAINS.get<DomainIndexEntry>(domain, { type: "json", cacheTtl: 60 });
+  const text = await env.DOMAINS.get(domain, { type: "text", cacheTtl: 60 });
+  if (text === null) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof value !== "object" || value === null) return null;
+  const { organizationId, connectionId } = value as Record<string, unknown>;
+  if (typeof organizationId !== "string" || !isOrgId(organizationId)) return null;
+  return { organizationId, connectionId: typeof connectionId === "string" ? connectionId : null };
 }

@@ -5,10 +5,17 @@
  */
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
+import type { Env } from "../../../src/env";
 import { generateSpKeyPair } from "../../../src/crypto/sp-keys";
 import { mintAuthorizationCode } from "../../../src/oauth";
 import type { VerifiedIdentity } from "../../../src/store/org/login-types";
 import { orgOp } from "../../../src/store/stores";
+
+/**
+ * The worker's bindings, typed. test/env.d.ts's `interface Env extends import(...)` is
+ * TS2499 (hidden by skipLibCheck), so Cloudflare.Env stays empty; cast once here.
+ */
+export const workerEnv = env as unknown as Env;
 
 export const ROOT_KEY = "test-root-admin-key-0123456789abcdef";
 export const BASE = "https://sso.test";
@@ -100,7 +107,7 @@ export async function issueCode(tenant: Tenant, options: CodeOptions): Promise<s
     emailVerified: true, firstName: "Ada", lastName: "Lovelace", groups: ["engineering"], roles: ["admin"],
     rawAttributes: { department: ["R&D"] },
   };
-  const result = await orgOp(env, tenant.orgId, "completeLogin", {
+  const result = await orgOp(workerEnv, tenant.orgId, "completeLogin", {
     connectionId: tenant.connectionId, assertion: null, identity,
     target: {
       clientId: options.clientId, redirectUri: options.redirectUri ?? REDIRECT_URI, state: null,

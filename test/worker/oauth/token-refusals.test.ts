@@ -13,10 +13,11 @@ let confidential: Client;
 let other: Client;
 let publicClient: Client;
 
+// Generous: the tenant's IdP certificate is an RSA key generated in workerd.
 beforeAll(async () => {
   tenant = await createTenant();
   [confidential, other, publicClient] = await Promise.all([createClient(), createClient(), createClient({ public: true })]);
-});
+}, 60_000);
 
 const grant = (code: string, extra: Record<string, string> = {}) => ({ grant_type: "authorization_code", code, redirect_uri: REDIRECT_URI, ...extra });
 const asBasic = (client: Client) => ({ authorization: basic(client.clientId, client.clientSecret!) });

@@ -14,7 +14,7 @@ beforeAll(async () => {
   tenant = await createTenant();
   confidential = await createClient();
   publicClient = await createClient({ public: true });
-});
+}, 60_000);
 
 /** Verifies an ID token against the worker's own JWKS, as an RP would. */
 async function verifyIdToken(idToken: string, audience: string) {

@@ -13,6 +13,7 @@ import { json } from "./http/problem";
 import { samlMetadataRoute } from "./http/public-routes";
 import { route, type Route } from "./http/route";
 import { oauthRoutes } from "./oauth";
+import { oidcCallbackRoute } from "./oidc";
 import { buildOpenApi } from "./openapi/build-openapi";
 
 const openApiRoute = route({
@@ -36,5 +37,6 @@ export const ALL_ROUTES: Route[] = [
   ...authorizeRoutes,
   acsRoute,
   completeSamlRoute,
+  oidcCallbackRoute,
   openApiRoute,
 ];

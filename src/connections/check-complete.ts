@@ -1,6 +1,6 @@
 import type { Env } from "../env";
 import type { ConnectionRecord } from "../store/org/types";
-import { isLoopbackHost } from "../admin/schemas";
+import { discoverIssuer } from "../oidc/discover-issuer";
 import { settingsOf } from "./settings";
 
 /**
@@ -37,19 +37,8 @@ export async function missingForActivation(env: Env, connection: ConnectionRecor
   }
 }
 
-/** Fetches the issuer's discovery document; returns why it failed, or null. */
+/** Runs discovery (oauth4webapi, src/oidc/discover-issuer.ts); returns why it failed, or null. */
 async function checkDiscovery(env: Env, issuer: string): Promise<string | null> {
-  const url = new URL(`${issuer.replace(/\/+$/, "")}/.well-known/openid-configuration`);
-  if (url.protocol === "http:" && !(isLoopbackHost(url.hostname) && env.ALLOW_INSECURE_LOOPBACK_IDP === "true")) {
-    return "http:// issuers are allowed only on loopback with ALLOW_INSECURE_LOOPBACK_IDP=true";
-  }
-  try {
-    const response = await fetch(url, { headers: { accept: "application/json" }, signal: AbortSignal.timeout(5000) });
-    if (!response.ok) return `discovery answered HTTP ${response.status}`;
-    const doc = (await response.json()) as { issuer?: unknown };
-    if (doc.issuer !== issuer) return `discovery names issuer ${JSON.stringify(doc.issuer)}`;
-    return null;
-  } catch (error) {
-    return `discovery failed: ${error instanceof Error ? error.message : "unreachable"}`;
-  }
+  const discovery = await discoverIssuer(env, issuer);
+  return discovery.ok ? null : discovery.detail;
 }

@@ -1,6 +1,7 @@
 import type { Env } from "../env";
 import type { PendingLogin } from "../store/org/login-types";
 import type { ConnectionRecord } from "../store/org/types";
+import { startOidc } from "../oidc/start-oidc";
 import { startSaml } from "./start-saml";
 
 /** How a login leaves for the IdP, and what the pending login must remember for the way back. */
@@ -14,6 +15,7 @@ export function startLogin(env: Env, connection: ConnectionRecord, pending: Pend
     case "saml":
       return startSaml(env, connection, pending, now);
     case "oidc":
+      return startOidc(env, connection, pending, now);
     case "ldap":
       return Promise.resolve({ ok: false, reason: "unsupported_connection_type", detail: `${connection.type} logins are not available in this version` });
   }

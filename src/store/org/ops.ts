@@ -3,6 +3,7 @@ import { domainOps } from "./domain-ops";
 import { eventOps } from "./event-ops";
 import { loginOps } from "./login-ops";
 import { memberOps } from "./member-ops";
+import { oidcCacheOps } from "./oidc-cache-ops";
 import { organizationOps } from "./organization-ops";
 
 /**
@@ -17,6 +18,7 @@ export const orgOps = {
   ...memberOps,
   ...eventOps,
   ...loginOps,
+  ...oidcCacheOps,
 };
 
 export type OrgOps = typeof orgOps;

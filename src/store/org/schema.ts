@@ -26,6 +26,11 @@ CREATE TABLE IF NOT EXISTS events (
   data TEXT NOT NULL, created_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_by_time ON events (created_at);
+-- cached discovery document and JWKS of an OIDC connection's IdP (oidc-cache-ops.ts)
+CREATE TABLE IF NOT EXISTS oidc_idp_cache (
+  connection_id TEXT PRIMARY KEY, issuer TEXT NOT NULL, metadata TEXT, metadata_fetched_at INTEGER NOT NULL,
+  jwks TEXT, jwks_fetched_at INTEGER
+);
 `;
 
 /** Single-use login state (SPEC §3, §4): consumed atomically, expired rows swept on write. */

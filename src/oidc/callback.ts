@@ -1,0 +1,92 @@
+import type { Env } from "../env";
+import { clearBindingCookie, hasBrowserBinding } from "../flow/browser-binding";
+import { loginFailureResponse, type TrustedRedirect } from "../flow/login-error";
+import { route, type RouteContext } from "../http/route";
+import { orgIdOfToken } from "../lib/ids";
+import type { PendingLogin } from "../store/org/login-types";
+import type { ConnectionRecord } from "../store/org/types";
+import { orgOp } from "../store/stores";
+import { completeOidcLogin } from "./complete-oidc-login";
+import { messageOf } from "./discover-issuer";
+import { failureMessage } from "./failure-message";
+
+/**
+ * GET /oidc/callback (SPEC §3): the upstream IdP's redirect. A pipeline: `state` names the
+ * org (an org token) and its pending login, consumed exactly once; the login must belong to
+ * this browser; an IdP `error` ends here; otherwise the code is exchanged and the ID token
+ * verified. Every failure is an HTML page with a reference id (or an `access_denied`
+ * redirect the user caused) — never problem+json, never a 500.
+ */
+async function oidcCallback({ request, env, url }: RouteContext): Promise<Response> {
+  const state = url.searchParams.get("state");
+  const organizationId = state ? orgIdOfToken(state) : null;
+  try {
+    if (!state || !organizationId) return await fail(env, null, "unknown_state", "the callback has no state, or one that names no org");
+    return await withPendingLogin(request, env, url.searchParams, organizationId, state);
+  } catch (error) {
+    return fail(env, organizationId, "internal_error", `the callback failed: ${messageOf(error)}`);
+  }
+}
+
+async function withPendingLogin(request: Request, env: Env, params: URLSearchParams, organizationId: string, state: string): Promise<Response> {
+  const pending = await orgOp(env, organizationId, "consumePendingLogin", { relayState: state });
+  if (!pending) return fail(env, organizationId, "unknown_state", "state names no pending login (expired, used or forged)");
+  const headers = { "set-cookie": clearBindingCookie(pending.requestId) };
+  const connectionId = pending.connectionId;
+  if (!(await hasBrowserBinding(request, pending.requestId, pending.browserHash))) {
+    return fail(env, organizationId, "browser_mismatch", "the pending login was started in another browser", { connectionId, headers });
+  }
+  const connection = await findOidcConnection(env, organizationId, connectionId);
+  const upstream = upstreamOf(pending);
+  if (!connection || !upstream) {
+    return fail(env, organizationId, "connection_mismatch", "the pending login is not for an OIDC connection", { connectionId, headers });
+  }
+  const idpError = params.get("error");
+  if (idpError !== null) return idpErrorResponse(env, pending, idpError, params.get("error_description"), headers);
+  const outcome = await completeOidcLogin(env, { connection, pending, upstream, params, now: Date.now() });
+  if (!outcome.ok) return loginFailureResponse(env, outcome.failure, outcome.redirect, headers);
+  return new Response(null, { status: 302, headers: { location: outcome.location, "cache-control": "no-store", ...headers } });
+}
+
+/**
+ * The IdP answered with an error (OIDC Core §3.1.2.6). The user declining (`access_denied`)
+ * goes back to the app as `access_denied` (its redirect URI is trusted); any other error is
+ * shown on the error page by its code. The IdP's description goes only to the audit log.
+ */
+function idpErrorResponse(env: Env, pending: PendingLogin, error: string, description: string | null, headers: Record<string, string>): Promise<Response> {
+  const code = /^[\x21-\x7e]{1,64}$/.test(error) ? error : "invalid_error_code";
+  const failure = {
+    reason: "idp_error", detail: `the IdP answered error=${code}${description ? `: ${description.slice(0, 500)}` : ""}`,
+    organizationId: orgIdOfToken(pending.relayState), connectionId: pending.connectionId,
+    message: code === "access_denied" ? "The sign-in was cancelled or refused at your identity provider." : `Your identity provider refused the sign-in (${code}).`,
+  };
+  const target: TrustedRedirect = { redirectUri: pending.redirectUri, state: pending.state };
+  return loginFailureResponse(env, failure, code === "access_denied" ? { target, oauthError: "access_denied" } : undefined, headers);
+}
+
+function fail(env: Env, organizationId: string | null, reason: string, detail: string,
+  extra: { connectionId?: string; headers?: Record<string, string> } = {}): Promise<Response> {
+  return loginFailureResponse(env, { reason, detail, organizationId, connectionId: extra.connectionId ?? null, message: failureMessage(reason) }, undefined, extra.headers);
+}
+
+async function findOidcConnection(env: Env, organizationId: string, connectionId: string): Promise<ConnectionRecord | null> {
+  try {
+    const connection = await orgOp(env, organizationId, "getConnection", { id: connectionId });
+    return connection.type === "oidc" ? connection : null;
+  } catch {
+    return null;
+  }
+}
+
+function upstreamOf(pending: PendingLogin): { codeVerifier: string; nonce: string } | null {
+  const codeVerifier = pending.upstream?.codeVerifier;
+  const nonce = pending.upstream?.nonce;
+  return codeVerifier && nonce ? { codeVerifier, nonce } : null;
+}
+
+export const oidcCallbackRoute = route({
+  method: "GET", path: "/oidc/callback", tag: "Login", access: "public",
+  summary: "OpenID Connect redirect URI for upstream IdPs (code exchanged, ID token verified)",
+  success: { status: 302, description: "Redirect to the app's redirect_uri with code and state; failures are an HTML page with a reference id" },
+  handler: oidcCallback,
+});

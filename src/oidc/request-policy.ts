@@ -1,0 +1,32 @@
+import * as oauth from "oauth4webapi";
+import { isLoopbackHost } from "../admin/schemas";
+import type { Env } from "../env";
+
+/** How long one request to the IdP may take before the login fails as `idp_unreachable`. */
+export const IDP_REQUEST_TIMEOUT_MS = 8_000;
+
+/**
+ * Whether edge-sso may send a request to `url`: https always; http only to a loopback
+ * host and only when `ALLOW_INSECURE_LOOPBACK_IDP=true` (local dev and tests; production
+ * never sets it, issue 5). Returns why not, or null.
+ */
+export function refuseInsecureUrl(env: Pick<Env, "ALLOW_INSECURE_LOOPBACK_IDP">, value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `${value} is not a URL`;
+  }
+  if (url.protocol === "https:") return null;
+  if (url.protocol === "http:" && isLoopbackHost(url.hostname) && env.ALLOW_INSECURE_LOOPBACK_IDP === "true") return null;
+  return `${url.origin} is not https:// (http:// is allowed only on loopback with ALLOW_INSECURE_LOOPBACK_IDP=true)`;
+}
+
+/**
+ * oauth4webapi's options for requests to the IdP: a fresh timeout per request, and
+ * `allowInsecureRequests` only when one of the (already vetted) URLs is loopback http.
+ */
+export function requestOptions(urls: Array<string | undefined>): { signal: () => AbortSignal; [oauth.allowInsecureRequests]: boolean } {
+  const insecure = urls.some((u) => u !== undefined && u.startsWith("http:"));
+  return { signal: () => AbortSignal.timeout(IDP_REQUEST_TIMEOUT_MS), [oauth.allowInsecureRequests]: insecure };
+}

@@ -53,6 +53,18 @@ describe("GET /.well-known/openid-configuration", () => {
   });
 });
 
+describe("/openapi.json", () => {
+  it("lists the OpenID provider's routes, public ones without security", async () => {
+    const { body } = await send("/openapi.json");
+    expect(Object.keys(body.paths)).toEqual(expect.arrayContaining([
+      "/oauth/token", "/oauth/userinfo", "/.well-known/openid-configuration", "/.well-known/jwks.json", "/api/v1/signing-keys/rotate",
+    ]));
+    expect(body.paths["/oauth/token"].post.security).toEqual([]);
+    expect(Object.keys(body.paths["/oauth/userinfo"]).sort()).toEqual(["get", "post"]);
+    expect(body.paths["/api/v1/signing-keys/rotate"].post.security).toBeUndefined();
+  });
+});
+
 describe("GET /.well-known/jwks.json", () => {
   it("publishes public ES256 keys only, cacheable briefly", async () => {
     await idToken();

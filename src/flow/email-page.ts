@@ -15,6 +15,7 @@ export function emailPage(action: string, params: URLSearchParams, error?: strin
   return htmlPage({
     title: "Sign in with SSO",
     status: error ? 400 : 200,
+    formAction: null,
     body: `<h1>Sign in with your work email</h1>${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ""}` +
       `<form method="get" action="${escapeHtml(action)}">${hidden}<input type="hidden" name="hosted" value="1">` +
       `<label for="email">Work email</label><input id="email" name="login_hint" type="email" autocomplete="email" required autofocus value="${escapeHtml(value)}">` +

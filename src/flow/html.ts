@@ -11,15 +11,17 @@ button{margin-top:1rem;width:100%;padding:.65rem;border:0;border-radius:6px;back
 .error{color:#cf222e;margin:.5rem 0}.ref{font-family:ui-monospace,monospace;font-size:.85rem;color:#57606a}`;
 
 /**
- * A complete HTML page with a strict CSP: no script unless `scriptNonce` is given, forms
- * only to `formAction` (or this origin), no framing.
+ * A complete HTML page with a strict CSP: no script unless `scriptNonce` is given, no
+ * framing, forms only to `formAction` when given. Browsers apply form-action to every
+ * redirect after a submission too, so a form whose answer redirects to an IdP that is not
+ * known when the page renders (the work-email page) passes `formAction: null`.
  */
-export function htmlPage(input: { title: string; body: string; status?: number; scriptNonce?: string; formAction?: string; headers?: HeadersInit }): Response {
+export function htmlPage(input: { title: string; body: string; status?: number; scriptNonce?: string; formAction?: string | null; headers?: HeadersInit }): Response {
   const csp = [
     "default-src 'none'",
     "style-src 'unsafe-inline'",
     input.scriptNonce ? `script-src 'nonce-${input.scriptNonce}'` : "script-src 'none'",
-    `form-action ${input.formAction ? cspSource(input.formAction) : "'self'"}`,
+    ...(input.formAction === null ? [] : [`form-action ${input.formAction ? cspSource(input.formAction) : "'self'"}`]),
     "frame-ancestors 'none'",
     "base-uri 'none'",
   ].join("; ");
@@ -37,7 +39,8 @@ export function htmlPage(input: { title: string; body: string; status?: number; 
 function cspSource(url: string): string {
   try {
     const u = new URL(url);
-    return `'self' ${u.protocol}//${u.host}`;
+    // The IdP may redirect within its own sign-in flow: any https origin, or this one.
+    return `'self' https: ${u.protocol}//${u.host}`;
   } catch {
     return "'none'";
   }

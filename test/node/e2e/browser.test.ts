@@ -1,0 +1,46 @@
+import { chromium, type Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSystem, type System } from "./system";
+
+/**
+ * A real browser (Debian's chromium, driven by playwright-core) through the whole login
+ * against `wrangler dev`: the app, edge-sso's hosted work-email page, the dev IdP's login
+ * page, the ACS, and back to the app page showing the verified ID token and profile.
+ */
+describe("browser end to end", () => {
+  let system: System;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    system = await startSystem();
+    browser = await chromium.launch({
+      executablePath: "/usr/bin/chromium",
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await system?.stop();
+  });
+
+  it("signs a user in from the hosted email page to the app", async () => {
+    const page = await browser.newPage();
+    // The app starts the login without a login_hint, so edge-sso asks for the work email.
+    const start = new URL(`${system.appUrl}/login`);
+    start.searchParams.set("login_hint", "");
+    await page.goto(start.toString());
+    await page.waitForSelector('input[name="login_hint"]');
+    expect(new URL(page.url()).pathname).toBe("/oauth/authorize");
+    await page.fill('input[name="login_hint"]', `jane@${system.domain}`);
+    await Promise.all([page.waitForURL((url) => url.toString().startsWith(system.idpUrl)), page.click('button[type="submit"]')]);
+    await Promise.all([page.waitForURL((url) => url.toString().startsWith(`${system.appUrl}/callback`)), page.click('button[value="jane@example.com"]')]);
+    await page.waitForSelector("#profile");
+    expect(await page.textContent("#email")).toBe("jane@example.com");
+    const profile = JSON.parse((await page.textContent("#profile"))!);
+    expect(profile).toMatchObject({ connectionType: "saml", firstName: "Jane", lastName: "Doe" });
+    const idToken = JSON.parse((await page.textContent("#id-token"))!);
+    expect(idToken.iss).toBe(system.issuer);
+    await page.close();
+  });
+});

@@ -1,5 +1,5 @@
 import { SAML_VERIFY_USAGE, UsageError } from "./parse-saml-verify-args";
-import { samlVerify, type CliIo, type CliOutcome } from "./saml-verify";
+import type { CliIo, CliOutcome } from "./saml-verify";
 
 export type { CliIo, CliOutcome } from "./saml-verify";
 
@@ -13,7 +13,11 @@ ${SAML_VERIFY_USAGE}`;
 /** Dispatch `edge-sso` subcommands. Never throws: bad usage is exit code 2. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<CliOutcome> {
   try {
-    if (argv[0] === "saml" && argv[1] === "verify") return await samlVerify(argv.slice(2), io);
+    if (argv[0] === "saml" && argv[1] === "verify") {
+      // Loaded on demand: the verifier's dependencies are most of the start-up time.
+      const { samlVerify } = await import("./saml-verify");
+      return await samlVerify(argv.slice(2), io);
+    }
     if (argv.length === 0 || argv.includes("--help") || argv.includes("-h")) return { exitCode: 2, stderr: USAGE };
     return { exitCode: 2, stderr: `unknown command "${argv.join(" ")}"\n\n${USAGE}` };
   } catch (error) {

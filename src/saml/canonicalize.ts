@@ -22,34 +22,37 @@ export interface CanonicalizeOptions {
 
 /**
  * Exclusive XML canonicalization (without comments) of `element` as the apex of a
- * document subset. Works on a clone so the verified DOM is never mutated; namespaces
- * declared on ancestors are rendered where visibly used, and on the apex for the
- * inclusive prefixes, as exc-c14n §3 requires.
+ * document subset, on our one DOM: the enveloped Signature is detached and any inclusive
+ * namespace declarations are added to the apex only for the duration of this synchronous
+ * call, then restored, so nothing else ever observes the change (cloning the subtree
+ * instead costs more than the whole signature check). Namespaces declared on ancestors are
+ * rendered where visibly used, and on the apex for the inclusive prefixes (exc-c14n §3).
  */
 export function canonicalize(element: Element, options: CanonicalizeOptions = {}): string {
-  const clone = element.cloneNode(true) as Element;
-  if (options.envelopedSignature) removeMatchingChild(element, clone, options.envelopedSignature);
+  const signature = options.envelopedSignature ?? null;
+  const next = signature ? signature.nextSibling : null;
+  const added: string[] = [];
   const prefixes = options.inclusivePrefixes ?? [];
-  for (const listed of prefixes) {
-    const prefix = listed === "#default" ? null : listed;
-    const qname = prefix === null ? "xmlns" : `xmlns:${prefix}`;
-    if (clone.hasAttribute(qname)) continue;
-    const uri = element.lookupNamespaceURI(prefix);
-    if (uri) clone.setAttribute(qname, uri);
+  try {
+    if (signature) element.removeChild(signature);
+    for (const listed of prefixes) {
+      const prefix = listed === "#default" ? null : listed;
+      const qname = prefix === null ? "xmlns" : `xmlns:${prefix}`;
+      const uri = element.hasAttribute(qname) ? null : element.lookupNamespaceURI(prefix);
+      if (uri) {
+        element.setAttribute(qname, uri);
+        added.push(qname);
+      }
+    }
+    const canonicalizer = new XmlCanonicalizer(false, true);
+    // Only set when non-empty: xmldsigjs splits "" into [""], which would make the
+    // default namespace inclusive.
+    if (prefixes.length > 0) {
+      canonicalizer.InclusiveNamespacesPrefixList = prefixes.map((p) => (p === "#default" ? "" : p)).join(" ");
+    }
+    return canonicalizer.Canonicalize(element as unknown as Parameters<XmlCanonicalizer["Canonicalize"]>[0]);
+  } finally {
+    for (const qname of added) element.removeAttribute(qname);
+    if (signature) element.insertBefore(signature, next);
   }
-  const canonicalizer = new XmlCanonicalizer(false, true);
-  // Only set when non-empty: xmldsigjs splits "" into [""], which would make the
-  // default namespace inclusive.
-  if (prefixes.length > 0) {
-    canonicalizer.InclusiveNamespacesPrefixList = prefixes.map((p) => (p === "#default" ? "" : p)).join(" ");
-  }
-  return canonicalizer.Canonicalize(clone as unknown as Parameters<XmlCanonicalizer["Canonicalize"]>[0]);
-}
-
-/** Remove from `clone` the child at the position `child` holds in `original`. */
-function removeMatchingChild(original: Element, clone: Element, child: Element): void {
-  let index = 0;
-  for (let n = original.firstChild; n && n !== child; n = n.nextSibling) index++;
-  const target = clone.childNodes.item(index);
-  if (target) clone.removeChild(target);
 }

@@ -62,6 +62,8 @@ function encrypt(dir: string, file: string, xpath: string, cipher: string): void
 
 interface Recipe {
   options: ResponseOptions;
+  /** A change to the template before xmlsec1 signs it: content a real IdP signed. */
+  template?: (xml: string) => string;
   steps: Array<(dir: string, file: string) => void>;
 }
 
@@ -89,6 +91,33 @@ const RECIPES: Record<string, Recipe> = {
   },
   "inclusive-namespaces": { options: { inclusivePrefixes: "xs xsi" }, steps: [signAssertion("idp")] },
   "rogue-signed": { options: {}, steps: [signAssertion("rogue")] },
+  // Signed content SPEC §5 refuses even though the signature is genuine.
+  "signed-scd-without-notonorafter": {
+    options: {},
+    template: (xml) => xml.replace(/(<saml:SubjectConfirmationData[^>]*?) NotOnOrAfter="[^"]*"/, "$1"),
+    steps: [signAssertion("idp")],
+  },
+  "signed-without-audience": {
+    options: {},
+    template: (xml) => xml.replace(/<saml:AudienceRestriction>.*?<\/saml:AudienceRestriction>/, ""),
+    steps: [signAssertion("idp")],
+  },
+  "signed-nameid-with-pi": {
+    options: {},
+    template: (xml) => xml.replace(`>${FIXTURE.nameId}<`, `>alice<?split here?>@example.com<`),
+    steps: [signAssertion("idp")],
+  },
+  "signed-attribute-with-element": {
+    options: {},
+    template: (xml) => xml.replace(">engineering<", "><x:team xmlns:x=\"urn:x\">engineering</x:team><"),
+    steps: [signAssertion("idp")],
+  },
+  "signed-advice": {
+    options: {},
+    template: (xml) =>
+      xml.replace("<saml:AuthnStatement", "<saml:Advice><saml:AssertionIDRef>_other</saml:AssertionIDRef></saml:Advice><saml:AuthnStatement"),
+    steps: [signAssertion("idp")],
+  },
   "encrypted-aes256-cbc": {
     options: { encryptAssertion: true },
     steps: [signAssertion("idp"), encryptAssertion(`${XENC}aes256-cbc`)],
@@ -163,7 +192,8 @@ export function buildSamlFixtures(dir: string): SamlFixtures {
   const responses: Record<string, string> = {};
   for (const [name, recipe] of Object.entries(RECIPES)) {
     const file = join("responses", `${name}.xml`);
-    writeFileSync(join(dir, file), responseXml(recipe.options));
+    const xml = responseXml(recipe.options);
+    writeFileSync(join(dir, file), recipe.template ? recipe.template(xml) : xml);
     for (const step of recipe.steps) step(dir, file);
     responses[name] = read(file);
     rmSync(join(dir, `${file}.enc-template.xml`), { force: true });

@@ -79,3 +79,15 @@ describe("InResponseTo", () => {
     expect(await codeOf(verifyXml(fx.responses.unsolicited!, {}, { expectedRequestId: undefined }))).toBe("unsolicited");
   });
 });
+
+describe("genuinely signed content SPEC §5 still refuses", () => {
+  it.each([
+    ["signed-scd-without-notonorafter", "missing_condition"],
+    ["signed-without-audience", "missing_condition"],
+    ["signed-nameid-with-pi", "non_text_value"],
+    ["signed-attribute-with-element", "non_text_value"],
+    ["signed-advice", "assertion_in_advice"],
+  ])("%s is %s", async (name, code) => {
+    expect(await codeOf(verifyXml(fx.responses[name]!))).toBe(code);
+  });
+});

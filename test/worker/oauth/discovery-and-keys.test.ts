@@ -1,9 +1,11 @@
 /** SPEC §4: the discovery document, JWKS, and signing-key rotation. */
+import { runInDurableObject } from "cloudflare:test";
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   BASE, basic, createClient, createTenant, issueCode, REDIRECT_URI, ROOT_KEY, send, tokenRequest, type Client, type Tenant, workerEnv,
 } from "./helpers";
+import type { AppStore } from "../../../src/store/app-store";
 
 let tenant: Tenant;
 let client: Client;
@@ -101,7 +103,8 @@ describe("POST /api/v1/signing-keys/rotate", () => {
 
     // An hour later (the ID token lifetime) the retired key leaves JWKS.
     const store = workerEnv.APP.get(workerEnv.APP.idFromName("signing-keys"));
-    await store.run("signing-keys", "getSigningKeys", { retainMs: 3_600_000 }, "test", Date.now() + 3_600_000 + 1_000);
+    const later = Date.now() + 3_600_000 + 1_000;
+    await runInDurableObject(store, (instance: AppStore) => instance.run("signing-keys", "getSigningKeys", { retainMs: 3_600_000 }, "test", later));
     expect(await kids()).toEqual([newKid]);
     await expect(verify(before)).rejects.toThrow();
     await verify(after);

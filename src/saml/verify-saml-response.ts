@@ -55,6 +55,10 @@ export type { SamlLogin } from "./read-verified-login";
  * I/O, no clock; WebCrypto only, so it runs in workerd and in Node alike.
  */
 export async function verifySamlResponse(input: VerifySamlResponseInput): Promise<SamlResult<SamlLogin>> {
+  // A broken clock would make every time comparison false, i.e. accept: a caller bug, thrown.
+  if (!(input.now instanceof Date) || Number.isNaN(input.now.getTime())) {
+    throw new TypeError("verifySamlResponse: `now` must be a valid Date");
+  }
   try {
     return { ok: true, value: await verify(input) };
   } catch (error) {

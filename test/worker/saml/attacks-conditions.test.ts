@@ -91,3 +91,13 @@ describe("genuinely signed content SPEC §5 still refuses", () => {
     expect(await codeOf(verifyXml(fx.responses[name]!))).toBe(code);
   });
 });
+
+describe("caller mistakes never accept", () => {
+  it("an invalid clock throws instead of disabling the time checks", async () => {
+    await expect(verifyXml(signed(), {}, { now: new Date("not a date") })).rejects.toThrow(TypeError);
+  });
+
+  it("an empty configured IdP entity ID matches no Issuer", async () => {
+    expect(await codeOf(verifyXml(signed(), { idpEntityId: "" }))).toBe("issuer_mismatch");
+  });
+});

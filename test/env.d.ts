@@ -1,6 +1,8 @@
+type WorkerEnv = import("../src/env").Env;
+
 declare namespace Cloudflare {
   interface GlobalProps {
     mainModule: typeof import("../src/index");
   }
-  interface Env extends import("../src/env").Env {}
+  interface Env extends WorkerEnv {}
 }

@@ -80,7 +80,8 @@ async function idpInitiatedTarget(env: Env, connection: ConnectionRecord): Promi
   const settings = settingsOf(connection);
   if (!settings.saml?.allowIdpInitiated || !settings.idpInitiatedClientId || !settings.idpInitiatedRedirectUri) return null;
   const client = await appOp(env, "clients", "getClient", { clientId: settings.idpInitiatedClientId });
-  if (!client || !client.redirectUris.includes(settings.idpInitiatedRedirectUri)) return null;
+  // A public client could never redeem the code: IdP-initiated logins carry no PKCE.
+  if (!client || client.public || !client.redirectUris.includes(settings.idpInitiatedRedirectUri)) return null;
   return { clientId: client.clientId, redirectUri: settings.idpInitiatedRedirectUri, state: null, nonce: null, codeChallenge: null, scope: "openid email profile" };
 }
 

@@ -86,7 +86,7 @@ describe("SAML login, end to end through the worker and the dev IdP (xmlsec1)", 
 
   it("routes by organization_id and by connection_id", async () => {
     const s = await seedSaml();
-    for (const params of [{ organization_id: s.orgId }, { connection_id: s.connectionId }]) {
+    for (const params of [{ organization_id: s.orgId }, { connection_id: s.connectionId }] as Record<string, string>[]) {
       const started = await startLogin(authorizeUrl(s, params));
       expect(started.requestXml).toContain(s.acsUrl);
     }

@@ -106,7 +106,7 @@ export function idpMetadataXml(entityId: string, certificatePem: string, ssoUrl 
 export async function createSamlConnection(orgId: string, body: Record<string, unknown> = {}, key: string | null = ROOT_KEY) {
   const response = await post(`organizations/${orgId}/connections`, { type: "saml", ...body }, { key });
   expectStatus(response, 201);
-  return response.body as { id: string; state: string; domains: string[]; sp: Record<string, string> };
+  return response.body as { id: string; state: string; domains: string[]; sp: Record<string, string>; updatedAt: string };
 }
 
 /** The IdP fields that make a SAML connection complete. */

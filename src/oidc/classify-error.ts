@@ -1,6 +1,7 @@
 import * as oauth from "oauth4webapi";
 import { messageOf } from "./discover-issuer";
 import { oidcFailure, type OidcFailure, type OidcFailureReason } from "./oidc-failure";
+import { IdpUnreachableError } from "./request-policy";
 
 /** The step of the callback an oauth4webapi error came from. */
 export type OidcStep = "token" | "signature" | "userinfo";
@@ -43,10 +44,7 @@ export function classifyOidcError(step: OidcStep, error: unknown): OidcFailure {
 
 /** fetch() failing (refused, reset, DNS, timeout) rather than the IdP answering badly. */
 function isNetworkError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  if (error.name === "TimeoutError" || error.name === "AbortError") return true;
-  const coded = (error as { code?: unknown }).code;
-  return error instanceof TypeError && (typeof coded !== "string" || !coded.startsWith("ERR_"));
+  return error instanceof IdpUnreachableError || (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError"));
 }
 
 function describe(error: unknown): string {

@@ -22,11 +22,28 @@ export function refuseInsecureUrl(env: Pick<Env, "ALLOW_INSECURE_LOOPBACK_IDP">,
   return `${url.origin} is not https:// (http:// is allowed only on loopback with ALLOW_INSECURE_LOOPBACK_IDP=true)`;
 }
 
+/** A request to the IdP that got no HTTP answer at all (refused, reset, DNS, timeout). */
+export class IdpUnreachableError extends Error {
+  readonly code = "idp_unreachable";
+  constructor(url: string, cause: unknown) {
+    super(`${new URL(url).origin} did not answer: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = "IdpUnreachableError";
+  }
+}
+
 /**
- * oauth4webapi's options for requests to the IdP: a fresh timeout per request, and
- * `allowInsecureRequests` only when one of the (already vetted) URLs is loopback http.
+ * oauth4webapi's options for requests to the IdP: a fresh timeout per request,
+ * `allowInsecureRequests` only when one of the (already vetted) URLs is loopback http, and
+ * a fetch that marks a missing answer as IdpUnreachableError so it is told apart from a
+ * bad one.
  */
-export function requestOptions(urls: Array<string | undefined>): { signal: () => AbortSignal; [oauth.allowInsecureRequests]: boolean } {
+export function requestOptions(urls: Array<string | undefined>) {
   const insecure = urls.some((u) => u !== undefined && u.startsWith("http:"));
-  return { signal: () => AbortSignal.timeout(IDP_REQUEST_TIMEOUT_MS), [oauth.allowInsecureRequests]: insecure };
+  return {
+    signal: () => AbortSignal.timeout(IDP_REQUEST_TIMEOUT_MS),
+    [oauth.allowInsecureRequests]: insecure,
+    [oauth.customFetch]: (url: string, init: RequestInit) => fetch(url, init).catch((cause: unknown) => {
+      throw new IdpUnreachableError(url, cause);
+    }),
+  };
 }

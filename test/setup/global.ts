@@ -1,6 +1,8 @@
 import type { TestProject } from "vitest/node";
 import { samlFixturesStep } from "./saml-fixtures";
 import { startMetadataServer } from "./metadata-server";
+import { startOidcProvider } from "./oidc-provider";
+import { startHostileOidc } from "./hostile-oidc";
 import { devIdpStep } from "./dev-idp";
 
 /**
@@ -22,4 +24,4 @@ export default async function setup(project: TestProject): Promise<() => Promise
 type SetupStep = (project: TestProject) => Promise<(() => Promise<void>) | void>;
 
 /** Each peer registers one step here. */
-const steps: SetupStep[] = [startMetadataServer, samlFixturesStep, devIdpStep];
+const steps: SetupStep[] = [startMetadataServer, samlFixturesStep, devIdpStep, startOidcProvider, startHostileOidc];

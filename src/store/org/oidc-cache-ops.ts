@@ -64,9 +64,4 @@ function putOidcJwks(ctx: OrgContext, input: { connectionId: string; issuer: str
   );
 }
 
-/** Forgets a connection's cached documents (its IdP side changed or it was deleted). */
-function dropOidcIdpCache(ctx: OrgContext, input: { connectionId: string }): void {
-  ctx.sql.exec("DELETE FROM oidc_idp_cache WHERE connection_id = ?", input.connectionId);
-}
-
-export const oidcCacheOps = { getOidcIdpCache, putOidcMetadata, putOidcJwks, dropOidcIdpCache };
+export const oidcCacheOps = { getOidcIdpCache, putOidcMetadata, putOidcJwks };

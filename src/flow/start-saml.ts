@@ -1,25 +1,15 @@
 import type { Env } from "../env";
-import { nameIdFormatUrn } from "../admin/connections/sp-metadata";
 import { settingsOf, spUrls } from "../connections/settings";
 import { unseal } from "../crypto/seal";
-import { buildAuthnRequest, encodePostBinding, encodeRedirectBinding, importSigningKey, signAuthnRequestXml } from "../saml/authn-request";
+import { buildAuthnRequest, encodePostBinding, encodeRedirectBinding, signXml } from "../saml";
 import type { PendingLogin } from "../store/org/login-types";
 import type { ConnectionRecord } from "../store/org/types";
 import { escapeHtml, htmlPage } from "./html";
 import type { StartResult } from "./start-login";
 
-const signingKeys = new Map<string, Promise<CryptoKey>>();
-
-/** The connection's SP signing key, unsealed and imported once per isolate. */
-function spSigningKey(env: Env, connection: ConnectionRecord): Promise<CryptoKey> {
-  const sealed = connection.secrets.spSigningKey!;
-  let key = signingKeys.get(sealed);
-  if (!key) {
-    key = unseal(env, sealed).then(importSigningKey);
-    key.catch(() => signingKeys.delete(sealed));
-    signingKeys.set(sealed, key);
-  }
-  return key;
+/** The connection's SP signing key (PKCS#8 PEM), unsealed; src/saml imports it once per isolate. */
+function spSigningKeyPem(env: Env, connection: ConnectionRecord): Promise<string> {
+  return unseal(env, connection.secrets.spSigningKey!);
 }
 
 /**
@@ -33,16 +23,16 @@ export async function startSaml(env: Env, connection: ConnectionRecord, pending:
   const urls = spUrls(env.PUBLIC_URL, connection.id);
   let xml = buildAuthnRequest({
     id: pending.requestId, issuer: urls.entityId, acsUrl: saml.acsUrlOverride ?? urls.acsUrl, destination: saml.idpSsoUrl,
-    nameIdFormat: saml.nameIdFormat === "unspecified" ? undefined : nameIdFormatUrn(saml.nameIdFormat),
+    nameIdFormat: saml.nameIdFormat === "unspecified" ? undefined : saml.nameIdFormat,
     forceAuthn: saml.forceAuthn, issueInstant: new Date(now),
   });
-  const key = saml.signAuthnRequests ? await spSigningKey(env, connection) : undefined;
+  const keyPem = saml.signAuthnRequests ? await spSigningKeyPem(env, connection) : undefined;
   if (saml.idpSsoBinding === "redirect") {
-    const location = await encodeRedirectBinding({ destination: saml.idpSsoUrl, xml, relayState: pending.relayState, signingKey: key });
+    const location = await encodeRedirectBinding({ destination: saml.idpSsoUrl, xml, relayState: pending.relayState, ...(keyPem ? { signingKeyPem: keyPem } : {}) });
     return { ok: true, upstream: null, response: new Response(null, { status: 302, headers: { location, "cache-control": "no-store" } }) };
   }
-  if (key) xml = await signAuthnRequestXml(xml, pending.requestId, urls.entityId, key);
-  return { ok: true, upstream: null, response: postForm(saml.idpSsoUrl, encodePostBinding(xml), pending.relayState) };
+  if (keyPem) xml = await signXml(xml, { privateKeyPem: keyPem, certificatePem: saml.spSigningCertificate });
+  return { ok: true, upstream: null, response: postForm(saml.idpSsoUrl, encodePostBinding(xml).SAMLRequest, pending.relayState) };
 }
 
 /** The HTTP-POST binding's page: a form that submits itself (and a button without JS). */

@@ -1,3 +1,4 @@
+import { escapeXml } from "./escape-xml";
 import { NS, SAML_URI } from "./namespaces";
 
 /** SPEC §2 `nameIdFormat` short names and the URIs they stand for. */
@@ -62,12 +63,3 @@ export function nameIdFormatUri(format: NameIdFormat | string): string {
   return Object.hasOwn(NAME_ID_FORMATS, format) ? NAME_ID_FORMATS[format as NameIdFormat] : format;
 }
 
-/** Escape text for an XML attribute value or element content. */
-export function escapeXml(value: string): string {
-  return value
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&apos;");
-}

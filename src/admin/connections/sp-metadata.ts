@@ -1,18 +1,7 @@
 import { settingsOf, spUrls } from "../../connections/settings";
+import { nameIdFormatUri } from "../../saml";
 import { buildSpMetadata } from "../../saml/metadata/build-sp-metadata";
 import type { ConnectionRecord } from "../../store/org/types";
-
-const NAME_ID_FORMAT_URNS = {
-  unspecified: "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified",
-  emailAddress: "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress",
-  persistent: "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent",
-  transient: "urn:oasis:names:tc:SAML:2.0:nameid-format:transient",
-  encrypted: "urn:oasis:names:tc:SAML:2.0:nameid-format:encrypted",
-} as const;
-
-export function nameIdFormatUrn(format: keyof typeof NAME_ID_FORMAT_URNS): string {
-  return NAME_ID_FORMAT_URNS[format];
-}
 
 /** SP details as JSON (seed 000 `sso_url`/`audience_uri`, seed 002 `entityId`/`acsUrl`/`logoutUrl`). */
 export function spMetadataJson(connection: ConnectionRecord, publicUrl: string) {
@@ -23,7 +12,7 @@ export function spMetadataJson(connection: ConnectionRecord, publicUrl: string) 
     acsUrl: saml?.acsUrlOverride ?? urls.acsUrl,
     sloUrl: urls.sloUrl,
     metadataUrl: urls.metadataUrl,
-    nameIdFormat: saml ? nameIdFormatUrn(saml.nameIdFormat) : null,
+    nameIdFormat: saml ? nameIdFormatUri(saml.nameIdFormat) : null,
     signingCertificate: saml?.spSigningCertificate ?? null,
     encryptionCertificate: saml?.spEncryptionCertificate ?? null,
     authnRequestsSigned: saml?.signAuthnRequests ?? false,

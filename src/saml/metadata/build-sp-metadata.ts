@@ -5,6 +5,10 @@
  * AssertionConsumerService).
  */
 import { normalizeCertificate } from "./normalize-certificate";
+import { NAME_ID_FORMATS, nameIdFormatUri } from "../build-authn-request";
+import { escapeXml } from "../escape-xml";
+
+export { escapeXml };
 
 /** Inputs of {@link buildSpMetadata}; certificates in any form normalizeCertificate accepts. */
 export interface SpMetadataInput {
@@ -24,15 +28,6 @@ const DS = "http://www.w3.org/2000/09/xmldsig#";
 const SAML2_PROTOCOL = "urn:oasis:names:tc:SAML:2.0:protocol";
 const HTTP_REDIRECT = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect";
 const HTTP_POST = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST";
-
-/** SAML core §8.3: the NameID format URNs behind SPEC §2's short names. */
-export const NAME_ID_FORMATS = {
-  unspecified: "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified",
-  emailAddress: "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress",
-  persistent: "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent",
-  transient: "urn:oasis:names:tc:SAML:2.0:nameid-format:transient",
-  encrypted: "urn:oasis:names:tc:SAML:2.0:nameid-format:encrypted",
-} as const;
 
 /**
  * Returns SP metadata XML. Every value is XML-escaped.
@@ -60,23 +55,6 @@ export function buildSpMetadata(input: SpMetadataInput): string {
   return lines.join("\n") + "\n";
 }
 
-/** Escapes text for element content and double- or single-quoted attribute values. */
-export function escapeXml(value: string): string {
-  return String(value).replace(/[&<>"'\r\n\t]/g, (c) => XML_ESCAPES[c] ?? c);
-}
-
-// Attribute-value normalization (XML 1.0 §3.3.3) turns literal CR/LF/TAB into spaces,
-// so they are written as character references to survive a round trip.
-const XML_ESCAPES: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&apos;",
-  "\r": "&#13;",
-  "\n": "&#10;",
-  "\t": "&#9;",
-};
 
 function keyDescriptor(use: "signing" | "encryption", certificateBase64: string): string[] {
   return [
@@ -97,8 +75,5 @@ function certificateBase64(pem: string, use: string): string {
 }
 
 function resolveNameIdFormat(format: string | undefined): string {
-  if (format === undefined || format === "") return NAME_ID_FORMATS.unspecified;
-  return Object.hasOwn(NAME_ID_FORMATS, format)
-    ? NAME_ID_FORMATS[format as keyof typeof NAME_ID_FORMATS]
-    : format;
+  return format === undefined || format === "" ? NAME_ID_FORMATS.unspecified : nameIdFormatUri(format);
 }

@@ -69,22 +69,40 @@ async function reserveSlug(env: RouteContext["env"], id: string, given: string |
 async function updateOrganization({ env, params, body, actor }: RouteContext<z.infer<typeof updateOrganizationBody>>) {
   const orgId = params.orgId!;
   const current = await orgOp(env, orgId, "getOrganization", undefined);
-  if (body.slug && body.slug !== current.slug) await reserveSlug(env, orgId, body.slug);
-  if (body.domains !== undefined) await replaceDomains(env, orgId, current.domains.map((d) => d.domain), normalizeDomains(body.domains), actor);
+  const domains = body.domains === undefined ? undefined : normalizeDomains(body.domains);
+  const slugChanged = body.slug !== undefined && body.slug !== current.slug;
+  if (slugChanged) await reserveSlug(env, orgId, body.slug);
+  try {
+    if (domains) await replaceDomains(env, orgId, current.domains.map((d) => d.domain), domains, actor);
+  } catch (error) {
+    // Nothing of the org changed: give back the old slug, or the index and the org disagree.
+    if (slugChanged) await appOp(env, "organizations", "reserveOrganization", { id: orgId, slug: current.slug });
+    throw error;
+  }
   const org = await orgOp(env, orgId, "updateOrganization", { name: body.name, slug: body.slug, jitProvisioning: body.jitProvisioning }, actorName(actor));
   await refreshDomainIndex(env, orgId);
   return json(organizationView(org));
 }
 
-/** Makes the org's domains exactly `next`: claims the new ones, releases the dropped ones. */
+/**
+ * Makes the org's domains exactly `next`, all or nothing: claims the new ones, removes the
+ * dropped ones (refused while a connection lists one, which gives the new claims back),
+ * then adds the new ones and releases the dropped ones.
+ */
 async function replaceDomains(env: RouteContext["env"], orgId: string, current: string[], next: string[], actor: RouteContext["actor"]) {
   const removed = current.filter((d) => !next.includes(d));
-  await claimDomains(env, orgId, next.filter((d) => !current.includes(d)));
-  await orgOp(env, orgId, "addDomains", { domains: next, verified: isAppWide(actor) }, actorName(actor));
+  const added = next.filter((d) => !current.includes(d));
+  await claimDomains(env, orgId, added);
   if (removed.length > 0) {
-    await orgOp(env, orgId, "removeDomains", { domains: removed }, actorName(actor));
-    await releaseDomains(env, orgId, removed);
+    try {
+      await orgOp(env, orgId, "removeDomains", { domains: removed }, actorName(actor));
+    } catch (error) {
+      await releaseDomains(env, orgId, added);
+      throw error;
+    }
   }
+  await orgOp(env, orgId, "addDomains", { domains: next, verified: isAppWide(actor) }, actorName(actor));
+  if (removed.length > 0) await releaseDomains(env, orgId, removed);
 }
 
 async function deleteOrganization({ env, params, actor }: RouteContext) {
@@ -97,8 +115,13 @@ async function deleteOrganization({ env, params, actor }: RouteContext) {
 
 async function listOrganizations({ env, query }: RouteContext<undefined, z.infer<typeof paginationQuery>>) {
   const page = await appOp(env, "organizations", "listOrganizationIds", pageRequest(query));
-  const orgs = await Promise.all(page.data.map((id) => orgOp(env, id, "getOrganization", undefined)));
-  return json({ data: orgs.map(organizationView), nextCursor: page.nextCursor });
+  // An id whose object holds no org (reserved by a creation still running or one that
+  // failed half-way) is skipped: one such entry must not fail the whole list.
+  const orgs = await Promise.all(page.data.map((id) => orgOp(env, id, "getOrganization", undefined).catch((error: unknown) => {
+    if (error instanceof ApiError && error.code === "not_found") return null;
+    throw error;
+  })));
+  return json({ data: orgs.filter((o) => o !== null).map(organizationView), nextCursor: page.nextCursor });
 }
 
 export const organizationRoutes = [

@@ -44,7 +44,9 @@ export const webhookRoutes = [
   route({ method: "PATCH", path: WH, tag, access: "app", summary: "Update a webhook endpoint", body: updateWebhookBody,
     success: { status: 200, description: "The endpoint" },
     handler: async (ctx: RouteContext<z.infer<typeof updateWebhookBody>>) =>
-      json(await appOp(ctx.env, "webhooks", "updateWebhook", { id: ctx.params.webhookId!, ...ctx.body }, actorName(ctx.actor))) }),
+      json(await appOp(ctx.env, "webhooks", "updateWebhook", {
+        id: ctx.params.webhookId!, ...ctx.body, ...(ctx.body.events ? { events: [...new Set(ctx.body.events)] } : {}),
+      }, actorName(ctx.actor))) }),
   route({ method: "DELETE", path: WH, tag, access: "app", summary: "Delete a webhook endpoint", success: { status: 204, description: "Deleted" },
     handler: async (ctx) => {
       await appOp(ctx.env, "webhooks", "deleteWebhook", { id: ctx.params.webhookId! }, actorName(ctx.actor));

@@ -67,7 +67,8 @@ const commonFields = {
   domains: z.optional(domainsField),
   allowAnyEmailDomain: z.optional(z.boolean()),
   idpInitiatedClientId: z.optional(z.nullable(text(200))),
-  idpInitiatedRedirectUri: z.optional(z.nullable(z.url())),
+  // Where a browser lands: never javascript:, data: or plain http to another host.
+  idpInitiatedRedirectUri: z.optional(z.nullable(httpsOrLoopbackUrl)),
 };
 
 export const createConnectionBody = z.strictObject({

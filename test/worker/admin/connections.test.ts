@@ -70,6 +70,8 @@ describe("POST …/connections", () => {
       [{ type: "saml", provider: "Auth0" }, "provider"],
       [{ type: "ldap", ldap: { searchFilter: "(mail=x)" } }, "ldap.searchFilter"],
       [{ type: "saml", domains: [uniqueDomain()] }, "domains"],
+      [{ type: "saml", idpInitiatedRedirectUri: "javascript:alert(1)" }, "idpInitiatedRedirectUri"],
+      [{ type: "saml", idpInitiatedRedirectUri: "http://app.example.com/landing" }, "idpInitiatedRedirectUri"],
     ];
     for (const [body, path] of cases) {
       const response = await post(`organizations/${org.id}/connections`, body);

@@ -1,5 +1,6 @@
 /** SPEC §2 and §8: organizations and their domains. */
 import { env } from "cloudflare:workers";
+import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import {
   createOrg, createSamlConnection, del, expectProblem, expectStatus, get, mintKey, patch, post, uniqueDomain,
@@ -109,6 +110,26 @@ describe("domains", () => {
     expect((await get(`organizations/${org.id}`)).body.domains).toEqual([domain]);
   });
 
+  it("a refused PATCH changes nothing: no new domain, no new claim, the old slug kept", async () => {
+    const [listed, fresh] = [uniqueDomain(), uniqueDomain()];
+    const slug = `kept-${crypto.randomUUID().slice(0, 8)}`;
+    const org = await createOrg({ domains: [listed], slug });
+    await createSamlConnection(org.id, { domains: [listed] });
+    const newSlug = `new-${crypto.randomUUID().slice(0, 8)}`;
+    expectProblem(await patch(`organizations/${org.id}`, { slug: newSlug, domains: [fresh] }), 409, "conflict");
+    expect((await get(`organizations/${org.id}`)).body).toMatchObject({ domains: [listed], slug });
+    // The new domain was not kept claimed, and the new slug not kept reserved.
+    expect((await createOrg({ domains: [fresh], slug: newSlug })).domains).toEqual([fresh]);
+    // The old slug is still this org's.
+    expectProblem(await post("organizations", { name: "x", slug }), 409, "conflict");
+    const taken = await createOrg({ domains: [uniqueDomain()] });
+    const slug2 = `other-${crypto.randomUUID().slice(0, 8)}`;
+    expectProblem(await patch(`organizations/${org.id}`, { slug: slug2, domains: [listed, taken.domains[0]] }), 409, "domain_taken");
+    expectProblem(await patch(`organizations/${org.id}`, { slug: slug2, domains: ["gmail.com"] }), 400, "domain_not_allowed");
+    expect((await createOrg({ slug: slug2 })).slug).toBe(slug2);
+    expect((await get(`organizations/${org.id}`)).body).toMatchObject({ domains: [listed], slug });
+  });
+
   it("marks domains an org-scoped key adds unverified until an app-wide key verifies them", async () => {
     const org = await createOrg();
     const { key } = await mintKey(`organization:${org.id}`);
@@ -154,6 +175,19 @@ describe("GET /organizations", () => {
     expect(new Set(seen).size).toBe(seen.length);
     expectProblem(await get("organizations?limit=0"), 400, "validation_failed");
     expectProblem(await get("organizations?limit=101"), 400, "validation_failed");
+  });
+
+  it("skips an id reserved for an org whose creation never finished", async () => {
+    const org = await createOrg();
+    const orphan = "org_00000000000000000000000001";
+    await runInDurableObject(env.APP.get(env.APP.idFromName("organizations")), (_i, state) => {
+      state.storage.sql.exec("INSERT INTO organizations VALUES (?, ?, ?)", orphan, `orphan-${crypto.randomUUID()}`, new Date().toISOString());
+    });
+    const list = await get("organizations?limit=100");
+    expectStatus(list, 200);
+    const ids = list.body.data.map((o: { id: string }) => o.id);
+    expect(ids).toContain(org.id);
+    expect(ids).not.toContain(orphan);
     expectProblem(await get("organizations?limit=abc"), 400, "validation_failed");
   });
 });

@@ -44,6 +44,8 @@ describe("webhooks", () => {
     expectStatus(updated, 200);
     expect(updated.body).toMatchObject({ id, url: "https://hooks.example.com/a", events: ["login.succeeded", "login.failed"], enabled: false });
     expect(updated.body).not.toHaveProperty("secret");
+    const deduped = await patch(`webhooks/${id}`, { events: ["user.created", "user.created"] });
+    expect(deduped.body.events).toEqual(["user.created"]);
     const moved = await patch(`webhooks/${id}`, { url: "https://hooks.example.com/b" });
     expect(moved.body).toMatchObject({ url: "https://hooks.example.com/b", enabled: false });
     expectProblem(await patch(`webhooks/${id}`, { url: "http://insecure.example.com" }), 400, "validation_failed");

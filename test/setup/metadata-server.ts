@@ -12,6 +12,9 @@ import type { TestProject } from "vitest/node";
  * - `GET /idp/okta.xml`: the Okta fixture metadata, as an IdP serves it;
  * - `GET /idp/doctype.xml`: metadata with a DOCTYPE (must be refused);
  * - `GET /idp/missing.xml`: 404;
+ * - `GET /idp/redirect.xml`: 302 to `/idp/okta.xml`;
+ * - `GET /idp/redirect-insecure.xml`: 302 to an http:// URL off loopback (must not be followed);
+ * - `GET /idp/redirect-loop.xml`: 302 to itself;
  * - `GET /oidc/.well-known/openid-configuration`: discovery whose issuer is `{base}/oidc`;
  * - `GET /oidc-wrong/.well-known/openid-configuration`: discovery naming another issuer.
  */
@@ -39,6 +42,15 @@ export async function startMetadataServer(project: TestProject): Promise<() => P
         return send(200, "application/samlmetadata+xml", okta);
       case "/idp/doctype.xml":
         return send(200, "application/xml", `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "x">]>${okta.replace(/^<\?xml[^>]*\?>/, "")}`);
+      case "/idp/redirect.xml":
+        response.writeHead(302, { location: "/idp/okta.xml" });
+        return response.end();
+      case "/idp/redirect-insecure.xml":
+        response.writeHead(302, { location: "http://idp.example.com/metadata.xml" });
+        return response.end();
+      case "/idp/redirect-loop.xml":
+        response.writeHead(302, { location: "/idp/redirect-loop.xml" });
+        return response.end();
       case "/oidc/.well-known/openid-configuration":
         return send(200, "application/json", discovery(`${base}/oidc`));
       case "/oidc-wrong/.well-known/openid-configuration":

@@ -256,6 +256,22 @@ describe("POST …/idp-metadata", () => {
     expect((await get(`organizations/${org.id}/connections/${c.id}`)).body.saml.idpMetadataUrl).toBeNull();
   });
 
+  it("follows a redirect to https or loopback, refuses one to plain http, and stops redirect loops", async () => {
+    const server = inject("metadataServerUrl");
+    const org = await createOrg();
+    const c = await createSamlConnection(org.id);
+    const url = `organizations/${org.id}/connections/${c.id}/idp-metadata`;
+    const followed = await post(url, { metadataUrl: `${server}/idp/redirect.xml` });
+    expectStatus(followed, 200);
+    expect(followed.body.saml).toMatchObject({ idpEntityId: OKTA_ENTITY_ID, idpMetadataUrl: `${server}/idp/redirect.xml` });
+    const insecure = await post(url, { metadataUrl: `${server}/idp/redirect-insecure.xml` });
+    expectProblem(insecure, 400, "validation_failed");
+    expect(insecure.body.errors).toEqual([{ path: "metadataUrl", message: "redirected to a http: URL" }]);
+    const loop = await post(url, { metadataUrl: `${server}/idp/redirect-loop.xml` });
+    expectProblem(loop, 400, "validation_failed");
+    expect(loop.body.errors).toEqual([{ path: "metadataUrl", message: "too many redirects" }]);
+  });
+
   it("takes exactly one of the three shapes, and only for SAML connections", async () => {
     const org = await createOrg();
     const c = await createSamlConnection(org.id);

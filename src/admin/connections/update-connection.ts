@@ -48,6 +48,8 @@ export async function updateConnection(ctx: RouteContext<UpdateConnectionBody>):
   if (body.name !== undefined) changed.push("name");
   if (body.provider !== undefined) changed.push("provider");
   if (domains) changed.push("domains");
+  // An empty PATCH changes nothing, so it records no connection.updated or sso_configuration.updated.
+  if (changed.length === 0) return json(connectionView(current, env.PUBLIC_URL));
   const record = await orgOp(env, params.orgId!, "updateConnection", {
     id: current.id, name: body.name, provider: body.provider, domains, changed,
     settings: settings as unknown as Record<string, unknown>, secrets, expectedUpdatedAt: current.updatedAt,

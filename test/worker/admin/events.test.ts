@@ -94,6 +94,7 @@ describe("sso_configuration events (SPEC §2)", () => {
     await patch(`organizations/${org.id}/connections/${c.id}`, { name: "draft change" });
     expect(ofTypes(await orgEvents(org.id), "sso_configuration.")).toEqual([]);
     await post(`organizations/${org.id}/connections/${c.id}/activate`);
+    expectStatus(await patch(`organizations/${org.id}/connections/${c.id}`, {}), 200);
     await patch(`organizations/${org.id}/connections/${c.id}`, { saml: { wantResponseSigned: true } });
     await post(`organizations/${org.id}/connections/${c.id}/idp-metadata`, {
       idpEntityId: "https://idp.example.com/rotated", idpSsoUrl: "https://idp.example.com/sso", idpCertificate: await idpCertificate(),

@@ -1,0 +1,85 @@
+// Drives the bench worker (bench/worker/index.ts) over loopback and turns its batch
+// timings into results rows. Every number here was measured inside workerd.
+import { cpuSnapshot } from "./proc-cpu.mjs";
+import { median, percentile, round, summarize } from "./stats.mjs";
+
+/** results.json names of the operations timed in workerd, in table order. */
+export const WORKERD_OPERATIONS = [
+  "verifySamlResponse",
+  "verifySamlResponse.encrypted",
+  "authnRequest.post",
+  "authnRequest.postSigned",
+  "authnRequest.redirectSigned",
+  "idToken.sign",
+  "do.pendingLogin",
+  "do.code",
+];
+
+async function post(url, path, body) {
+  const res = await fetch(`${url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`bench worker ${path} answered ${res.status}: ${text.slice(0, 4000)}`);
+  return JSON.parse(text);
+}
+
+export const setupWorker = (url, setup) => post(url, "/setup", setup);
+
+/** A BatchTiming to a row: per-batch averages are the samples (see bench/README.md). */
+export function batchRow(name, timing) {
+  const perOpUs = timing.batchMs.map((ms) => (ms * 1000) / timing.batchSize);
+  return {
+    name, where: "workerd", ...summarize(perOpUs, timing.totalOps / (timing.totalMs / 1000)), minUs: round(Math.min(...perOpUs)),
+    batchSize: timing.batchSize,
+  };
+}
+
+/**
+ * One operation; with `processes` (proc-cpu.mjs) also the workerd CPU time per call,
+ * which contention on the shared machine inflates far less than wall time.
+ */
+export async function runOperation(url, op, plan = {}, processes = null) {
+  const before = await cpuSnapshot(processes);
+  const timing = await post(url, "/run", { op, plan });
+  const after = await cpuSnapshot(processes);
+  const row = batchRow(op, timing);
+  if (before && after) row.cpuUsPerOp = round(((after.runtimeMs - before.runtimeMs) * 1000) / timing.allOps);
+  return row;
+}
+
+/** Per-step medians of one verification, in µs, and the share of their sum. */
+export async function runPhases(url, fixture, plan = {}) {
+  const timings = await post(url, "/phases", { fixture, plan });
+  const rows = Object.entries(timings).map(([step, t]) => ({ step, medianUs: batchRow(step, t).medianUs }));
+  const total = rows.reduce((n, r) => n + r.medianUs, 0);
+  return { fixture, totalUs: round(total), steps: rows.map((r) => ({ ...r, share: round((100 * r.medianUs) / total) })) };
+}
+
+/**
+ * Fresh isolates: the bench bundle's first verifications, and module evaluation of each
+ * bundle estimated as (load + first response) − the same for a trivial module.
+ */
+export async function runFresh(url, { bundles, setup, rounds, compatibilityDate, compatibilityFlags }) {
+  const request = {
+    compatibilityDate, compatibilityFlags, rounds,
+    bundles: {
+      bench: { ...bundles.bench, request: { path: "/first-verify", method: "POST", body: JSON.stringify(setup) } },
+      main: { ...bundles.main, request: { path: "/openapi.json" } },
+    },
+  };
+  const samples = await post(url, "/fresh", request);
+  const firstMs = (name) => samples[name].map((s) => s.firstMs);
+  const trivial = median(firstMs("trivial"));
+  const firstVerify = samples.bench.map((s) => s.reported.firstMs);
+  const benchInner = median(samples.bench.map((s) => s.reported.firstMs + s.reported.secondMs + 50 * s.reported.next50MeanMs));
+  return {
+    rounds,
+    trivialIsolateMs: trivial,
+    mainModuleEvalMs: round(median(firstMs("main")) - trivial),
+    mainFirstResponseMs: median(firstMs("main")),
+    benchModuleEvalMs: round(median(firstMs("bench")) - trivial - benchInner),
+    firstVerifyMs: { median: median(firstVerify), max: Math.max(...firstVerify), samples: firstVerify },
+    secondVerifyMs: median(samples.bench.map((s) => s.reported.secondMs)),
+    next50MeanMs: round(median(samples.bench.map((s) => s.reported.next50MeanMs))),
+    p90MainFirstResponseMs: percentile([...firstMs("main")].sort((a, b) => a - b), 90),
+  };
+}

@@ -1,0 +1,119 @@
+// results.json, the markdown tables, and the README's Performance section.
+import { readFile, writeFile } from "node:fs/promises";
+import { cpus, loadavg, totalmem } from "node:os";
+import { readFileSync } from "node:fs";
+import { round } from "./stats.mjs";
+
+export const PEERS = ["node-saml", "samlify", "xml-crypto", "xmldsigjs (naive)"];
+const START = "<!-- bench:start -->";
+const END = "<!-- bench:end -->";
+
+export function describeMachine(wranglerVersion) {
+  const model = /model name\s*:\s*(.+)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1]?.trim() ?? cpus()[0]?.model ?? "unknown CPU";
+  const load = loadavg().map((l) => l.toFixed(2)).join(" ");
+  return `${model}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, ` +
+    `workerd via wrangler ${wranglerVersion}, Linux; load average at start ${load} (shared machine)`;
+}
+
+const us = (v) => (v === undefined || v === null || Number.isNaN(v) ? "–" : v >= 1000 ? `${round(v / 1000)} ms` : `${round(v)} µs`);
+const num = (v) => (v === undefined ? "–" : String(round(v)));
+
+/** Ratios of our verifier to each peer, as time(edge-sso) : time(peer). */
+export function peerRatios(rows) {
+  const find = (name, where) => rows.find((r) => r.name === name && r.where === where);
+  const oursNode = find("verifySamlResponse", "node");
+  const oursWorkerd = find("verifySamlResponse", "workerd");
+  return PEERS.map((peer) => {
+    const p = find(peer, "node");
+    return {
+      peer, peerMedianUs: p.medianUs,
+      nodeVsNode: round(oursNode.medianUs / p.medianUs), speedupNode: round(p.medianUs / oursNode.medianUs),
+      workerdVsNode: round(oursWorkerd.medianUs / p.medianUs), speedupWorkerd: round(p.medianUs / oursWorkerd.medianUs),
+    };
+  });
+}
+
+/** The targets of issue 6, each with what this run measured. */
+export function targets(results) {
+  const find = (name, where = "workerd") => results.results.find((r) => r.name === name && r.where === where);
+  const ratio = (peer) => results.ratios.find((r) => r.peer === peer);
+  const verify = find("verifySamlResponse");
+  const start = find("load.start");
+  const token = find("load.token");
+  const rows = [
+    ["verifySamlResponse warm median, workerd", "≤ 0.4 ms", verify.medianUs / 1000, verify.medianUs <= 400, "ms"],
+    ["node-saml ÷ verifySamlResponse (both Node)", "≥ 10×", ratio("node-saml").speedupNode, ratio("node-saml").speedupNode >= 10, "×"],
+    ["node-saml (Node) ÷ verifySamlResponse (workerd)", "≥ 10×", ratio("node-saml").speedupWorkerd, ratio("node-saml").speedupWorkerd >= 10, "×"],
+    ["naive xmldsigjs ÷ verifySamlResponse (both Node)", "≥ 4×", ratio("xmldsigjs (naive)").speedupNode, ratio("xmldsigjs (naive)").speedupNode >= 4, "×"],
+    ["first verification in a fresh isolate (median)", "≤ 5 ms", results.coldStart.firstVerifyMs.median, results.coldStart.firstVerifyMs.median <= 5, "ms"],
+    ["/sso/start workerd CPU per request (storage and local proxy included)", "≤ 0.3 ms (storage excluded)", start.runtimeCpuMsPerRequest, null, "ms"],
+    ["/oauth/token workerd CPU per request (storage and local proxy included)", "≤ 0.3 ms (storage excluded)", token.runtimeCpuMsPerRequest, null, "ms"],
+    ["gzipped bundle", "≤ 400 KB", results.bundle.gzipBytes / 1000, results.bundle.gzipBytes <= 400_000, "KB"],
+    ["module evaluation (main bundle, fresh isolate)", "≤ 20 ms", results.coldStart.mainModuleEvalMs, results.coldStart.mainModuleEvalMs <= 20, "ms"],
+  ];
+  return rows.map(([what, target, measured, met, unit]) => ({ what, target, measured: `${round(measured)} ${unit}`, met }));
+}
+
+export function markdown(results) {
+  const lines = [];
+  const row = (cells) => lines.push(`| ${cells.join(" | ")} |`);
+  lines.push(`Machine: ${results.machine}. Run ${results.generatedAt}, ${round(results.durationS)} s in all.`, "");
+  lines.push(`Fixture: a ${results.fixture.signedBytes}-byte Response whose Assertion xmlsec1 signed (RSA-2048, RSA-SHA256, exc-c14n); ` +
+    `encrypted variant ${results.fixture.encryptedBytes} bytes (AES-256-CBC, RSA-OAEP).`, "");
+  lines.push("| name | where | median | p99 | ops/s | notes |", "|---|---|---|---|---|---|");
+  for (const r of results.results.filter((r) => !r.name.startsWith("load."))) {
+    const notes = [];
+    if (r.cpuUsPerOp !== undefined) notes.push(`CPU ${us(r.cpuUsPerOp)}/op`);
+    if (r.minUs !== undefined) notes.push(`best ${us(r.minUs)}`);
+    if (r.batchSize !== undefined) notes.push(`batches of ${r.batchSize}`);
+    row([r.name, r.where, us(r.medianUs), us(r.p99Us), num(r.opsPerSec), notes.join(", ")]);
+  }
+  lines.push("", "Peers, on the same fixture in the same run (time of edge-sso : time of the peer):", "");
+  lines.push("| peer (Node) | peer median | edge-sso in Node : peer | edge-sso in workerd : peer |", "|---|---|---|---|");
+  for (const r of results.ratios) {
+    row([r.peer, us(r.peerMedianUs), `1 : ${round(r.speedupNode)} (${r.nodeVsNode})`, `1 : ${round(r.speedupWorkerd)} (${r.workerdVsNode})`]);
+  }
+  lines.push("", `Load: autocannon, ${results.load.connections} connections, against \`wrangler dev\` on loopback:`, "");
+  lines.push("| name | requests | req/s | p50 | p99 | workerd CPU/request |", "|---|---|---|---|---|---|");
+  for (const r of results.results.filter((r) => r.name.startsWith("load."))) {
+    row([r.name, num(r.requests), num(r.opsPerSec), us(r.medianUs), us(r.p99Us), `${r.runtimeCpuMsPerRequest} ms (+ ${r.entryCpuMsPerRequest} ms in wrangler's proxy)`]);
+  }
+  const b = results.bundle;
+  const c = results.coldStart;
+  lines.push("", "| size and start | value |", "|---|---|");
+  row(["bundle (`wrangler deploy --dry-run`), raw / gzip -9", `${kb(b.rawBytes)} / ${kb(b.gzipBytes)}`]);
+  row(["the same with `--minify`", `${kb(b.minified.rawBytes)} / ${kb(b.minified.gzipBytes)}`]);
+  row(["fresh `wrangler dev` to its first response", `${results.coldStartMs} ms`]);
+  row(["module evaluation, main bundle (fresh isolate − trivial isolate)", `${c.mainModuleEvalMs} ms`]);
+  row(["fresh isolate + main bundle + first response", `${c.mainFirstResponseMs} ms (trivial module: ${c.trivialIsolateMs} ms)`]);
+  row(["first / second verification in a fresh isolate", `${c.firstVerifyMs.median} ms (max ${c.firstVerifyMs.max}) / ${c.secondVerifyMs} ms; next 50: ${c.next50MeanMs} ms each`]);
+  lines.push("", "| target (issue 6) | aim | measured | met |", "|---|---|---|---|");
+  for (const t of results.targets) row([t.what, t.target, t.measured, t.met === null ? "see note" : t.met ? "yes" : "**no**"]);
+  for (const p of results.phases) {
+    lines.push("", `Where a verification's time goes (${p.fixture} fixture, workerd, each step timed alone):`, "");
+    lines.push("| step | median | share |", "|---|---|---|");
+    for (const s of p.steps) row([s.step, us(s.medianUs), `${s.share} %`]);
+    row(["sum", us(p.totalUs), "100 %"]);
+  }
+  return lines.join("\n");
+}
+
+const kb = (bytes) => `${round(bytes / 1000)} KB`;
+
+/** Replaces the README's table between the markers, adding the section when it is missing. */
+export async function updateReadme(path, table) {
+  const readme = await readFile(path, "utf8");
+  const block = `${START}\n${table}\n${END}`;
+  let next;
+  if (readme.includes(START) && readme.includes(END)) {
+    next = readme.slice(0, readme.indexOf(START)) + block + readme.slice(readme.indexOf(END) + END.length);
+  } else {
+    const section = "## Performance\n\n" +
+      "Every figure below comes from one command, `npm run bench`, on the machine it names; peers run in the same " +
+      "run and are reported as ratios, which hold where absolute times drift. How each number is measured: " +
+      "[bench/README.md](bench/README.md). Raw results: [bench/results.json](bench/results.json).\n\n" + block + "\n";
+    const at = readme.indexOf("\n## Architecture");
+    next = at < 0 ? `${readme.trimEnd()}\n\n${section}` : `${readme.slice(0, at + 1)}${section}\n${readme.slice(at + 1)}`;
+  }
+  await writeFile(path, next);
+}

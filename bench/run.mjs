@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { dependencyBundles } from "./lib/dependency-bundles.mjs";
 import { benchSetup, makeFixtures } from "./lib/fixtures.mjs";
 import { freePort, runLoad } from "./lib/load.mjs";
 import { runFresh, runOperation, runPhases, setupWorker, WORKERD_OPERATIONS } from "./lib/micro.mjs";
@@ -59,7 +60,9 @@ try {
     log("  profile: each step of a verification");
     phases = [await runPhases(worker.url, "signed", PHASE_PLAN), await runPhases(worker.url, "encrypted", PHASE_PLAN)];
     log(`  fresh isolates: ${FRESH_ROUNDS} rounds`);
-    coldStart = await runFresh(worker.url, { bundles, setup, rounds: FRESH_ROUNDS, compatibilityDate, compatibilityFlags });
+    coldStart = await runFresh(worker.url, {
+      bundles, dependencies: await dependencyBundles(), setup, rounds: FRESH_ROUNDS, compatibilityDate, compatibilityFlags,
+    });
     log(`  first verification ${coldStart.firstVerifyMs.median} ms, module evaluation ${coldStart.mainModuleEvalMs} ms`);
   } finally {
     await worker.close();

@@ -55,31 +55,37 @@ export async function runPhases(url, fixture, plan = {}) {
 }
 
 /**
- * Fresh isolates: the bench bundle's first verifications, and module evaluation of each
- * bundle estimated as (load + first response) − the same for a trivial module.
+ * Fresh isolates: the bench bundle's first verifications (whole, and step by step), and
+ * module evaluation of each bundle estimated as (load + first response) − the same for
+ * a trivial module. `dependencies` are one bundle per import (dependency-bundles.mjs).
  */
-export async function runFresh(url, { bundles, setup, rounds, compatibilityDate, compatibilityFlags }) {
+export async function runFresh(url, { bundles, dependencies, setup, rounds, compatibilityDate, compatibilityFlags }) {
+  const setupBody = JSON.stringify(setup);
   const request = {
     compatibilityDate, compatibilityFlags, rounds,
     bundles: {
-      bench: { ...bundles.bench, request: { path: "/first-verify", method: "POST", body: JSON.stringify(setup) } },
-      main: { ...bundles.main, request: { path: "/openapi.json" } },
+      bench: { ...bundles.bench, request: { path: "/first-verify", method: "POST", body: setupBody } },
+      benchSteps: { ...bundles.bench, request: { path: "/first-phases", method: "POST", body: setupBody } },
+      // A route that needs no binding and does no work: a 404 problem document.
+      main: { ...bundles.main, request: { path: "/bench-no-such-route" } },
+      ...Object.fromEntries(Object.entries(dependencies).map(([name, b]) => [`dep:${name}`, { ...b, request: { path: "/" } }])),
     },
   };
   const samples = await post(url, "/fresh", request);
   const firstMs = (name) => samples[name].map((s) => s.firstMs);
   const trivial = median(firstMs("trivial"));
   const firstVerify = samples.bench.map((s) => s.reported.firstMs);
-  const benchInner = median(samples.bench.map((s) => s.reported.firstMs + s.reported.secondMs + 50 * s.reported.next50MeanMs));
+  const stepNames = Object.keys(samples.benchSteps[0].reported);
   return {
     rounds,
     trivialIsolateMs: trivial,
     mainModuleEvalMs: round(median(firstMs("main")) - trivial),
     mainFirstResponseMs: median(firstMs("main")),
-    benchModuleEvalMs: round(median(firstMs("bench")) - trivial - benchInner),
+    p90MainFirstResponseMs: percentile([...firstMs("main")].sort((a, b) => a - b), 90),
     firstVerifyMs: { median: median(firstVerify), max: Math.max(...firstVerify), samples: firstVerify },
     secondVerifyMs: median(samples.bench.map((s) => s.reported.secondMs)),
     next50MeanMs: round(median(samples.bench.map((s) => s.reported.next50MeanMs))),
-    p90MainFirstResponseMs: percentile([...firstMs("main")].sort((a, b) => a - b), 90),
+    firstVerifySteps: Object.fromEntries(stepNames.map((step) => [step, median(samples.benchSteps.map((s) => s.reported[step]))])),
+    moduleEvalByImportMs: Object.fromEntries(Object.keys(dependencies).map((name) => [name, round(median(firstMs(`dep:${name}`)) - trivial)])),
   };
 }

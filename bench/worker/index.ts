@@ -1,7 +1,7 @@
 import type { Env } from "../../src/env";
 import { freshIsolates, TRIVIAL_BUNDLE, type FreshRequest } from "./fresh-isolates";
 import { prepare, verifyInput, verifyOrThrow, type BenchSetup, type Prepared } from "./operations";
-import { profilePhases } from "./phases";
+import { coldPhases, profilePhases } from "./phases";
 import { DEFAULT_PLAN, timeBatches, timeOnce, type BatchPlan } from "./timing";
 
 /**
@@ -11,6 +11,7 @@ import { DEFAULT_PLAN, timeBatches, timeOnce, type BatchPlan } from "./timing";
  *   POST /phases        {fixture: "signed" | "encrypted", plan?} → BatchTiming per verification step
  *   POST /fresh         FreshRequest → fresh isolates through the Worker Loader
  *   POST /first-verify  BenchSetup → what a fresh isolate's first verifications cost
+ *   POST /first-phases  BenchSetup → the same, step by step
  */
 type BenchEnv = Env & { LOADER: WorkerLoader };
 
@@ -41,6 +42,10 @@ export default {
         return Response.json(await freshIsolates(env.LOADER, { ...body, bundles: { trivial: { ...TRIVIAL_BUNDLE, request: { path: "/" } }, ...body.bundles } }));
       }
       if (path === "/first-verify") return Response.json(await firstVerifications(await request.json<BenchSetup>()));
+      if (path === "/first-phases") {
+        const setup = await request.json<BenchSetup>();
+        return Response.json(await coldPhases(verifyInput(setup, setup.signed, false)));
+      }
       return new Response("not found", { status: 404 });
     } catch (error) {
       return Response.json({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) }, { status: 500 });

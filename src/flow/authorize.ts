@@ -86,11 +86,18 @@ async function begin(env: Env, req: AuthorizeRequest, routed: Extract<LoginRoute
   const started = await startLogin(env, routed.connection, pending, now);
   if (!started.ok) {
     return loginFailureResponse(env, { reason: started.reason, detail: started.detail, organizationId: routed.organization.id,
-      connectionId: routed.connection.id, message: "Single sign-on is misconfigured for this organization." });
+      connectionId: routed.connection.id, message: startFailureMessage(started.reason) });
   }
   await orgOp(env, routed.organization.id, "createPendingLogin", { ...pending, upstream: started.upstream });
   started.response.headers.append("set-cookie", binding.cookie);
   return started.response;
+}
+
+/** What the user is told when the login cannot leave for the IdP. */
+function startFailureMessage(reason: string): string {
+  return reason === "idp_unreachable" || reason === "discovery_failed"
+    ? "Your identity provider could not be reached. Try again in a few minutes."
+    : "Single sign-on is misconfigured for this organization.";
 }
 
 function failPage(env: Env, reason: string, detail: string): Promise<Response> {

@@ -32,6 +32,13 @@ interface Account {
  * ID tokens carry only `sub` when an access token is issued: email and profile come from userinfo.
  */
 export async function startOidcProvider(project: TestProject): Promise<() => Promise<void>> {
+  const { peer, close } = await startOidcPeer([EDGE_SSO_CALLBACK]);
+  project.provide("oidcProvider", peer);
+  return close;
+}
+
+/** The provider itself, its clients redirecting to `callbacks` (the whole-system tests use their own). */
+export async function startOidcPeer(callbacks: string[]): Promise<{ peer: OidcProviderPeer; close: () => Promise<void> }> {
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -46,7 +53,7 @@ export async function startOidcProvider(project: TestProject): Promise<() => Pro
     },
   };
   const accounts = new Map<string, Account>();
-  const provider = await buildProvider(peer, accounts);
+  const provider = await buildProvider(peer, accounts, callbacks);
   const callback = provider.callback();
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? "/", issuer).pathname;
@@ -56,15 +63,14 @@ export async function startOidcProvider(project: TestProject): Promise<() => Pro
       res.end(error instanceof Error ? error.message : String(error));
     });
   });
-  project.provide("oidcProvider", peer);
-  return () => new Promise<void>((resolve) => server.close(() => resolve()));
+  return { peer, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
-async function buildProvider(peer: OidcProviderPeer, accounts: Map<string, Account>) {
+async function buildProvider(peer: OidcProviderPeer, accounts: Map<string, Account>, callbacks: string[]) {
   const { privateKey } = await generateKeyPair("RS256", { extractable: true });
   const jwk = { ...(await exportJWK(privateKey)), kid: "oidc-provider-test-1", alg: "RS256", use: "sig" };
   const client = (c: { clientId: string; clientSecret: string }, method: string) => ({
-    client_id: c.clientId, client_secret: c.clientSecret, redirect_uris: [EDGE_SSO_CALLBACK],
+    client_id: c.clientId, client_secret: c.clientSecret, redirect_uris: callbacks,
     token_endpoint_auth_method: method, grant_types: ["authorization_code"], response_types: ["code"],
   });
   return new Provider(peer.issuer, {

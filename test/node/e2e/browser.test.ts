@@ -1,6 +1,7 @@
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startSystem, type System } from "./system";
+import { startOidcPeer } from "../../setup/oidc-provider";
+import { ADMIN_KEY, startSystem, type System } from "./system";
 
 /**
  * A real browser (Debian's chromium, driven by playwright-core) through the whole login
@@ -42,5 +43,36 @@ describe("browser end to end", () => {
     const idToken = JSON.parse((await page.textContent("#id-token"))!);
     expect(idToken.iss).toBe(system.issuer);
     await page.close();
+  });
+
+  it("signs a user in through an OpenID Connect IdP (oidc-provider)", async () => {
+    const { peer, close } = await startOidcPeer([`${system.issuer}/oidc/callback`]);
+    try {
+      const admin = async (method: string, path: string, body?: unknown) => {
+        const res = await fetch(`${system.issuer}/api/v1${path}`, {
+          method, headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" }, body: body && JSON.stringify(body),
+        });
+        expect(res.status, await res.clone().text()).toBeLessThan(300);
+        return res.json() as Promise<{ id: string }>;
+      };
+      const org = await admin("POST", "/organizations", { name: "OIDC Co", domains: ["oidc.example.net"] });
+      const conn = await admin("POST", `/organizations/${org.id}/connections`, {
+        type: "oidc", oidc: { issuer: peer.issuer, clientId: peer.clients.basic.clientId, clientSecret: peer.clients.basic.clientSecret },
+      });
+      await admin("POST", `/organizations/${org.id}/connections/${conn.id}/activate`);
+
+      const page = await browser.newPage();
+      await page.goto(`${system.appUrl}/login?login_hint=${encodeURIComponent("ann@oidc.example.net")}`);
+      await page.waitForURL((url) => url.toString().startsWith(peer.issuer));
+      await page.fill('input[name="login"]', "ann@oidc.example.net");
+      await page.fill('input[name="password"]', peer.password);
+      await Promise.all([page.waitForURL((url) => url.toString().startsWith(`${system.appUrl}/callback`)), page.click("button")]);
+      await page.waitForSelector("#profile");
+      expect(await page.textContent("#email")).toBe("ann@oidc.example.net");
+      expect(JSON.parse((await page.textContent("#profile"))!)).toMatchObject({ connectionType: "oidc", connectionId: conn.id });
+      await page.close();
+    } finally {
+      await close();
+    }
   });
 });

@@ -40,7 +40,7 @@ export async function startSystem(): Promise<System> {
   const state = await mkdtemp(join(tmpdir(), "edge-sso-e2e-"));
   const edge = await startWranglerDev({
     port, persistTo: state,
-    vars: { PUBLIC_URL: issuer, ADMIN_API_KEY: ADMIN_KEY, SECRETS_KEY: "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=" },
+    vars: { PUBLIC_URL: issuer, ADMIN_API_KEY: ADMIN_KEY, SECRETS_KEY: "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", ALLOW_INSECURE_LOOPBACK_IDP: "true" },
   });
   const idp = await startDevIdp({});
   const app = await startSampleApp({ issuer });

@@ -43,7 +43,12 @@ async function createOrganization({ env, body, actor }: RouteContext<z.infer<typ
   const org = await orgOp(env, id, "createOrganization", {
     id, name: body.name, slug, ssoAllowed: body.ssoAllowed ?? true, jitProvisioning: body.jitProvisioning ?? true,
     domains: domains.map((domain) => ({ domain, verified })),
-  }, actorName(actor));
+  }, actorName(actor)).catch(async (error: unknown) => {
+    // Give the domains and the slug back: no half-made org may hold them.
+    await releaseDomains(env, id, domains);
+    await appOp(env, "organizations", "releaseOrganization", { id });
+    throw error;
+  });
   await refreshDomainIndex(env, id);
   return json(organizationView(org), 201);
 }
@@ -110,6 +115,7 @@ async function deleteOrganization({ env, params, actor }: RouteContext) {
   const { domains } = await orgOp(env, orgId, "deleteOrganization", undefined, actorName(actor));
   await releaseDomains(env, orgId, domains);
   await appOp(env, "organizations", "releaseOrganization", { id: orgId });
+  await appOp(env, "api-keys", "deleteApiKeysOfScope", { scope: `organization:${orgId}` }, actorName(actor));
   return new Response(null, { status: 204 });
 }
 

@@ -8,6 +8,7 @@ import { json } from "../http/problem";
 import { route, type RouteContext } from "../http/route";
 import { orgOp } from "../store/stores";
 import { actorName } from "./auth";
+import { guardConnectionRoute } from "./connections/guard";
 import { organizationView } from "./organization-view";
 
 const ORG = "/api/v1/organizations/:orgId";
@@ -28,6 +29,7 @@ async function patchSso(ctx: RouteContext<z.infer<typeof patchSsoBody>>) {
 
 /** The org's active connection of type `activeSso` (seed 000 "show current configuration"). */
 async function getActiveConnection(ctx: RouteContext) {
+  await guardConnectionRoute(ctx, false);
   const org = await orgOp(ctx.env, ctx.params.orgId!, "getOrganization", undefined);
   if (org.activeSso !== "none") {
     const page = await orgOp(ctx.env, org.id, "listConnections", { limit: 1, type: org.activeSso, state: "active" });

@@ -42,10 +42,26 @@ function deleteApiKey(ctx: AppContext, input: { id: string }): ApiKeyRecord {
   return toKey(row);
 }
 
-/** Looks a presented key up by its hash (admin auth). */
+/** Looks a presented key up by its hash (admin auth); `lastUsedAt` is kept to the minute. */
 function findApiKeyByHash(ctx: AppContext, input: { keyHash: string }): ApiKeyRecord | null {
   const row = one<Row>(ctx.sql, "SELECT * FROM api_keys WHERE key_hash = ?", input.keyHash);
-  return row ? toKey(row) : null;
+  if (!row) return null;
+  const now = ctx.now.toISOString();
+  if (!row.last_used_at || Date.parse(row.last_used_at) < ctx.now.getTime() - 60_000) {
+    ctx.sql.exec("UPDATE api_keys SET last_used_at = ? WHERE id = ?", now, row.id);
+    row.last_used_at = now;
+  }
+  return toKey(row);
 }
 
-export const apiKeyOps = { createApiKey, listApiKeys, deleteApiKey, findApiKeyByHash };
+/** Revokes every key of a scope (an org's keys, when the org is deleted). */
+function deleteApiKeysOfScope(ctx: AppContext, input: { scope: string }): number {
+  const ids = all<{ id: string }>(ctx.sql, "SELECT id FROM api_keys WHERE scope = ?", input.scope);
+  for (const { id } of ids) {
+    ctx.sql.exec("DELETE FROM api_keys WHERE id = ?", id);
+    recordAppEvent(ctx, "api_key.deleted", id, { reason: "organization_deleted" });
+  }
+  return ids.length;
+}
+
+export const apiKeyOps = { createApiKey, listApiKeys, deleteApiKey, findApiKeyByHash, deleteApiKeysOfScope };

@@ -120,7 +120,21 @@ function deactivateConnection(ctx: OrgContext, input: { id: string }): Connectio
   ctx.sql.exec("UPDATE connections SET state = 'inactive', updated_at = ? WHERE id = ?", ctx.now.toISOString(), current.id);
   recordEvent(ctx, current.organizationId, "connection.deactivated", current.id);
   recordEvent(ctx, current.organizationId, "sso_configuration.disabled", current.id, { reason: "connection_deactivated" });
+  resetActiveSsoIfOrphaned(ctx);
   return requireConnection(ctx, current.id);
+}
+
+/**
+ * When the last active connection of the org's `activeSso` type goes, `activeSso` returns
+ * to `none`, so the next connection activated (of any type) takes over, as the first one
+ * did (SPEC §2), instead of logins failing on a type with no connection.
+ */
+function resetActiveSsoIfOrphaned(ctx: OrgContext): void {
+  const org = requireOrganization(ctx);
+  if (org.activeSso === "none") return;
+  if (one(ctx.sql, "SELECT id FROM connections WHERE state = 'active' AND type = ? LIMIT 1", org.activeSso)) return;
+  ctx.sql.exec("UPDATE organization SET active_sso = 'none', updated_at = ?", ctx.now.toISOString());
+  recordEvent(ctx, org.id, "organization.active_sso_changed", org.id, { from: org.activeSso, to: "none", reason: "no_active_connection" });
 }
 
 function deleteConnection(ctx: OrgContext, input: { id: string }): ConnectionRecord {
@@ -129,6 +143,7 @@ function deleteConnection(ctx: OrgContext, input: { id: string }): ConnectionRec
   recordEvent(ctx, current.organizationId, "connection.deleted", current.id, { type: current.type });
   if (current.state === "active") {
     recordEvent(ctx, current.organizationId, "sso_configuration.disabled", current.id, { reason: "connection_deleted" });
+    resetActiveSsoIfOrphaned(ctx);
   }
   return current;
 }

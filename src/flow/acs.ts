@@ -1,14 +1,13 @@
-import type { Env } from "../env";
 import { settingsOf } from "../connections/settings";
 import { readCapped } from "../http/read-body";
 import { route, type RouteContext } from "../http/route";
 import { orgIdOfConnection, orgIdOfToken } from "../lib/ids";
 import { SAML_LIMITS } from "../saml";
 import { orgOp } from "../store/stores";
-import type { ConnectionRecord } from "../store/org/types";
 import { clearBindingCookie, hasBrowserBinding } from "./browser-binding";
 import { completeSamlLogin } from "./complete-saml-login";
 import { loginFailureResponse, type LoginFailure } from "./login-error";
+import { findConnectionOfType } from "./find-connection";
 
 /** A form-encoded SAMLResponse: base64 of at most 256 KiB of XML, plus the form's overhead. */
 const MAX_ACS_BODY = Math.ceil((SAML_LIMITS.maxXmlBytes * 4) / 3) * 3 + 16 * 1024;
@@ -28,7 +27,7 @@ async function acs({ request, env, params }: RouteContext): Promise<Response> {
   if (!form.ok) return loginFailureResponse(env, failure("bad_request", form.detail, "The sign-in response could not be read."));
   const samlResponse = form.params.get("SAMLResponse");
   if (!samlResponse) return loginFailureResponse(env, failure("bad_request", "no SAMLResponse in the form", "The sign-in response could not be read."));
-  const connection = await findSamlConnection(env, organizationId, connectionId);
+  const connection = await findConnectionOfType(env, organizationId, connectionId, "saml");
   if (!connection) return loginFailureResponse(env, failure("unknown_connection", `no SAML connection ${connectionId}`, "This sign-in link is not valid."));
   const relayState = form.params.get("RelayState");
   const pending = relayState && orgIdOfToken(relayState) === organizationId
@@ -46,15 +45,6 @@ async function acs({ request, env, params }: RouteContext): Promise<Response> {
   const headers = pending ? { "set-cookie": clearBindingCookie(pending.requestId) } : undefined;
   if (!outcome.ok) return loginFailureResponse(env, outcome.failure, outcome.redirect, headers);
   return new Response(null, { status: 302, headers: { location: outcome.location, "cache-control": "no-store", ...headers } });
-}
-
-async function findSamlConnection(env: Env, organizationId: string, connectionId: string): Promise<ConnectionRecord | null> {
-  try {
-    const connection = await orgOp(env, organizationId, "getConnection", { id: connectionId });
-    return connection.type === "saml" ? connection : null;
-  } catch {
-    return null;
-  }
 }
 
 type FormResult = { ok: true; params: URLSearchParams } | { ok: false; detail: string };

@@ -4,11 +4,11 @@ import { loginFailureResponse, type TrustedRedirect } from "../flow/login-error"
 import { route, type RouteContext } from "../http/route";
 import { orgIdOfToken } from "../lib/ids";
 import type { PendingLogin } from "../store/org/login-types";
-import type { ConnectionRecord } from "../store/org/types";
 import { orgOp } from "../store/stores";
 import { completeOidcLogin } from "./complete-oidc-login";
 import { messageOf } from "./discover-issuer";
 import { failureMessage } from "./failure-message";
+import { findConnectionOfType } from "../flow/find-connection";
 
 /**
  * GET /oidc/callback (SPEC §3): the upstream IdP's redirect. A pipeline: `state` names the
@@ -36,7 +36,7 @@ async function withPendingLogin(request: Request, env: Env, params: URLSearchPar
   if (!(await hasBrowserBinding(request, pending.requestId, pending.browserHash))) {
     return fail(env, organizationId, "browser_mismatch", "the pending login was started in another browser", { connectionId, headers });
   }
-  const connection = await findOidcConnection(env, organizationId, connectionId);
+  const connection = await findConnectionOfType(env, organizationId, connectionId, "oidc");
   const upstream = upstreamOf(pending);
   if (!connection || !upstream) {
     return fail(env, organizationId, "connection_mismatch", "the pending login is not for an OIDC connection", { connectionId, headers });
@@ -67,15 +67,6 @@ function idpErrorResponse(env: Env, pending: PendingLogin, error: string, descri
 function fail(env: Env, organizationId: string | null, reason: string, detail: string,
   extra: { connectionId?: string; headers?: Record<string, string> } = {}): Promise<Response> {
   return loginFailureResponse(env, { reason, detail, organizationId, connectionId: extra.connectionId ?? null, message: failureMessage(reason) }, undefined, extra.headers);
-}
-
-async function findOidcConnection(env: Env, organizationId: string, connectionId: string): Promise<ConnectionRecord | null> {
-  try {
-    const connection = await orgOp(env, organizationId, "getConnection", { id: connectionId });
-    return connection.type === "oidc" ? connection : null;
-  } catch {
-    return null;
-  }
 }
 
 function upstreamOf(pending: PendingLogin): { codeVerifier: string; nonce: string } | null {

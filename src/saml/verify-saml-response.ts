@@ -1,4 +1,3 @@
-import type { Element } from "@xmldom/xmldom";
 import { checkStatus } from "./check-status";
 import { decodeSamlMessage } from "./decode-saml-message";
 import { decryptElement } from "./decrypt-element";

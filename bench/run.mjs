@@ -12,10 +12,9 @@ import { benchSetup, makeFixtures } from "./lib/fixtures.mjs";
 import { freePort, runLoad } from "./lib/load.mjs";
 import { runFresh, runOperation, runPhases, setupWorker, WORKERD_OPERATIONS } from "./lib/micro.mjs";
 import { runPeers, verifiers } from "./lib/peers.mjs";
-import { workerdProcesses } from "./lib/proc-cpu.mjs";
 import { describeMachine, markdown, peerRatios, targets, updateReadme } from "./lib/report.mjs";
 import { measureBundles } from "./lib/size.mjs";
-import { root, startBenchWorker } from "./lib/wrangler.mjs";
+import { prebuiltConfig, root, startBenchWorker } from "./lib/wrangler.mjs";
 
 // BENCH_QUICK=1: a short smoke run of every part (numbers not worth keeping; README untouched).
 const QUICK = process.env.BENCH_QUICK === "1";
@@ -24,6 +23,14 @@ const PHASE_PLAN = { budgetMs: QUICK ? 150 : 400, warmupMs: 100 };
 const FRESH_ROUNDS = QUICK ? 2 : 8;
 const PEERS = QUICK ? { rounds: 1, roundMs: 300 } : { rounds: 3, roundMs: 600 };
 const LOAD = QUICK ? { connections: 10, durationS: 3, acsLogins: 40 } : { connections: 10, durationS: 10, acsLogins: 250 };
+
+/**
+ * Durable Object and KV round trips per request, from the handlers: /sso/start getClient,
+ * the domain index (KV), routeDomain, createPendingLogin; the ACS getConnection,
+ * consumePendingLogin, completeLogin and its audit-event mirror; /oauth/token getClient,
+ * consumeCode, createAccessToken (the signing key is cached per isolate).
+ */
+const STORAGE_ROUND_TRIPS = { "load.start": 4, "load.acs": 4, "load.token": 3 };
 
 const began = performance.now();
 const log = (message) => console.error(`[bench ${((performance.now() - began) / 1000).toFixed(1).padStart(5)} s] ${message}`);
@@ -46,15 +53,18 @@ try {
   log("micro: the bench worker in wrangler dev");
   const benchPort = await freePort();
   const benchState = await mkdtemp(join(tmpdir(), "edge-sso-bench-worker-"));
-  const worker = await startBenchWorker({ config: join(root, "bench", "wrangler.toml"), port: benchPort, persistTo: benchState });
+  // The bench worker runs from its dry-run bundle (built from bench/wrangler.toml above).
+  const benchConfig = await prebuiltConfig({
+    config: join(root, "bench", "wrangler.toml"), bundleDir: join(out, "bundles", "bench"), outPath: join(out, "bench-dev", "wrangler.toml"),
+  });
+  const worker = await startBenchWorker({ config: benchConfig, port: benchPort, persistTo: benchState });
   const micro = [];
   let phases;
   let coldStart;
   try {
-    const processes = await workerdProcesses(benchPort);
     await setupWorker(worker.url, setup);
     for (const op of WORKERD_OPERATIONS) {
-      micro.push(await runOperation(worker.url, op, PLAN, processes));
+      micro.push(await runOperation(worker.url, op, PLAN));
       log(`  ${op}: median ${micro.at(-1).medianUs} µs, CPU ${micro.at(-1).cpuUsPerOp ?? "?"} µs/op`);
     }
     log("  profile: each step of a verification");
@@ -76,6 +86,16 @@ try {
   log("load: autocannon against wrangler dev");
   const load = await runLoad({ idp: fixtures.idp, ...LOAD, log });
 
+  // Worker CPU without storage, estimated: the load's CPU per request minus its storage
+  // round trips at the CPU one round trip costs in the micro bench (do.pendingLogin is two).
+  const roundTripCpuMs = micro.find((r) => r.name === "do.pendingLogin").cpuUsPerOp / 2 / 1000;
+  for (const row of load.rows) {
+    const trips = STORAGE_ROUND_TRIPS[row.name];
+    row.storageRoundTrips = trips;
+    row.estimatedCpuMsWithoutStorage = row.runtimeCpuMsPerRequest === null ? null
+      : Number(Math.max(0, row.runtimeCpuMsPerRequest - trips * roundTripCpuMs).toFixed(2));
+  }
+
   const results = {
     machine,
     generatedAt: new Date().toISOString(),
@@ -91,7 +111,7 @@ try {
     coldStartMs: load.coldStartMs,
     coldStart,
     phases,
-    load: LOAD,
+    load: { ...LOAD, roundTripCpuMs: Number(roundTripCpuMs.toFixed(2)) },
   };
   results.targets = targets(results);
   const table = markdown(results);

@@ -10,7 +10,7 @@ import autocannon from "autocannon";
 import { seedSamlDemo } from "../../scripts/lib/seed-demo.mjs";
 import { startWranglerDev } from "../../scripts/lib/wrangler-dev.mjs";
 import { decodeRedirectRequest, parseAuthnRequest } from "../../tools/dev-idp/index.mjs";
-import { cpuSnapshot, workerdProcesses } from "./proc-cpu.mjs";
+import { cpuDelta, cpuSnapshot } from "./proc-cpu.mjs";
 import { round } from "./stats.mjs";
 
 const ADMIN_KEY = "bench-root-admin-key-0123456789abcdef";
@@ -54,13 +54,12 @@ export async function runLoad({ idp, connections, durationS, acsLogins, log }) {
   const edge = await startWranglerDev({ port, persistTo, vars: { PUBLIC_URL: issuer, ADMIN_API_KEY: ADMIN_KEY, SECRETS_KEY } });
   const coldStartMs = performance.now() - t0;
   try {
-    const processes = await workerdProcesses(port);
     const seeded = await seedSamlDemo({ edgeUrl: issuer, adminKey: ADMIN_KEY, redirectUri: REDIRECT_URI, idpMetadataXml: idp.metadataXml, domain: "example.com" });
     const { clientId, clientSecret } = seeded.client;
     const startPath = `/sso/start?${new URLSearchParams({
       client_id: clientId, redirect_uri: REDIRECT_URI, response_type: "code", scope: "openid email profile", state: "bench", login_hint: EMAIL,
     })}`;
-    const cannon = (name, options) => measure(name, { url: issuer, connections, ...options }, processes);
+    const cannon = (name, options) => measure(name, { url: issuer, connections, ...options }, port);
 
     log(`load.start: ${connections} connections, ${durationS} s`);
     await cannon("warm-up", { url: `${issuer}${startPath}`, duration: 2 });
@@ -129,19 +128,20 @@ async function beginLogin(issuer, startPath) {
 }
 
 /** Runs autocannon and reads throughput, latency and the workerd CPU it cost. */
-async function measure(name, options, processes) {
+async function measure(name, options, port) {
   const { expect, ...cannonOptions } = options;
-  const before = await cpuSnapshot(processes);
+  const before = await cpuSnapshot(port);
   const result = await autocannon(cannonOptions);
-  const after = await cpuSnapshot(processes);
+  const delta = cpuDelta(before, await cpuSnapshot(port));
   const requests = result.requests.total;
   const unexpected = expect === undefined ? 0 : requests - (result.statusCodeStats?.[expect]?.count ?? 0);
   if (expect !== undefined && unexpected > 0) {
     throw new Error(`${name}: ${unexpected} of ${requests} responses were not ${expect}: ${JSON.stringify(result.statusCodeStats)}`);
   }
-  const cpu = before && after && requests > 0
-    ? { runtimeCpuMsPerRequest: round((after.runtimeMs - before.runtimeMs) / requests), entryCpuMsPerRequest: round((after.entryMs - before.entryMs) / requests) }
-    : {};
+  // null when wrangler restarted workerd during the run (a source file changed).
+  const cpu = delta && requests > 0
+    ? { runtimeCpuMsPerRequest: round(delta.runtimeMs / requests), entryCpuMsPerRequest: round(delta.entryMs / requests) }
+    : { runtimeCpuMsPerRequest: null, entryCpuMsPerRequest: null };
   return {
     name, where: "workerd",
     medianUs: result.latency.p50 * 1000, p99Us: result.latency.p99 * 1000,

@@ -1,6 +1,6 @@
 // Drives the bench worker (bench/worker/index.ts) over loopback and turns its batch
 // timings into results rows. Every number here was measured inside workerd.
-import { cpuSnapshot } from "./proc-cpu.mjs";
+import { cpuDelta, cpuSnapshot } from "./proc-cpu.mjs";
 import { median, percentile, round, summarize } from "./stats.mjs";
 
 /** results.json names of the operations timed in workerd, in table order. */
@@ -34,15 +34,16 @@ export function batchRow(name, timing) {
 }
 
 /**
- * One operation; with `processes` (proc-cpu.mjs) also the workerd CPU time per call,
- * which contention on the shared machine inflates far less than wall time.
+ * One operation, and the workerd CPU time per call (the bench worker's port), which
+ * contention on the shared machine inflates far less than wall time.
  */
-export async function runOperation(url, op, plan = {}, processes = null) {
-  const before = await cpuSnapshot(processes);
+export async function runOperation(url, op, plan = {}) {
+  const port = Number(new URL(url).port);
+  const before = await cpuSnapshot(port);
   const timing = await post(url, "/run", { op, plan });
-  const after = await cpuSnapshot(processes);
+  const cpu = cpuDelta(before, await cpuSnapshot(port));
   const row = batchRow(op, timing);
-  if (before && after) row.cpuUsPerOp = round(((after.runtimeMs - before.runtimeMs) * 1000) / timing.allOps);
+  if (cpu) row.cpuUsPerOp = round((cpu.runtimeMs * 1000) / timing.allOps);
   return row;
 }
 

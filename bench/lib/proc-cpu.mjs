@@ -51,9 +51,24 @@ export async function workerdProcesses(port) {
   return { entry, runtime: siblings };
 }
 
-/** CPU ms used so far by the entry and the runtime processes. */
-export async function cpuSnapshot(processes) {
-  if (!processes) return null;
-  const runtime = await Promise.all(processes.runtime.map((p) => stat(p).then((s) => s.cpuMs).catch(() => 0)));
-  return { entryMs: (await stat(processes.entry)).cpuMs, runtimeMs: runtime.reduce((a, b) => a + b, 0) };
+/**
+ * CPU ms used so far by the entry and the runtime processes of the `wrangler dev` on
+ * `port`, found afresh each time: wrangler restarts workerd when a source file changes
+ * (others edit this tree), and a delta across a restart means nothing — see cpuDelta.
+ */
+export async function cpuSnapshot(port) {
+  try {
+    const processes = await workerdProcesses(port);
+    if (!processes) return null;
+    const runtime = await Promise.all(processes.runtime.map((p) => stat(p).then((s) => s.cpuMs)));
+    return { pids: [processes.entry, ...processes.runtime].join(","), entryMs: (await stat(processes.entry)).cpuMs, runtimeMs: runtime.reduce((a, b) => a + b, 0) };
+  } catch {
+    return null;
+  }
+}
+
+/** CPU ms between two snapshots of the same processes, or null. */
+export function cpuDelta(before, after) {
+  if (!before || !after || before.pids !== after.pids) return null;
+  return { entryMs: after.entryMs - before.entryMs, runtimeMs: after.runtimeMs - before.runtimeMs };
 }

@@ -1,7 +1,7 @@
 // wrangler for the bench: `wrangler dev` of the bench worker (its own config, which
 // scripts/lib/wrangler-dev.mjs does not take), and `wrangler deploy --dry-run` bundles.
 import { execFile, spawn } from "node:child_process";
-import { readdir, readFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
@@ -42,6 +42,20 @@ export async function startBenchWorker({ config, port, persistTo }) {
     setTimeout(() => child.kill("SIGKILL"), 5000).unref();
   });
   return { url, close, output: () => output };
+}
+
+/**
+ * A copy of `config` whose worker is an already built bundle (`no_bundle`): `wrangler dev`
+ * then watches only that file, so edits to src by others sharing this tree do not reload
+ * the bench worker halfway through a run.
+ * @param {{config: string, bundleDir: string, outPath: string}} options
+ */
+export async function prebuiltConfig({ config, bundleDir, outPath }) {
+  const toml = (await readFile(config, "utf8"))
+    .replace(/^main\s*=.*$/m, `main = ${JSON.stringify(join(bundleDir, "index.js"))}\nno_bundle = true`);
+  await mkdir(dirname(outPath), { recursive: true });
+  await writeFile(outPath, toml);
+  return outPath;
 }
 
 /**

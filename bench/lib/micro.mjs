@@ -69,6 +69,7 @@ export async function runFresh(url, { bundles, dependencies, setup, rounds, comp
       benchSteps: { ...bundles.bench, request: { path: "/first-phases", method: "POST", body: setupBody } },
       // A route that needs no binding and does no work: a 404 problem document.
       main: { ...bundles.main, request: { path: "/bench-no-such-route" } },
+      mainMinified: { ...bundles.mainMinified, request: { path: "/bench-no-such-route" } },
       ...Object.fromEntries(Object.entries(dependencies).map(([name, b]) => [`dep:${name}`, { ...b, request: { path: "/" } }])),
     },
   };
@@ -82,11 +83,12 @@ export async function runFresh(url, { bundles, dependencies, setup, rounds, comp
     trivialIsolateMs: trivial,
     mainModuleEvalMs: round(median(firstMs("main")) - trivial),
     mainFirstResponseMs: median(firstMs("main")),
+    mainMinifiedModuleEvalMs: round(median(firstMs("mainMinified")) - trivial),
     p90MainFirstResponseMs: percentile([...firstMs("main")].sort((a, b) => a - b), 90),
     firstVerifyMs: { median: median(firstVerify), max: Math.max(...firstVerify), samples: firstVerify },
     secondVerifyMs: median(samples.bench.map((s) => s.reported.secondMs)),
     next50MeanMs: round(median(samples.bench.map((s) => s.reported.next50MeanMs))),
     firstVerifySteps: Object.fromEntries(stepNames.map((step) => [step, median(samples.benchSteps.map((s) => s.reported[step]))])),
-    moduleEvalByImportMs: Object.fromEntries(Object.keys(dependencies).map((name) => [name, round(median(firstMs(`dep:${name}`)) - trivial)])),
+    moduleEvalByImportMs: Object.fromEntries(Object.keys(dependencies).map((name) => [name, Math.max(0, round(median(firstMs(`dep:${name}`)) - trivial))])),
   };
 }

@@ -16,6 +16,6 @@ export async function measureBundles(outdir) {
   const bench = await dryRunBundle({ config: join(root, "bench", "wrangler.toml"), outdir: join(outdir, "bench") });
   return {
     bundle: { ...sizes(main), minified: sizes(minified), wranglerSays: main.wranglerSays, wranglerSaysMinified: minified.wranglerSays },
-    bundles: { main, bench },
+    bundles: { main, mainMinified: minified, bench },
   };
 }

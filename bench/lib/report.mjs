@@ -126,9 +126,10 @@ export async function updateReadme(path, table) {
     next = readme.slice(0, readme.indexOf(START)) + block + readme.slice(readme.indexOf(END) + END.length);
   } else {
     const section = "## Performance\n\n" +
-      "Every figure below comes from one command, `npm run bench`, on the machine it names; peers run in the same " +
-      "run and are reported as ratios, which hold where absolute times drift. How each number is measured: " +
-      "[bench/README.md](bench/README.md). Raw results: [bench/results.json](bench/results.json).\n\n" + block + "\n";
+      "Every figure below comes from one command, `npm run bench`, on the machine it names; peers\n" +
+      "run in the same run and are reported as ratios, which hold where absolute times drift. How\n" +
+      "each number is measured: [bench/README.md](bench/README.md). Raw results:\n" +
+      "[bench/results.json](bench/results.json).\n\n" + block + "\n";
     const at = readme.indexOf("\n## Architecture");
     next = at < 0 ? `${readme.trimEnd()}\n\n${section}` : `${readme.slice(0, at + 1)}${section}\n${readme.slice(at + 1)}`;
   }

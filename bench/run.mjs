@@ -40,7 +40,8 @@ const wranglerToml = await readFile(join(root, "wrangler.toml"), "utf8");
 const compatibilityDate = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(wranglerToml)[1];
 const compatibilityFlags = JSON.parse(/^compatibility_flags\s*=\s*(\[.*\])/m.exec(wranglerToml)[1]);
 const wranglerVersion = JSON.parse(await readFile(join(root, "node_modules", "wrangler", "package.json"), "utf8")).version;
-const machine = describeMachine(wranglerVersion);
+const workerdVersion = JSON.parse(await readFile(join(root, "node_modules", "workerd", "package.json"), "utf8")).version;
+const machine = describeMachine(wranglerVersion, workerdVersion);
 
 log("fixtures: the dev IdP signs with xmlsec1");
 const fixtures = await makeFixtures();

@@ -8,11 +8,11 @@ export const PEERS = ["node-saml", "samlify", "xml-crypto", "xmldsigjs (naive)"]
 const START = "<!-- bench:start -->";
 const END = "<!-- bench:end -->";
 
-export function describeMachine(wranglerVersion) {
+export function describeMachine(wranglerVersion, workerdVersion) {
   const model = /model name\s*:\s*(.+)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1]?.trim() ?? cpus()[0]?.model ?? "unknown CPU";
   const load = loadavg().map((l) => l.toFixed(2)).join(" ");
   return `${model}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, ` +
-    `workerd via wrangler ${wranglerVersion}, Linux; load average at start ${load} (shared machine)`;
+    `workerd ${workerdVersion} via wrangler ${wranglerVersion}, Linux; load average at start ${load} (shared machine)`;
 }
 
 const us = (v) => (v === undefined || v === null || Number.isNaN(v) ? "–" : v >= 1000 ? `${round(v / 1000)} ms` : `${round(v)} µs`);

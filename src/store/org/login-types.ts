@@ -18,18 +18,12 @@ export interface Profile {
 }
 
 /** A login started at /oauth/authorize, waiting for the IdP's answer. */
-export interface PendingLogin {
+export interface PendingLogin extends LoginTarget {
   /** RelayState (SAML) or `state` (upstream OIDC): an org token (lib/ids.ts). */
   relayState: string;
   /** The AuthnRequest ID that InResponseTo must equal. */
   requestId: string;
   connectionId: string;
-  clientId: string;
-  redirectUri: string;
-  state: string | null;
-  nonce: string | null;
-  codeChallenge: string | null;
-  scope: string;
   loginHint: string | null;
   /** SHA-256 of the browser-binding cookie's value. */
   browserHash: string;

@@ -12,7 +12,8 @@ import { devIdpStep } from "./dev-idp";
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const teardowns: Array<() => Promise<void>> = [];
-  for (const step of steps) {
+  for (const [step, projects] of steps) {
+    if (!projects.includes(project.name)) continue;
     const teardown = await step(project);
     if (teardown) teardowns.push(teardown);
   }
@@ -23,5 +24,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
 type SetupStep = (project: TestProject) => Promise<(() => Promise<void>) | void>;
 
-/** Each peer registers one step here. */
-const steps: SetupStep[] = [startMetadataServer, samlFixturesStep, devIdpStep, startOidcProvider, startHostileOidc];
+/**
+ * Each peer registers one step here, with the test projects that inject it (vitest runs
+ * the global setup once per project, so a peer only one project uses starts only there).
+ */
+const steps: Array<[SetupStep, string[]]> = [
+  [startMetadataServer, ["worker"]],
+  [samlFixturesStep, ["worker", "node"]],
+  [devIdpStep, ["worker", "node"]],
+  [startOidcProvider, ["worker"]],
+  [startHostileOidc, ["worker"]],
+];

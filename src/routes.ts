@@ -14,12 +14,15 @@ import { samlMetadataRoute } from "./http/public-routes";
 import { route, type Route } from "./http/route";
 import { oauthRoutes } from "./oauth";
 import { oidcCallbackRoute } from "./oidc";
-import { buildOpenApi } from "./openapi/build-openapi";
 
 const openApiRoute = route({
   method: "GET", path: "/openapi.json", tag: "Meta", access: "public", summary: "This document",
   success: { status: 200, description: "OpenAPI 3.1" },
-  handler: ({ env }) => json(buildOpenApi(ALL_ROUTES, env.PUBLIC_URL), 200, { "cache-control": "public, max-age=60" }),
+  handler: async ({ env }) => {
+    // The builder pulls in zod's JSON Schema conversion: loaded on first use, not at isolate start.
+    const { buildOpenApi } = await import("./openapi/build-openapi");
+    return json(buildOpenApi(ALL_ROUTES, env.PUBLIC_URL), 200, { "cache-control": "public, max-age=60" });
+  },
 });
 
 /** Every route the worker serves; /openapi.json is generated from this same list. */

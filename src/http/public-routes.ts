@@ -12,7 +12,7 @@ export const samlMetadataRoute = route({
     const orgId = orgIdOfConnection(params.connId!);
     if (!orgId) throw notFound("Connection");
     const connection = await orgOp(env, orgId, "getConnection", { id: params.connId! });
-    const xml = spMetadataXml(connection, env.PUBLIC_URL);
+    const xml = await spMetadataXml(connection, env.PUBLIC_URL);
     if (!xml) throw notFound("SAML connection");
     return new Response(xml, {
       headers: {

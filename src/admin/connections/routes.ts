@@ -8,14 +8,19 @@ import { json } from "../../http/problem";
 import { route, type RouteContext } from "../../http/route";
 import { orgOp } from "../../store/stores";
 import { actorName } from "../auth";
-import { createConnection } from "./create-connection";
 import { guardConnectionRoute } from "./guard";
-import { createConnectionBody, idpMetadataBody, listConnectionsQuery, updateConnectionBody } from "./schemas";
+import { createConnectionBody, idpMetadataBody, listConnectionsQuery, updateConnectionBody, type CreateConnectionBody, type UpdateConnectionBody } from "./schemas";
 import { spMetadataJson } from "./sp-metadata";
-import { setIdpMetadata, updateConnection } from "./update-connection";
 
 const CONNS = "/api/v1/organizations/:orgId/connections";
 const CONN = `${CONNS}/:connId`;
+
+// Creating and updating a connection parse certificates (@peculiar/x509), IdP metadata
+// (fast-xml-parser) and generate SP keys: imported on first use, so an isolate that only
+// serves logins never evaluates those libraries (bench/README.md, module evaluation).
+const createConnection = async (ctx: RouteContext<CreateConnectionBody>) => (await import("./create-connection")).createConnection(ctx);
+const updateConnection = async (ctx: RouteContext<UpdateConnectionBody>) => (await import("./update-connection")).updateConnection(ctx);
+const setIdpMetadata = async (ctx: RouteContext<z.infer<typeof idpMetadataBody>>) => (await import("./update-connection")).setIdpMetadata(ctx);
 
 async function listConnections(ctx: RouteContext<undefined, z.infer<typeof listConnectionsQuery>>) {
   await guardConnectionRoute(ctx, false);

@@ -1,6 +1,5 @@
 import { settingsOf, spUrls } from "../../connections/settings";
 import { nameIdFormatUri } from "../../saml";
-import { buildSpMetadata } from "../../saml/metadata/build-sp-metadata";
 import type { ConnectionRecord } from "../../store/org/types";
 
 /** SP details as JSON (seed 000 `sso_url`/`audience_uri`, seed 002 `entityId`/`acsUrl`/`logoutUrl`). */
@@ -20,10 +19,14 @@ export function spMetadataJson(connection: ConnectionRecord, publicUrl: string) 
   };
 }
 
-/** The public SP metadata XML served at `/saml/{connId}/metadata`. */
-export function spMetadataXml(connection: ConnectionRecord, publicUrl: string): string | null {
+/**
+ * The public SP metadata XML served at `/saml/{connId}/metadata`. The builder normalizes
+ * certificates with @peculiar/x509, so it is imported on first use, not at isolate start.
+ */
+export async function spMetadataXml(connection: ConnectionRecord, publicUrl: string): Promise<string | null> {
   const saml = settingsOf(connection).saml;
   if (!saml) return null;
+  const { buildSpMetadata } = await import("../../saml/metadata/build-sp-metadata");
   const details = spMetadataJson(connection, publicUrl);
   return buildSpMetadata({
     entityId: details.entityId,

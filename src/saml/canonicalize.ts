@@ -1,20 +1,18 @@
-import { DOMParser, XMLSerializer, type Element } from "@xmldom/xmldom";
-import { setNodeDependencies } from "xml-core";
-import { XmlCanonicalizer } from "xmldsigjs";
+import type { Element } from "@xmldom/xmldom";
+import { exclusiveC14n } from "./c14n/exclusive-c14n";
 
 /*
- * The one wrapper around xmldsigjs (STYLE 12): its exclusive canonicalization
- * (http://www.w3.org/2001/10/xml-exc-c14n#, without comments) run on our one DOM. We
- * never call SignedXml.Verify(): it re-serializes, runs XPath, re-imports the key on
- * every call and, without a key, trusts KeyInfo (issue 3).
+ * The one entry point to canonicalization for signing and verification: exclusive XML
+ * canonicalization 1.0 without comments (http://www.w3.org/2001/10/xml-exc-c14n#), our
+ * own (./c14n), run on our one DOM. It replaced xmldsigjs's XmlCanonicalizer (issue 6:
+ * "replace it with our own verification of the one shape we accept"), which cost 65 ms
+ * of module evaluation, needed the subtree mutated around each call, and is kept only as
+ * the oracle of the differential tests (test/worker/saml/c14n-differential.test.ts).
  */
-
-// workerd has no DOMParser; xml-core resolves these lazily and we never use its XPath.
-setNodeDependencies({ DOMParser, XMLSerializer });
 
 /** What to canonicalize besides the element itself. */
 export interface CanonicalizeOptions {
-  /** A child Signature to leave out: the enveloped-signature transform (XML-DSig 6.6.4). */
+  /** A Signature to leave out: the enveloped-signature transform (XML-DSig 6.6.4). */
   envelopedSignature?: Element | null;
   /** exc-c14n InclusiveNamespaces PrefixList ("#default" is the default namespace). */
   inclusivePrefixes?: readonly string[];
@@ -22,37 +20,13 @@ export interface CanonicalizeOptions {
 
 /**
  * Exclusive XML canonicalization (without comments) of `element` as the apex of a
- * document subset, on our one DOM: the enveloped Signature is detached and any inclusive
- * namespace declarations are added to the apex only for the duration of this synchronous
- * call, then restored, so nothing else ever observes the change (cloning the subtree
- * instead costs more than the whole signature check). Namespaces declared on ancestors are
- * rendered where visibly used, and on the apex for the inclusive prefixes (exc-c14n §3).
+ * document subset, the enveloped Signature excluded. Namespaces declared on ancestors are
+ * rendered where visibly used, and for the inclusive prefixes (exc-c14n §3). The DOM is
+ * never modified.
  */
 export function canonicalize(element: Element, options: CanonicalizeOptions = {}): string {
-  const signature = options.envelopedSignature ?? null;
-  const next = signature ? signature.nextSibling : null;
-  const added: string[] = [];
-  const prefixes = options.inclusivePrefixes ?? [];
-  try {
-    if (signature) element.removeChild(signature);
-    for (const listed of prefixes) {
-      const prefix = listed === "#default" ? null : listed;
-      const qname = prefix === null ? "xmlns" : `xmlns:${prefix}`;
-      const uri = element.hasAttribute(qname) ? null : element.lookupNamespaceURI(prefix);
-      if (uri) {
-        element.setAttribute(qname, uri);
-        added.push(qname);
-      }
-    }
-    const canonicalizer = new XmlCanonicalizer(false, true);
-    // Only set when non-empty: xmldsigjs splits "" into [""], which would make the
-    // default namespace inclusive.
-    if (prefixes.length > 0) {
-      canonicalizer.InclusiveNamespacesPrefixList = prefixes.map((p) => (p === "#default" ? "" : p)).join(" ");
-    }
-    return canonicalizer.Canonicalize(element as unknown as Parameters<XmlCanonicalizer["Canonicalize"]>[0]);
-  } finally {
-    for (const qname of added) element.removeAttribute(qname);
-    if (signature) element.insertBefore(signature, next);
-  }
+  return exclusiveC14n(element, {
+    excluded: options.envelopedSignature ?? null,
+    inclusivePrefixes: options.inclusivePrefixes ?? [],
+  });
 }

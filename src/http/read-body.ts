@@ -25,6 +25,9 @@ export async function readJsonBody<S extends z.ZodMiniType>(request: Request, sc
   return validate(schema, data);
 }
 
+// Without `stream: true` a decode call keeps no state, so one fatal decoder serves every request.
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
 /** Reads a body as UTF-8 text, refusing more than `limit` bytes with 413. */
 export async function readCapped(request: Request, limit: number): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? "0");
@@ -50,7 +53,7 @@ export async function readCapped(request: Request, limit: number): Promise<strin
     offset += chunk.byteLength;
   }
   try {
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+    return strictUtf8.decode(bytes);
   } catch {
     throw new ApiError(400, "validation_failed", "The request body is not valid UTF-8.", [{ path: "", message: "invalid UTF-8" }]);
   }

@@ -69,10 +69,14 @@ class C14nWriter {
   /** Prefix → URI as rendered by the output ancestors ("" → "" is the start state). */
   private readonly rendered = new Map<string, string>();
 
-  constructor(
-    private readonly excluded: Node | null,
-    private readonly inclusive: readonly string[],
-  ) {}
+  private readonly excluded: Node | null;
+  private readonly inclusive: readonly string[];
+
+  // No parameter properties: the CLI runs these sources with Node's type stripping.
+  constructor(excluded: Node | null, inclusive: readonly string[]) {
+    this.excluded = excluded;
+    this.inclusive = inclusive;
+  }
 
   /** The document: PIs around the document element on their own lines (C14N §2.1). */
   document(document: Document): void {

@@ -9,6 +9,10 @@ export const SAML_LIMITS = {
   maxDepth: 64,
   /** Most elements in one document. */
   maxElements: 5000,
+  /** Most attributes (namespace declarations included) on one element. */
+  maxAttributesPerElement: 64,
+  /** Most prefixes an exc-c14n InclusiveNamespaces PrefixList may name. */
+  maxInclusivePrefixes: 32,
 } as const;
 
 /** Base64 of the largest XML, plus generous room for the line breaks IdPs insert. */

@@ -68,9 +68,16 @@ function walkElements(root: Element, ids: Set<string>): void {
   }
 }
 
-/** Count `ID`, `Id` and `id` attributes, whatever their namespace, Signature subtrees included. */
+/**
+ * Count `ID`, `Id` and `id` attributes, whatever their namespace, Signature subtrees
+ * included. Also caps the attributes of one element: canonicalization's cost grows with
+ * namespace declarations in scope, and no SAML message needs more than a few.
+ */
 function collectIds(element: Element, ids: Set<string>): void {
   const attributes = element.attributes;
+  if (attributes.length > SAML_LIMITS.maxAttributesPerElement) {
+    fail("too_large", `${attributes.length} attributes on one element (at most ${SAML_LIMITS.maxAttributesPerElement})`);
+  }
   for (let i = 0; i < attributes.length; i++) {
     const attribute = attributes.item(i);
     if (!attribute) continue;

@@ -12,6 +12,7 @@ import { keyInfoCertificateBase64, type CertificateDer } from "./certificate";
 import { attr, childElements, childrenNamed, descendantsNamed, isElementNamed, strictText } from "./dom";
 import { NS } from "./namespaces";
 import { fail } from "./saml-error";
+import { SAML_LIMITS } from "./decode-saml-message";
 
 /** A structurally valid enveloped signature, not yet verified. */
 export interface SignatureToVerify {
@@ -109,8 +110,18 @@ function inclusivePrefixes(method: Element): string[] {
   if (children.length > 1 || !isElementNamed(only, NS.excC14n, "InclusiveNamespaces")) {
     fail("unsupported_transform", "exc-c14n parameters other than InclusiveNamespaces");
   }
-  return (attr(only, "PrefixList") ?? "").split(/[\t\n\r ]+/).filter((p) => p.length > 0);
+  const prefixes = [...new Set((attr(only, "PrefixList") ?? "").split(/[\t\n\r ]+/).filter((p) => p.length > 0))];
+  // Each listed prefix is looked up on every canonicalized element: an attacker's long
+  // list would cost CPU before any signature check. Real IdPs list a handful.
+  if (prefixes.length > SAML_LIMITS.maxInclusivePrefixes) {
+    fail("unsupported_transform", `InclusiveNamespaces lists ${prefixes.length} prefixes (at most ${SAML_LIMITS.maxInclusivePrefixes})`);
+  }
+  const bad = prefixes.find((p) => p !== "#default" && !NC_NAME.test(p));
+  if (bad !== undefined) fail("unsupported_transform", `InclusiveNamespaces prefix "${bad}" is not an NCName`);
+  return prefixes;
 }
+
+const NC_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
 interface ReferenceParts {
   referencePrefixes: string[];

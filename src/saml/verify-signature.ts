@@ -6,19 +6,13 @@ import { verificationKey } from "./trusted-keys";
 const utf8 = new TextEncoder();
 
 /**
- * Verify a structurally checked signature with WebCrypto: the digest of the covered
- * element (enveloped-signature + exc-c14n, canonicalized once), then the signature over
- * the canonical SignedInfo with the selected configured key (SPEC §5).
+ * Verify a structurally checked signature with WebCrypto: first the signature over the
+ * canonical SignedInfo with the selected configured key, then the digest of the covered
+ * element (enveloped-signature + exc-c14n, canonicalized once) (SPEC §5). SignedInfo is
+ * small; checking it first means the large canonicalization runs only for content the
+ * IdP's key signed for, never on a forger's behalf.
  */
 export async function verifySignature(sig: SignatureToVerify): Promise<void> {
-  const content = canonicalize(sig.covered, {
-    envelopedSignature: sig.signature,
-    inclusivePrefixes: sig.referencePrefixes,
-  });
-  const digest = new Uint8Array(await crypto.subtle.digest(sig.digest, utf8.encode(content)));
-  if (!equalBytes(digest, sig.digestValue)) {
-    fail("digest_mismatch", `digest of ${sig.covered.localName} does not match its Reference`);
-  }
   const signedInfo = canonicalize(sig.signedInfo, { inclusivePrefixes: sig.signedInfoPrefixes });
   const key = await verificationKey(sig.certificate, sig.algorithm);
   const params =
@@ -32,6 +26,14 @@ export async function verifySignature(sig: SignatureToVerify): Promise<void> {
     valid = false;
   }
   if (!valid) fail("signature_invalid", `signature of ${sig.covered.localName} does not verify`);
+  const content = canonicalize(sig.covered, {
+    envelopedSignature: sig.signature,
+    inclusivePrefixes: sig.referencePrefixes,
+  });
+  const digest = new Uint8Array(await crypto.subtle.digest(sig.digest, utf8.encode(content)));
+  if (!equalBytes(digest, sig.digestValue)) {
+    fail("digest_mismatch", `digest of ${sig.covered.localName} does not match its Reference`);
+  }
 }
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {

@@ -31,6 +31,23 @@ describe("hostile input", () => {
     expect(await codeOf(verifyXml(signed().replace("<samlp:Status>", `${many}<samlp:Status>`)))).toBe("too_large");
   });
 
+  it("an element with thousands of namespace declarations is too_large (canonicalization cost)", async () => {
+    const decls = Array.from({ length: 5000 }, (_, i) => ` xmlns:p${i}="urn:p${i}"`).join("");
+    const attack = signed().replace("<samlp:Response", `<samlp:Response${decls}`);
+    expect(await codeOf(verifyXml(attack))).toBe("too_large");
+  });
+
+  it("an InclusiveNamespaces PrefixList of thousands of prefixes is unsupported_transform, before any canonicalization", async () => {
+    const prefixes = Array.from({ length: 5000 }, (_, i) => `p${i}`).join(" ");
+    const list = `<ec:InclusiveNamespaces xmlns:ec="http://www.w3.org/2001/10/xml-exc-c14n#" PrefixList="${prefixes}"/>`;
+    const attack = signed().replace(
+      /(<ds:Transform Algorithm="http:\/\/www\.w3\.org\/2001\/10\/xml-exc-c14n#")\s*(\/>|>(<\/ds:Transform>)?)/,
+      `$1>${list}</ds:Transform>`,
+    );
+    expect(attack).toContain("PrefixList");
+    expect(await codeOf(verifyXml(attack))).toBe("unsupported_transform");
+  });
+
   it("nesting deeper than 64 is too_deep", async () => {
     const deep = "<x:e xmlns:x=\"urn:x\">".repeat(70) + "</x:e>".repeat(70);
     const attack = signed().replace("<samlp:Status>", `<samlp:Extensions>${deep}</samlp:Extensions><samlp:Status>`);

@@ -55,27 +55,38 @@ export interface ExclusiveC14nOptions {
  */
 export function exclusiveC14n(node: Element | Document, options: ExclusiveC14nOptions = {}): string {
   const inclusive = (options.inclusivePrefixes ?? []).map((p) => (p === "#default" ? "" : p));
-  const writer = new C14nWriter(options.excluded ?? null, inclusive);
+  const writer = new C14nWriter(node, options.excluded ?? null, inclusive);
   if (node.nodeType === DOCUMENT_NODE) writer.document(node as Document);
   else writer.element(node as Element);
   return writer.out;
 }
 
-/** One namespace declaration to render: prefix ("" for the default namespace) and URI. */
-type Declaration = [prefix: string, uri: string];
+/** What to undo when an element closes: a prefix and the value it had before (`undefined`: none). */
+type Restore = Array<[prefix: string, previous: string | undefined]>;
 
 class C14nWriter {
   out = "";
   /** Prefix → URI as rendered by the output ancestors ("" → "" is the start state). */
   private readonly rendered = new Map<string, string>();
-
+  /**
+   * Prefix → URI in scope at the current element, kept only when a PrefixList needs it:
+   * one update per element, so a long PrefixList costs a lookup per prefix, not a walk
+   * up the ancestors.
+   */
+  private readonly scope: Map<string, string> | null;
   private readonly excluded: Node | null;
   private readonly inclusive: readonly string[];
 
   // No parameter properties: the CLI runs these sources with Node's type stripping.
-  constructor(excluded: Node | null, inclusive: readonly string[]) {
+  constructor(apex: Node, excluded: Node | null, inclusive: readonly string[]) {
     this.excluded = excluded;
     this.inclusive = inclusive;
+    this.scope = inclusive.length > 0 ? new Map() : null;
+    if (this.scope) {
+      const ancestors: Element[] = [];
+      for (let n = apex.parentNode; n && n.nodeType === ELEMENT_NODE; n = n.parentNode) ancestors.push(n as Element);
+      for (let i = ancestors.length - 1; i >= 0; i--) enterScope(this.scope, ancestors[i]!, null);
+    }
   }
 
   /** The document: PIs around the document element on their own lines (C14N §2.1). */
@@ -96,16 +107,15 @@ class C14nWriter {
   element(element: Element): void {
     const name = element.tagName;
     this.out += `<${name}`;
-    const restore = this.namespaces(element);
+    const scopeRestore: Restore | null = this.scope ? [] : null;
+    if (this.scope) enterScope(this.scope, element, scopeRestore);
+    const renderedRestore = this.namespaces(element);
     this.attributes(element);
     this.out += ">";
     this.children(element);
     this.out += `</${name}>`;
-    for (let i = restore.length - 1; i >= 0; i--) {
-      const [prefix, previous] = restore[i]!;
-      if (previous === undefined) this.rendered.delete(prefix);
-      else this.rendered.set(prefix, previous);
-    }
+    undo(this.rendered, renderedRestore);
+    if (this.scope) undo(this.scope, scopeRestore!);
   }
 
   private children(parent: Node): void {
@@ -134,8 +144,8 @@ class C14nWriter {
    * Write the namespace declarations `element` needs (exc-c14n §3) and record them as
    * rendered; returns what to restore once the element is closed.
    */
-  private namespaces(element: Element): Array<[prefix: string, previous: string | undefined]> {
-    const needed: Declaration[] = [];
+  private namespaces(element: Element): Restore {
+    const needed = new Map<string, string>();
     this.need(needed, element.prefix ?? "", element.namespaceURI ?? "");
     const attributes = element.attributes;
     for (let i = 0; i < attributes.length; i++) {
@@ -143,14 +153,18 @@ class C14nWriter {
       if (isNamespaceDeclaration(attribute) || !attribute.prefix) continue;
       this.need(needed, attribute.prefix, attribute.namespaceURI ?? "");
     }
-    for (const prefix of this.inclusive) {
-      const uri = inScopeNamespace(element, prefix);
-      if (uri !== null) this.need(needed, prefix, uri);
+    if (this.scope) {
+      for (const prefix of this.inclusive) {
+        const uri = this.scope.get(prefix) ?? (prefix === "" ? "" : undefined);
+        if (uri !== undefined) this.need(needed, prefix, uri);
+      }
     }
-    if (needed.length === 0) return [];
-    if (needed.length > 1) needed.sort((a, b) => compareCodePoints(a[0], b[0]));
-    const restore: Array<[string, string | undefined]> = [];
-    for (const [prefix, uri] of needed) {
+    if (needed.size === 0) return [];
+    const prefixes = [...needed.keys()];
+    if (prefixes.length > 1) prefixes.sort(compareCodePoints);
+    const restore: Restore = [];
+    for (const prefix of prefixes) {
+      const uri = needed.get(prefix)!;
       this.out += prefix === "" ? ` xmlns="${escapeC14nAttribute(uri)}"` : ` xmlns:${prefix}="${escapeC14nAttribute(uri)}"`;
       restore.push([prefix, this.rendered.get(prefix)]);
       this.rendered.set(prefix, uri);
@@ -159,14 +173,12 @@ class C14nWriter {
   }
 
   /** Add prefix → uri unless it is `xml`, already rendered identically, or already listed. */
-  private need(needed: Declaration[], prefix: string, uri: string): void {
-    if (prefix === "xml") return;
+  private need(needed: Map<string, string>, prefix: string, uri: string): void {
+    if (prefix === "xml" || needed.has(prefix)) return;
     // A prefix bound to no namespace cannot be declared (Namespaces in XML §3).
     if (prefix !== "" && uri === "") return;
     const current = this.rendered.get(prefix) ?? (prefix === "" ? "" : undefined);
-    if (current === uri) return;
-    for (const [listed] of needed) if (listed === prefix) return;
-    needed.push([prefix, uri]);
+    if (current !== uri) needed.set(prefix, uri);
   }
 
   /** Attributes other than namespace declarations, by namespace URI then local name (C14N §2.2). */
@@ -204,24 +216,31 @@ function processingInstruction(node: Node): string {
 }
 
 /**
- * The URI `prefix` ("" for the default namespace) is bound to at `element`, looking at
- * the element and its ancestors: their xmlns declarations and, for DOMs built with
- * createElementNS, their own bindings. `null` when unbound ("" for an unbound default).
+ * Bring `element`'s bindings into `scope`: its own prefix and its attributes' (what the
+ * DOM bound, which is all a DOM built with createElementNS has), then its xmlns
+ * declarations. Previous values go to `restore` when given.
  */
-function inScopeNamespace(element: Element, prefix: string): string | null {
-  const declaration = prefix === "" ? "xmlns" : `xmlns:${prefix}`;
-  for (let node: Node | null = element; node && node.nodeType === ELEMENT_NODE; node = node.parentNode) {
-    const el = node as Element;
-    const declared = el.getAttributeNode(declaration);
-    if (declared) return declared.value;
-    if ((el.prefix ?? "") === prefix) return el.namespaceURI ?? "";
-    if (prefix !== "") {
-      const attributes = el.attributes;
-      for (let i = 0; i < attributes.length; i++) {
-        const attribute = attributes[i]!;
-        if (attribute.prefix === prefix && !isNamespaceDeclaration(attribute)) return attribute.namespaceURI ?? "";
-      }
-    }
+function enterScope(scope: Map<string, string>, element: Element, restore: Restore | null): void {
+  const bind = (prefix: string, uri: string) => {
+    if (restore) restore.push([prefix, scope.get(prefix)]);
+    scope.set(prefix, uri);
+  };
+  bind(element.prefix ?? "", element.namespaceURI ?? "");
+  const attributes = element.attributes;
+  for (let i = 0; i < attributes.length; i++) {
+    const attribute = attributes[i]!;
+    const name = attribute.name;
+    if (name === "xmlns") bind("", attribute.value);
+    else if (name.startsWith("xmlns:")) bind(name.slice(6), attribute.value);
+    else if (attribute.prefix) bind(attribute.prefix, attribute.namespaceURI ?? "");
   }
-  return prefix === "" ? "" : null;
+}
+
+/** Put back what `restore` recorded, last change first. */
+function undo(map: Map<string, string>, restore: Restore): void {
+  for (let i = restore.length - 1; i >= 0; i--) {
+    const [prefix, previous] = restore[i]!;
+    if (previous === undefined) map.delete(prefix);
+    else map.set(prefix, previous);
+  }
 }

@@ -8,6 +8,7 @@ import type { LoginTarget, PendingLogin } from "../store/org/login-types";
 import type { ConnectionRecord } from "../store/org/types";
 import { appOp, orgOp } from "../store/stores";
 import { samlIdentity } from "./attribute-mapping";
+import { failureMessage, USER_CAUSED } from "./failure-message";
 import type { LoginFailure, TrustedRedirect } from "./login-error";
 
 /** One-time codes live 60 s (SPEC §4). */
@@ -17,8 +18,6 @@ export type SamlLoginOutcome =
   | { ok: true; location: string }
   | { ok: false; failure: LoginFailure; redirect?: { target: TrustedRedirect; oauthError: string } };
 
-/** Refusals the user caused, answered with an error redirect to a trusted redirect URI. */
-const USER_CAUSED = new Set(["not_a_member", "email_domain_not_allowed", "missing_email"]);
 
 /**
  * Verifies a SAMLResponse for a connection and, when it holds, completes the login in the
@@ -33,7 +32,7 @@ export async function completeSamlLogin(env: Env, input: {
   const fail = (reason: string, detail: string, message: string): SamlLoginOutcome =>
     ({ ok: false, failure: { reason, detail, message, organizationId: connection.organizationId, connectionId: connection.id } });
   const target = pending ? targetOf(pending) : await idpInitiatedTarget(env, connection);
-  if (!target) return fail("unsolicited", "an IdP-initiated response, and the connection does not accept them", "This sign-in was not started here. Start again from the application.");
+  if (!target) return fail("unsolicited", "an IdP-initiated response, and the connection does not accept them", failureMessage("unsolicited"));
   const verified = await verifySamlResponse({
     samlResponse: input.samlResponse, connection: await verificationPolicy(env, connection, saml),
     expectedRequestId: pending?.requestId, now: new Date(input.now),
@@ -48,7 +47,7 @@ export async function completeSamlLogin(env: Env, input: {
     target, codeHash: await sha256Hex(code), codeExpiresAt: input.now + CODE_TTL_MS,
   });
   if (!result.ok) {
-    const outcome = fail(result.reason, result.detail, refusalMessage(result.reason));
+    const outcome = fail(result.reason, result.detail, failureMessage(result.reason));
     if (!outcome.ok && USER_CAUSED.has(result.reason)) outcome.redirect = { target: { redirectUri: target.redirectUri, state: target.state }, oauthError: "access_denied" };
     return outcome;
   }
@@ -56,16 +55,6 @@ export async function completeSamlLogin(env: Env, input: {
   location.searchParams.set("code", code);
   if (target.state !== null) location.searchParams.set("state", target.state);
   return { ok: true, location: location.toString() };
-}
-
-function refusalMessage(reason: string): string {
-  switch (reason) {
-    case "not_a_member": return "Your account is not a member of this organization.";
-    case "email_domain_not_allowed": return "Your email domain does not belong to this organization.";
-    case "missing_email": return "Your identity provider did not send an email address.";
-    case "replayed": return "This sign-in response was already used. Start again from the application.";
-    default: return "Single sign-on is not available for this organization right now.";
-  }
 }
 
 function targetOf(pending: PendingLogin): LoginTarget {

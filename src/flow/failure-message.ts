@@ -1,6 +1,7 @@
 /**
- * What the browser is told for each failure reason: short, no internals (the reason and
- * detail are in the org's audit log under the reference id on the page).
+ * What the browser is told for each failure reason of a login, SAML or OIDC: short, no
+ * internals (the reason and detail are in the org's audit log under the reference id on
+ * the page).
  */
 export function failureMessage(reason: string): string {
   switch (reason) {
@@ -12,7 +13,10 @@ export function failureMessage(reason: string): string {
     case "jwks_unavailable":
     case "connection_mismatch": return "Single sign-on is misconfigured for this organization.";
     case "token_endpoint_error": return "Your identity provider did not complete the sign-in.";
-    case "email_not_verified": return "Your identity provider has not verified your email address.";
+    case "email_not_verified": return "Your email address could not be verified for this organization.";
+    case "subject_mismatch": return "Your account here belongs to another identity at your identity provider. Ask your administrator.";
+    case "replayed": return "This sign-in response was already used. Start again from the application.";
+    case "unsolicited": return "This sign-in was not started here. Start again from the application.";
     case "not_a_member": return "Your account is not a member of this organization.";
     case "email_domain_not_allowed": return "Your email domain does not belong to this organization.";
     case "missing_email": return "Your identity provider did not send an email address.";
@@ -24,4 +28,4 @@ export function failureMessage(reason: string): string {
 }
 
 /** Refusals the user caused: answered with an `access_denied` redirect to the trusted redirect URI. */
-export const USER_CAUSED = new Set(["not_a_member", "email_domain_not_allowed", "missing_email", "email_not_verified"]);
+export const USER_CAUSED = new Set(["not_a_member", "email_domain_not_allowed", "missing_email", "email_not_verified", "subject_mismatch"]);

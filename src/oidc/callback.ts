@@ -7,7 +7,7 @@ import type { PendingLogin } from "../store/org/login-types";
 import { orgOp } from "../store/stores";
 import { completeOidcLogin } from "./complete-oidc-login";
 import { messageOf } from "./discover-issuer";
-import { failureMessage } from "./failure-message";
+import { failureMessage } from "../flow/failure-message";
 import { findConnectionOfType } from "../flow/find-connection";
 
 /**

@@ -8,7 +8,7 @@ import type { LoginTarget, PendingLogin } from "../store/org/login-types";
 import type { ConnectionRecord } from "../store/org/types";
 import { orgOp } from "../store/stores";
 import { exchangeCode } from "./exchange-code";
-import { failureMessage, USER_CAUSED } from "./failure-message";
+import { failureMessage, USER_CAUSED } from "../flow/failure-message";
 import { completeClaims } from "./fetch-userinfo";
 import { checkEmailVerified, oidcIdentity } from "./oidc-identity";
 import type { OidcFailure } from "./oidc-failure";

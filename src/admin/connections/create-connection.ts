@@ -14,7 +14,7 @@ import type { RouteContext } from "../../http/route";
 import { newConnectionId } from "../../lib/ids";
 import { orgOp } from "../../store/stores";
 import { actorName } from "../auth";
-import { guardConnectionRoute } from "./guard";
+import { guardConnectionRoute, guardEmailDomainOptOut } from "./guard";
 import type { CreateConnectionBody } from "./schemas";
 
 /**
@@ -23,6 +23,7 @@ import type { CreateConnectionBody } from "./schemas";
  */
 export async function createConnection(ctx: RouteContext<CreateConnectionBody>): Promise<Response> {
   await guardConnectionRoute(ctx, true);
+  guardEmailDomainOptOut(ctx, ctx.body.allowAnyEmailDomain);
   const { env, body, params } = ctx;
   const orgId = params.orgId!;
   const foreign = (["saml", "oidc", "ldap"] as const).filter((t) => t !== body.type && body[t] !== undefined);

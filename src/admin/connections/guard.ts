@@ -16,3 +16,13 @@ export async function guardConnectionRoute(ctx: RouteContext<unknown, unknown>, 
   const org = await orgOp(ctx.env, ctx.params.orgId!, "getOrganization", undefined);
   if (!org.ssoAllowed) throw new ApiError(403, "sso_not_allowed", "SSO is not allowed for this organization.");
 }
+
+/**
+ * `allowAnyEmailDomain` lets a connection's IdP assert addresses outside the org's
+ * verified domains; an org-scoped key (a customer) may not grant its own IdP that.
+ */
+export function guardEmailDomainOptOut(ctx: RouteContext<unknown, unknown>, allowAnyEmailDomain: boolean | undefined): void {
+  if (allowAnyEmailDomain === true && !isAppWide(ctx.actor)) {
+    throw new ApiError(403, "forbidden", "Only an app-wide key may set allowAnyEmailDomain.");
+  }
+}

@@ -9,7 +9,7 @@ import type { RouteContext } from "../../http/route";
 import { orgOp } from "../../store/stores";
 import { actorName } from "../auth";
 import { fetchIdpMetadata } from "./fetch-idp-metadata";
-import { guardConnectionRoute } from "./guard";
+import { guardConnectionRoute, guardEmailDomainOptOut } from "./guard";
 import type { UpdateConnectionBody } from "./schemas";
 import type * as z from "zod/mini";
 import type { idpMetadataBody } from "./schemas";
@@ -18,6 +18,7 @@ import { normalizeCertificates } from "../../connections/apply-fields";
 /** PATCH …/connections/{connId}: changes settings; never contacts the IdP. */
 export async function updateConnection(ctx: RouteContext<UpdateConnectionBody>): Promise<Response> {
   await guardConnectionRoute(ctx, true);
+  guardEmailDomainOptOut(ctx, ctx.body.allowAnyEmailDomain);
   const { env, body, params } = ctx;
   const current = await orgOp(env, params.orgId!, "getConnection", { id: params.connId! });
   const block = body[current.type];

@@ -1,10 +1,10 @@
-import { newId } from "../../lib/ids";
 import { one } from "../sql";
 import { recordEvent, type OrgContext } from "./context";
 import { rowToConnection, type ConnectionRow } from "./connection-rows";
 import { requireOrganization } from "./organization-ops";
 import type { AuthCode, LoginRefusal, LoginTarget, PendingLogin, Profile, VerifiedIdentity } from "./login-types";
 import type { ConnectionRecord, OrganizationRecord } from "./types";
+import { emailIsTrusted, matchMember } from "./match-member";
 
 type PendingRow = {
   relay_state: string; request_id: string; connection_id: string; client_id: string; redirect_uri: string;
@@ -70,15 +70,15 @@ function completeLogin(ctx: OrgContext, input: CompleteLoginInput): CompleteLogi
   const connection = row ? rowToConnection(row, org.id) : null;
   const refusal = checkLoginAllowed(org, connection, input.identity);
   if (refusal) return refusal;
-  const member = findOrCreateMember(ctx, org, connection!, input.identity);
-  if (!member) return { ok: false, reason: "not_a_member", detail: `${input.identity.email} is not a member and JIT provisioning is off` };
-  const profile = toProfile(org, connection!, member.id, input.identity);
+  const member = matchMember(ctx, org, connection!, input.identity);
+  if (!member.ok) return member;
+  const profile = toProfile(org, connection!, member.memberId, { ...input.identity, emailVerified: emailIsTrusted(org, input.identity) });
   ctx.sql.exec(
     "INSERT INTO auth_codes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     input.codeHash, input.target.clientId, input.target.redirectUri, input.target.codeChallenge, input.target.nonce,
-    input.target.scope, member.id, JSON.stringify(profile), input.codeExpiresAt,
+    input.target.scope, member.memberId, JSON.stringify(profile), input.codeExpiresAt,
   );
-  recordEvent(ctx, org.id, "login.succeeded", member.id, { connectionId: connection!.id, clientId: input.target.clientId });
+  recordEvent(ctx, org.id, "login.succeeded", member.memberId, { connectionId: connection!.id, clientId: input.target.clientId });
   return { ok: true, profile };
 }
 
@@ -89,38 +89,10 @@ function checkLoginAllowed(org: OrganizationRecord, connection: ConnectionRecord
   if (!identity.email) return refuse("missing_email", "the IdP asserted no email address");
   const settings = connection.settings as { allowAnyEmailDomain?: boolean };
   const domain = identity.email.slice(identity.email.lastIndexOf("@") + 1);
-  if (!settings.allowAnyEmailDomain && !org.domains.some((d) => d.domain === domain)) {
-    return refuse("email_domain_not_allowed", `${domain} is not a domain of the organization`);
+  if (!settings.allowAnyEmailDomain && !org.domains.some((d) => d.verified && d.domain === domain)) {
+    return refuse("email_domain_not_allowed", `${domain} is not a verified domain of the organization`);
   }
   return null;
-}
-
-type MemberRow = { id: string };
-
-/** A returning user is matched by connection + IdP subject, a transient subject by email (SPEC §3). */
-function findOrCreateMember(ctx: OrgContext, org: OrganizationRecord, connection: ConnectionRecord, identity: VerifiedIdentity): MemberRow | null {
-  const now = ctx.now.toISOString();
-  const email = identity.email!.toLowerCase();
-  const bySubject = identity.subjectIsTransient ? null
-    : one<MemberRow>(ctx.sql, "SELECT id FROM members WHERE connection_id = ? AND idp_subject = ?", connection.id, identity.subject);
-  const member = bySubject ?? one<MemberRow>(ctx.sql, "SELECT id FROM members WHERE email = ?", email);
-  if (member) {
-    ctx.sql.exec(
-      `UPDATE members SET first_name = COALESCE(?, first_name), last_name = COALESCE(?, last_name), updated_at = ?,
-       connection_id = CASE WHEN ? THEN connection_id ELSE ? END, idp_subject = CASE WHEN ? THEN idp_subject ELSE ? END WHERE id = ?`,
-      identity.firstName, identity.lastName, now, identity.subjectIsTransient ? 1 : 0, connection.id,
-      identity.subjectIsTransient ? 1 : 0, identity.subject, member.id,
-    );
-    return member;
-  }
-  if (!org.jitProvisioning) return null;
-  const id = newId("user");
-  ctx.sql.exec(
-    "INSERT INTO members VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-    id, email, identity.firstName, identity.lastName, connection.id, identity.subjectIsTransient ? null : identity.subject, now, now,
-  );
-  recordEvent(ctx, org.id, "user.created", id, { source: "jit", connectionId: connection.id });
-  return { id };
 }
 
 function toProfile(org: OrganizationRecord, connection: ConnectionRecord, memberId: string, identity: VerifiedIdentity): Profile {

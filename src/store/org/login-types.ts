@@ -73,4 +73,5 @@ export type LoginRefusal =
   | "missing_email"
   | "email_not_verified"
   | "email_domain_not_allowed"
-  | "not_a_member";
+  | "not_a_member"
+  | "subject_mismatch";

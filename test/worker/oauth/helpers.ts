@@ -102,8 +102,11 @@ export interface CodeOptions {
 /** Completes a login in the org's object, as the ACS does, and returns the code. */
 export async function issueCode(tenant: Tenant, options: CodeOptions): Promise<string> {
   const minted = await mintAuthorizationCode(tenant.orgId, Date.now());
+  const email = options.email ?? `ada@${tenant.domain}`;
+  // The same person logs in again: one IdP subject per email (a new subject for a known
+  // email is refused as subject_mismatch).
   const identity: VerifiedIdentity = {
-    subject: `nameid-${crypto.randomUUID()}`, subjectIsTransient: false, email: options.email ?? `ada@${tenant.domain}`,
+    subject: `nameid-${email}`, subjectIsTransient: false, email,
     emailVerified: true, firstName: "Ada", lastName: "Lovelace", groups: ["engineering"], roles: ["admin"],
     rawAttributes: { department: ["R&D"] },
   };

@@ -4,9 +4,10 @@ import { performance } from "node:perf_hooks";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { SAML } from "@node-saml/node-saml";
-import { DOMParser } from "@xmldom/xmldom";
+import { DOMParser, XMLSerializer } from "@xmldom/xmldom";
 import * as esbuild from "esbuild";
 import * as samlify from "samlify";
+import { setNodeDependencies } from "xml-core";
 import { SignedXml } from "xml-crypto";
 import * as xmldsigjs from "xmldsigjs";
 import { root } from "./wrangler.mjs";
@@ -51,6 +52,9 @@ export async function verifiers(setup, outdir) {
   });
 
   xmldsigjs.Application.setEngine("NodeJS", globalThis.crypto);
+  // Node has no DOMParser; src/saml no longer loads xml-core (it has its own exc-c14n), so
+  // the naive xmldsigjs peer registers xmldom itself.
+  setNodeDependencies({ DOMParser, XMLSerializer });
 
   /** The documented use of each peer: decode the form value, parse, find the Signature, verify. */
   const decode = () => Buffer.from(signed.samlResponse, "base64").toString("utf8");

@@ -29,7 +29,7 @@ export async function readJsonBody<S extends z.ZodMiniType>(request: Request, sc
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 /** Reads a body as UTF-8 text, refusing more than `limit` bytes with 413. */
-export async function readCapped(request: Request, limit: number): Promise<string> {
+export async function readCapped(request: Pick<Request, "headers" | "body">, limit: number): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (declared > limit) throw tooLarge(limit);
   if (!request.body) return "";

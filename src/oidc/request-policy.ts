@@ -1,25 +1,17 @@
 import * as oauth from "oauth4webapi";
-import { isLoopbackHost } from "../admin/schemas";
+import { outboundUrlRefusal } from "../http/outbound-url";
 import type { Env } from "../env";
 
 /** How long one request to the IdP may take before the login fails as `idp_unreachable`. */
 export const IDP_REQUEST_TIMEOUT_MS = 8_000;
 
 /**
- * Whether edge-sso may send a request to `url`: https always; http only to a loopback
- * host and only when `ALLOW_INSECURE_LOOPBACK_IDP=true` (local dev and tests; production
- * never sets it, issue 5). Returns why not, or null.
+ * Whether edge-sso may send a request to `url` (src/http/outbound-url.ts): https to a
+ * public host; loopback (http too) only with `ALLOW_INSECURE_LOOPBACK_IDP=true` (local
+ * dev and tests; production never sets it, issue 5). Returns why not, or null.
  */
 export function refuseInsecureUrl(env: Pick<Env, "ALLOW_INSECURE_LOOPBACK_IDP">, value: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return `${value} is not a URL`;
-  }
-  if (url.protocol === "https:") return null;
-  if (url.protocol === "http:" && isLoopbackHost(url.hostname) && env.ALLOW_INSECURE_LOOPBACK_IDP === "true") return null;
-  return `${url.origin} is not https:// (http:// is allowed only on loopback with ALLOW_INSECURE_LOOPBACK_IDP=true)`;
+  return outboundUrlRefusal(env, value);
 }
 
 /** A request to the IdP that got no HTTP answer at all (refused, reset, DNS, timeout). */

@@ -1,6 +1,7 @@
 import type { Env } from "../../env";
 import { ApiError } from "../../http/api-error";
-import { isLoopbackHost } from "../schemas";
+import { readCapped } from "../../http/read-body";
+import { outboundUrlRefusal } from "../../http/outbound-url";
 
 const MAX_METADATA_BYTES = 1024 * 1024;
 const MAX_REDIRECTS = 3;
@@ -10,8 +11,10 @@ const MAX_REDIRECTS = 3;
  * most 1 MiB, at most three redirects, each to https:// (http:// only on loopback), as
  * the URL itself must be. A failure is 400 naming the cause.
  */
-export async function fetchIdpMetadata(_env: Env, url: string): Promise<string> {
+export async function fetchIdpMetadata(env: Env, url: string): Promise<string> {
   const signal = AbortSignal.timeout(10_000);
+  const refusal = outboundUrlRefusal(env, url);
+  if (refusal) throw failed(url, refusal);
   let target = url;
   for (let hop = 0; ; hop++) {
     let response: Response;
@@ -26,18 +29,19 @@ export async function fetchIdpMetadata(_env: Env, url: string): Promise<string> 
       await response.body?.cancel();
       if (hop >= MAX_REDIRECTS) throw failed(url, "too many redirects");
       const next = new URL(response.headers.get("location")!, target);
-      if (!(next.protocol === "https:" || (next.protocol === "http:" && isLoopbackHost(next.hostname)))) {
-        throw failed(url, `redirected to a ${next.protocol} URL`);
+      const redirectRefusal = outboundUrlRefusal(env, next.toString());
+      if (redirectRefusal) {
+        throw failed(url, `redirected: ${redirectRefusal}`);
       }
       target = next.href;
       continue;
     }
     if (!response.ok) throw failed(url, `HTTP ${response.status}`);
-    const declared = Number(response.headers.get("content-length") ?? "0");
-    if (declared > MAX_METADATA_BYTES) throw failed(url, "larger than 1 MiB");
-    const text = await response.text();
-    if (text.length > MAX_METADATA_BYTES) throw failed(url, "larger than 1 MiB");
-    return text;
+    try {
+      return await readCapped(response, MAX_METADATA_BYTES);
+    } catch {
+      throw failed(url, "larger than 1 MiB or not UTF-8");
+    }
   }
 }
 

@@ -1,0 +1,44 @@
+import type { Env } from "../env";
+
+/**
+ * Where edge-sso may send a request on an admin's or IdP's say (IdP metadata URLs, OIDC
+ * discovery and endpoints): https:// to a public host. Loopback hosts — over http:// too —
+ * only when `ALLOW_INSECURE_LOOPBACK_IDP=true` (local dev and tests, never production);
+ * private, link-local and unspecified IP literals never. Host names are not resolved here
+ * (a Worker cannot), so this refuses literals; on Cloudflare, private networks are not
+ * reachable from a Worker anyway. Returns why not, or null.
+ */
+export function outboundUrlRefusal(env: Pick<Env, "ALLOW_INSECURE_LOOPBACK_IDP">, value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `${value} is not a URL`;
+  }
+  const host = url.hostname;
+  const loopback = isLoopback(host);
+  if (loopback) {
+    return env.ALLOW_INSECURE_LOOPBACK_IDP === "true" && (url.protocol === "https:" || url.protocol === "http:")
+      ? null
+      : `${url.origin} is a loopback address (allowed only with ALLOW_INSECURE_LOOPBACK_IDP=true, for local dev)`;
+  }
+  if (url.protocol !== "https:") return `${url.origin} is not https://`;
+  if (isPrivateLiteral(host)) return `${url.origin} is a private or link-local address`;
+  return null;
+}
+
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host.endsWith(".localhost") || host === "[::1]" || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+function isPrivateLiteral(host: string): boolean {
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.\d{1,3}\.\d{1,3}$/.exec(host);
+  if (v4) {
+    const [a, b] = [Number(v4[1]), Number(v4[2])];
+    return a === 0 || a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127);
+  }
+  if (!host.startsWith("[")) return false;
+  const v6 = host.slice(1, -1).toLowerCase();
+  return v6 === "::" || v6.startsWith("fc") || v6.startsWith("fd") || v6.startsWith("fe8") || v6.startsWith("fe9") ||
+    v6.startsWith("fea") || v6.startsWith("feb") || v6.startsWith("::ffff:");
+}

@@ -4,7 +4,7 @@ import { route, type RouteContext } from "../http/route";
 import { orgIdOfConnection, orgIdOfToken } from "../lib/ids";
 import { SAML_LIMITS } from "../saml";
 import { orgOp } from "../store/stores";
-import { clearBindingCookie, hasBrowserBinding } from "./browser-binding";
+import { browserBindingHashes, clearBindingCookie } from "./browser-binding";
 import { completeSamlLogin } from "./complete-saml-login";
 import { loginFailureResponse, type LoginFailure } from "./login-error";
 import { findConnectionOfType } from "./find-connection";
@@ -30,13 +30,14 @@ async function acs({ request, env, params }: RouteContext): Promise<Response> {
   const connection = await findConnectionOfType(env, organizationId, connectionId, "saml");
   if (!connection) return loginFailureResponse(env, failure("unknown_connection", `no SAML connection ${connectionId}`, "This sign-in link is not valid."));
   const relayState = form.params.get("RelayState");
-  const pending = relayState && orgIdOfToken(relayState) === organizationId
-    ? await orgOp(env, organizationId, "consumePendingLogin", { relayState }) : null;
+  const claim = relayState && orgIdOfToken(relayState) === organizationId
+    ? await orgOp(env, organizationId, "consumePendingLogin", { relayState, browserHashes: await browserBindingHashes(request) }) : null;
+  if (claim && !claim.ok && claim.reason === "browser_mismatch") {
+    return loginFailureResponse(env, failure("browser_mismatch", "the pending login was started in another browser", "This sign-in was started in another browser. Start again here."));
+  }
+  const pending = claim?.ok ? claim.pending : null;
   if (pending && pending.connectionId !== connectionId) {
     return loginFailureResponse(env, failure("relay_state_mismatch", "the pending login belongs to another connection", "This sign-in was not started here."));
-  }
-  if (pending && !(await hasBrowserBinding(request, pending.requestId, pending.browserHash))) {
-    return loginFailureResponse(env, failure("browser_mismatch", "the pending login was started in another browser", "This sign-in was started in another browser. Start again here."));
   }
   if (relayState && !pending && !settingsOf(connection).saml?.allowIdpInitiated) {
     return loginFailureResponse(env, failure("unknown_relay_state", "RelayState names no pending login (expired, used or forged)", "This sign-in expired or was already used. Start again from the application."));

@@ -1,4 +1,4 @@
-import { sha256Hex, timingSafeEqual } from "../crypto/hash";
+import { sha256Hex } from "../crypto/hash";
 import { randomToken } from "../lib/ids";
 
 /**
@@ -19,21 +19,20 @@ export async function newBrowserBinding(requestId: string): Promise<{ cookie: st
   return { cookie, hash: await sha256Hex(value) };
 }
 
-/** Whether the request carries the binding cookie of this pending login. */
-export async function hasBrowserBinding(request: Request, requestId: string, expectedHash: string): Promise<boolean> {
-  const value = readCookie(request, bindingCookieName(requestId));
-  return value !== null && timingSafeEqual(await sha256Hex(value), expectedHash);
+/**
+ * SHA-256 of each binding cookie the browser sent (one per pending login it started, at
+ * most 16): the org's object hands a pending login only to the browser holding its cookie.
+ */
+export async function browserBindingHashes(request: Request): Promise<string[]> {
+  const values: string[] = [];
+  for (const part of (request.headers.get("cookie") ?? "").split(";")) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && part.slice(0, eq).trim().startsWith("esso_") && values.length < 16) values.push(part.slice(eq + 1).trim());
+  }
+  return Promise.all(values.map(sha256Hex));
 }
 
 /** Expires the binding cookie once the login is done. */
 export function clearBindingCookie(requestId: string): string {
   return `${bindingCookieName(requestId)}=; HttpOnly; Path=/; Max-Age=0; SameSite=None; Secure`;
-}
-
-function readCookie(request: Request, name: string): string | null {
-  for (const part of (request.headers.get("cookie") ?? "").split(";")) {
-    const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return null;
 }

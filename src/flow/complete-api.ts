@@ -39,11 +39,15 @@ async function authenticateClient(env: Env, request: Request): Promise<ClientRec
 async function completeSaml({ env, request, body }: RouteContext<Body>): Promise<Response> {
   const client = await authenticateClient(env, request);
   const orgId = body.organizationId;
-  const pending = body.RelayState && orgIdOfToken(body.RelayState) === orgId
-    ? await orgOp(env, orgId, "consumePendingLogin", { relayState: body.RelayState }) : null;
-  if (body.RelayState && !pending) throw new ApiError(400, "login_failed", "RelayState names no pending login (expired, used or unknown).");
-  if (pending && (pending.clientId !== client.clientId || pending.redirectUri !== body.redirectUri)) {
-    throw new ApiError(400, "login_failed", "The pending login belongs to another client or redirect URI.");
+  const claim = body.RelayState && orgIdOfToken(body.RelayState) === orgId
+    ? await orgOp(env, orgId, "consumePendingLogin", { relayState: body.RelayState, clientId: client.clientId }) : null;
+  if (body.RelayState && !claim?.ok) {
+    throw new ApiError(400, "login_failed", claim && !claim.ok && claim.reason === "client_mismatch"
+      ? "The pending login belongs to another client." : "RelayState names no pending login (expired, used or unknown).");
+  }
+  const pending = claim?.ok ? claim.pending : null;
+  if (pending && pending.redirectUri !== body.redirectUri) {
+    throw new ApiError(400, "login_failed", "The pending login was started for another redirect URI.");
   }
   const connection = pending ? await orgOp(env, orgId, "getConnection", { id: pending.connectionId }) : await idpInitiatedConnection(env, orgId, client, body.redirectUri);
   if (connection.type !== "saml" || !settingsOf(connection).saml?.acsUrlOverride) {

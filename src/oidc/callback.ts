@@ -1,5 +1,5 @@
 import type { Env } from "../env";
-import { clearBindingCookie, hasBrowserBinding } from "../flow/browser-binding";
+import { browserBindingHashes, clearBindingCookie } from "../flow/browser-binding";
 import { loginFailureResponse, type TrustedRedirect } from "../flow/login-error";
 import { route, type RouteContext } from "../http/route";
 import { orgIdOfToken } from "../lib/ids";
@@ -29,13 +29,15 @@ async function oidcCallback({ request, env, url }: RouteContext): Promise<Respon
 }
 
 async function withPendingLogin(request: Request, env: Env, params: URLSearchParams, organizationId: string, state: string): Promise<Response> {
-  const pending = await orgOp(env, organizationId, "consumePendingLogin", { relayState: state });
-  if (!pending) return fail(env, organizationId, "unknown_state", "state names no pending login (expired, used or forged)");
+  const claim = await orgOp(env, organizationId, "consumePendingLogin", { relayState: state, browserHashes: await browserBindingHashes(request) });
+  if (!claim.ok) {
+    return claim.reason === "browser_mismatch"
+      ? fail(env, organizationId, "browser_mismatch", "the pending login was started in another browser")
+      : fail(env, organizationId, "unknown_state", "state names no pending login (expired, used or forged)");
+  }
+  const pending = claim.pending;
   const headers = { "set-cookie": clearBindingCookie(pending.requestId) };
   const connectionId = pending.connectionId;
-  if (!(await hasBrowserBinding(request, pending.requestId, pending.browserHash))) {
-    return fail(env, organizationId, "browser_mismatch", "the pending login was started in another browser", { connectionId, headers });
-  }
   const connection = await findConnectionOfType(env, organizationId, connectionId, "oidc");
   const upstream = upstreamOf(pending);
   if (!connection || !upstream) {

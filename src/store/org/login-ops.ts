@@ -28,16 +28,31 @@ function createPendingLogin(ctx: OrgContext, p: PendingLogin): void {
   );
 }
 
-/** Takes the pending login out (exactly once); null when unknown, used or expired. */
-function consumePendingLogin(ctx: OrgContext, input: { relayState: string }): PendingLogin | null {
-  const row = one<PendingRow>(ctx.sql, "DELETE FROM pending_logins WHERE relay_state = ? RETURNING *", input.relayState);
-  if (!row || row.expires_at < ctx.now.getTime()) return null;
+/** The pending login a callback claims, or why it may not have it. */
+export type PendingLoginClaim =
+  | { ok: true; pending: PendingLogin }
+  | { ok: false; reason: "unknown" | "browser_mismatch" | "client_mismatch" };
+
+/**
+ * Takes the pending login out, exactly once, and only for its own browser (one of
+ * `browserHashes`, the SHA-256 of the caller's binding cookies) or its own client: a
+ * caller who merely knows a RelayState cannot spend someone else's login.
+ */
+function consumePendingLogin(ctx: OrgContext, input: { relayState: string; browserHashes?: string[]; clientId?: string }): PendingLoginClaim {
+  const row = one<PendingRow>(ctx.sql, "SELECT * FROM pending_logins WHERE relay_state = ?", input.relayState);
+  if (!row || row.expires_at < ctx.now.getTime()) return { ok: false, reason: "unknown" };
+  if (input.browserHashes && !input.browserHashes.includes(row.browser_hash)) return { ok: false, reason: "browser_mismatch" };
+  if (input.clientId !== undefined && input.clientId !== row.client_id) return { ok: false, reason: "client_mismatch" };
+  ctx.sql.exec("DELETE FROM pending_logins WHERE relay_state = ?", input.relayState);
   return {
-    relayState: row.relay_state, requestId: row.request_id, connectionId: row.connection_id, clientId: row.client_id,
-    redirectUri: row.redirect_uri, state: row.state, nonce: row.nonce, codeChallenge: row.code_challenge, scope: row.scope,
-    loginHint: row.login_hint, browserHash: row.browser_hash,
-    upstream: row.upstream ? (JSON.parse(row.upstream) as Record<string, string>) : null,
-    createdAt: row.created_at, expiresAt: row.expires_at,
+    ok: true,
+    pending: {
+      relayState: row.relay_state, requestId: row.request_id, connectionId: row.connection_id, clientId: row.client_id,
+      redirectUri: row.redirect_uri, state: row.state, nonce: row.nonce, codeChallenge: row.code_challenge, scope: row.scope,
+      loginHint: row.login_hint, browserHash: row.browser_hash,
+      upstream: row.upstream ? (JSON.parse(row.upstream) as Record<string, string>) : null,
+      createdAt: row.created_at, expiresAt: row.expires_at,
+    },
   };
 }
 

@@ -67,7 +67,7 @@ describe("login refusals", () => {
     expect(await failureReason(s.orgId, ref)).toBe("email_domain_not_allowed");
   });
 
-  it("refuses a response for another browser's pending login", async () => {
+  it("refuses a response for another browser's pending login, without spending it", async () => {
     const s = await seedSaml();
     const started = await startLogin(authorizeUrl(s, { login_hint: `x@${s.domain}` }));
     const signed = await signResponse({ inResponseTo: started.requestId, acsUrl: s.acsUrl, audience: s.entityId, email: `x@${s.domain}` });
@@ -76,6 +76,9 @@ describe("login refusals", () => {
     expect(acs.status).toBe(400);
     expect(acs.headers.get("location")).toBeNull();
     expect(await failureReason(s.orgId, await acs.text())).toBe("browser_mismatch");
+    const mine = await postAcs(s.acsUrl, { SAMLResponse: signed.samlResponse, RelayState: started.relayState }, started.cookie);
+    expect(mine.status).toBe(302);
+    expect(new URL(mine.headers.get("location")!).searchParams.get("code")).toBeTruthy();
   });
 
   it("refuses a tampered RelayState", async () => {

@@ -124,14 +124,14 @@ describe("OIDC callback state and browser binding", () => {
     expect(await expectErrorPage(await callback(callbackUrl, login.bindingCookie), tenant.orgId)).toBe("unknown_state");
   });
 
-  it("refuses a callback from another browser, and burns the pending login", async () => {
+  it("refuses a callback from another browser without spending the pending login", async () => {
     const client = await createClient();
     const tenant = await tenantFor("good");
     const { login, callbackUrl } = await throughIdp(tenant, client);
     expect(await expectErrorPage(await callback(callbackUrl, null), tenant.orgId)).toBe("browser_mismatch");
     const otherBrowser = login.bindingCookie.replace(/=.*/, "=someone-elses-cookie");
-    expect(await expectErrorPage(await callback(callbackUrl, otherBrowser), tenant.orgId)).toBe("unknown_state");
-    expect(await expectErrorPage(await callback(callbackUrl, login.bindingCookie), tenant.orgId)).toBe("unknown_state");
+    expect(await expectErrorPage(await callback(callbackUrl, otherBrowser), tenant.orgId)).toBe("browser_mismatch");
+    expectCodeRedirect(await callback(callbackUrl, login.bindingCookie), login.appState);
   });
 });
 

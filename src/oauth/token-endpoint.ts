@@ -28,14 +28,14 @@ async function tokenEndpoint({ request, env }: RouteContext): Promise<Response> 
     const now = Date.now();
     const result = await exchangeCode(env, request, authorization);
     if (!result.ok) return tokenErrorResponse(result, { authorizationHeaderUsed: authorization !== null });
-    return oauthJson(await issueTokens(env, result.value.client, result.value.code, now));
+    return oauthJson(await issueTokens(env, result.value, now));
   } catch (error) {
     console.error("token endpoint failed", error instanceof Error ? error.stack : error);
     return tokenErrorResponse(refuse("internal_error", "unexpected error"), { authorizationHeaderUsed: false });
   }
 }
 
-type Grant = { client: ClientRecord; code: AuthCode };
+type Grant = { client: ClientRecord; code: AuthCode; codeHash: string };
 
 async function exchangeCode(env: Env, request: Request, authorization: string | null): Promise<Result<Grant, TokenRefusal>> {
   const form = await readTokenForm(request);
@@ -47,11 +47,12 @@ async function exchangeCode(env: Env, request: Request, authorization: string | 
   const organizationId = orgIdOfToken(params.value.code);
   if (!organizationId) return refuse("malformed_code", "the code does not embed an organization");
   // One-time and atomic: the code is spent even when a check below fails (RFC 6749 §4.1.2).
-  const code = await orgOp(env, organizationId, "consumeCode", { codeHash: await sha256Hex(params.value.code) });
+  const codeHash = await sha256Hex(params.value.code);
+  const code = await orgOp(env, organizationId, "consumeCode", { codeHash });
   const grant = await checkCodeGrant({
     code, client: client.value, redirectUri: params.value.redirectUri, codeVerifier: params.value.codeVerifier,
   });
-  return grant.ok ? { ok: true, value: { client: client.value, code: grant.value } } : grant;
+  return grant.ok ? { ok: true, value: { client: client.value, code: grant.value, codeHash } } : grant;
 }
 
 /** Reads the credentials, looks the client up and checks its secret (RFC 6749 §3.2.1). */
@@ -68,12 +69,12 @@ async function authenticateClient(env: Env, params: TokenRequest): Promise<Resul
  * The successful response (RFC 6749 §5.1, OIDC Core §3.1.3.3): an opaque access token for
  * /oauth/userinfo (stored hashed in the org's object), the ID token and the profile.
  */
-async function issueTokens(env: Env, client: ClientRecord, code: AuthCode, now: number) {
+async function issueTokens(env: Env, { client, code, codeHash }: Grant, now: number) {
   const { profile } = code;
   const accessToken = newOrgToken(profile.organizationId);
   await orgOp(env, profile.organizationId, "createAccessToken", {
     tokenHash: await sha256Hex(accessToken), clientId: client.clientId, memberId: code.memberId,
-    scope: code.scope, profile, expiresAt: now + ACCESS_TOKEN_TTL_S * 1000,
+    scope: code.scope, profile, expiresAt: now + ACCESS_TOKEN_TTL_S * 1000, codeHash,
   });
   const idToken = await signIdToken({
     issuer: issuerOf(env.PUBLIC_URL), clientId: client.clientId, profile, nonce: code.nonce,

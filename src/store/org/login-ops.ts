@@ -14,7 +14,7 @@ type PendingRow = {
 
 function sweep(ctx: OrgContext): void {
   const now = ctx.now.getTime();
-  for (const table of ["pending_logins", "auth_codes", "assertion_replay", "access_tokens"]) {
+  for (const table of ["pending_logins", "auth_codes", "assertion_replay", "access_tokens", "spent_codes", "code_tokens"]) {
     ctx.sql.exec(`DELETE FROM ${table} WHERE expires_at < ?`, now);
   }
 }
@@ -124,19 +124,41 @@ type CodeRow = {
   scope: string; member_id: string; profile: string; expires_at: number;
 };
 
-/** Takes a code out exactly once; null when unknown, used or expired. */
+/** How long a spent code is remembered: as long as the access tokens issued from it live. */
+const SPENT_CODE_MEMORY_MS = 60 * 60 * 1000;
+
+/**
+ * Takes a code out exactly once; null when unknown, used or expired. A code presented
+ * again revokes the access tokens issued from it (RFC 6749 §4.1.2: a reused code may be
+ * a stolen one).
+ */
 function consumeCode(ctx: OrgContext, input: { codeHash: string }): AuthCode | null {
   const row = one<CodeRow>(ctx.sql, "DELETE FROM auth_codes WHERE code_hash = ? RETURNING *", input.codeHash);
-  if (!row || row.expires_at < ctx.now.getTime()) return null;
+  if (!row) {
+    if (one(ctx.sql, "SELECT code_hash FROM spent_codes WHERE code_hash = ?", input.codeHash)) revokeTokensOfCode(ctx, input.codeHash);
+    return null;
+  }
+  ctx.sql.exec("INSERT OR REPLACE INTO spent_codes VALUES (?, ?)", input.codeHash, ctx.now.getTime() + SPENT_CODE_MEMORY_MS);
+  if (row.expires_at < ctx.now.getTime()) return null;
   return {
     clientId: row.client_id, redirectUri: row.redirect_uri, codeChallenge: row.code_challenge, nonce: row.nonce,
     state: null, scope: row.scope, memberId: row.member_id, profile: JSON.parse(row.profile) as Profile, expiresAt: row.expires_at,
   };
 }
 
-function createAccessToken(ctx: OrgContext, input: { tokenHash: string; clientId: string; memberId: string; scope: string; profile: Profile; expiresAt: number }): void {
+function revokeTokensOfCode(ctx: OrgContext, codeHash: string): void {
+  const tokens = ctx.sql.exec<{ token_hash: string }>("DELETE FROM code_tokens WHERE code_hash = ? RETURNING token_hash", codeHash).toArray();
+  for (const { token_hash } of tokens) ctx.sql.exec("DELETE FROM access_tokens WHERE token_hash = ?", token_hash);
+  const org = requireOrganization(ctx);
+  recordEvent(ctx, org.id, "authorization_code.reused", null, { revokedAccessTokens: tokens.length });
+}
+
+function createAccessToken(ctx: OrgContext, input: {
+  tokenHash: string; clientId: string; memberId: string; scope: string; profile: Profile; expiresAt: number; codeHash?: string;
+}): void {
   sweep(ctx);
   ctx.sql.exec("INSERT INTO access_tokens VALUES (?, ?, ?, ?, ?, ?)", input.tokenHash, input.clientId, input.memberId, input.scope, JSON.stringify(input.profile), input.expiresAt);
+  if (input.codeHash) ctx.sql.exec("INSERT INTO code_tokens VALUES (?, ?, ?)", input.codeHash, input.tokenHash, input.expiresAt);
 }
 
 function findAccessToken(ctx: OrgContext, input: { tokenHash: string }): { clientId: string; scope: string; profile: Profile } | null {

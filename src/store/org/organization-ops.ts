@@ -110,7 +110,7 @@ function deleteOrganization(ctx: OrgContext): { domains: string[]; organization:
   if (org.ssoAllowed && hasLiveConnection(ctx, org.activeSso)) {
     recordEvent(ctx, org.id, "sso_configuration.disabled", org.id, { reason: "organization_deleted" });
   }
-  for (const table of ["organization", "domains", "connections", "members", "events", "pending_logins", "auth_codes", "assertion_replay", "access_tokens"]) {
+  for (const table of ["organization", "domains", "connections", "members", "events", "pending_logins", "auth_codes", "assertion_replay", "access_tokens", "spent_codes", "code_tokens"]) {
     ctx.sql.exec(`DELETE FROM ${table}`);
   }
   return { domains: org.domains.map((d) => d.domain), organization: org };

@@ -48,6 +48,12 @@ CREATE TABLE IF NOT EXISTS auth_codes (
 CREATE TABLE IF NOT EXISTS assertion_replay (
   assertion_id TEXT PRIMARY KEY, connection_id TEXT NOT NULL, expires_at INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS spent_codes (
+  code_hash TEXT PRIMARY KEY, expires_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS code_tokens (
+  code_hash TEXT NOT NULL, token_hash TEXT NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY (code_hash, token_hash)
+);
 CREATE TABLE IF NOT EXISTS access_tokens (
   token_hash TEXT PRIMARY KEY, client_id TEXT NOT NULL, member_id TEXT NOT NULL, scope TEXT NOT NULL,
   profile TEXT NOT NULL, expires_at INTEGER NOT NULL

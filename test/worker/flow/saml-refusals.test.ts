@@ -146,13 +146,18 @@ describe("login refusals", () => {
       return new URL(acs.headers.get("location")!).searchParams.get("code")!;
     }
 
-    it("works once", async () => {
+    it("works once; presenting it again revokes the access token it gave (RFC 6749 §4.1.2)", async () => {
       const s = await seedSaml();
       const code = await codeFor(s);
-      expect((await exchangeCode(s, code)).status).toBe(200);
+      const first = await exchangeCode(s, code);
+      expect(first.status).toBe(200);
+      const { access_token } = await first.json<{ access_token: string }>();
+      const userinfo = () => fetchWorker(`${BASE}/oauth/userinfo`, { headers: { authorization: `Bearer ${access_token}` } });
+      expect((await userinfo()).status).toBe(200);
       const reused = await exchangeCode(s, code);
       expect(reused.status).toBe(400);
       expect(await reused.json()).toMatchObject({ error: "invalid_grant" });
+      expect((await userinfo()).status).toBe(401);
     });
 
     it("is bound to its client and to PKCE", async () => {

@@ -1,6 +1,7 @@
 import { DOMParser, type Document, type Element, type Node } from "@xmldom/xmldom";
 import { SAML_LIMITS } from "./decode-saml-message";
 import { fail, SamlError } from "./saml-error";
+import "./xmldom-regex-cache";
 
 /** DOCTYPE or ENTITY anywhere: refused by a plain scan before the parser sees it (SPEC §5, XXE). */
 const DOCTYPE_OR_ENTITY = /<!DOCTYPE|<!ENTITY/i;

@@ -1,0 +1,4 @@
+declare module "@xmldom/xmldom/lib/grammar.js" {
+  const grammar: { reg: (...parts: Array<string | RegExp>) => RegExp };
+  export default grammar;
+}

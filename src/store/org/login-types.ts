@@ -1,7 +1,17 @@
 /** Login state kept in an organization's object (SPEC §3, §4). */
 
+/** What an IdP says about a person beyond who they are (SPEC §4 profile fields). */
+export interface UserAttributes {
+  emailVerified: boolean;
+  firstName: string | null;
+  lastName: string | null;
+  groups: string[];
+  roles: string[];
+  rawAttributes: Record<string, string[]>;
+}
+
 /** The normalized profile handed to the app (SPEC §4 `profile`). */
-export interface Profile {
+export interface Profile extends UserAttributes {
   id: string;
   organizationId: string;
   connectionId: string;
@@ -9,12 +19,6 @@ export interface Profile {
   /** The IdP's subject: NameID, OIDC `sub`, or LDAP DN. */
   idpId: string;
   email: string;
-  emailVerified: boolean;
-  firstName: string | null;
-  lastName: string | null;
-  groups: string[];
-  roles: string[];
-  rawAttributes: Record<string, string[]>;
 }
 
 /** A login started at /oauth/authorize, waiting for the IdP's answer. */
@@ -35,17 +39,11 @@ export interface PendingLogin extends LoginTarget {
 }
 
 /** What an IdP asserted about the user, after verification. */
-export interface VerifiedIdentity {
+export interface VerifiedIdentity extends UserAttributes {
   subject: string;
   /** Transient (or encrypted transient) NameIDs change per login: match by email instead. */
   subjectIsTransient: boolean;
   email: string | null;
-  emailVerified: boolean;
-  firstName: string | null;
-  lastName: string | null;
-  groups: string[];
-  roles: string[];
-  rawAttributes: Record<string, string[]>;
 }
 
 /** Where a completed login goes: the app's client and exact redirect URI. */

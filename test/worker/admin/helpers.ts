@@ -6,6 +6,7 @@
 import { exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import { generateSpKeyPair, type SpKeyPair } from "../../../src/crypto/sp-keys";
+import type { AuditEvent } from "../../../src/store/org/types";
 
 export const ROOT_KEY = "test-root-admin-key-0123456789abcdef";
 export const BASE = "https://sso.test";
@@ -153,12 +154,5 @@ export async function appEvents(query = ""): Promise<AuditEventJson[]> {
   return response.body.data as AuditEventJson[];
 }
 
-export interface AuditEventJson {
-  id: string;
-  type: string;
-  actor: string;
-  organizationId: string | null;
-  target: string | null;
-  data: Record<string, unknown>;
-  createdAt: string;
-}
+/** An audit event as the API returns it (the stored record, as JSON). */
+export type AuditEventJson = AuditEvent;

@@ -7,8 +7,11 @@ import { exports } from "cloudflare:workers";
 import { expect, inject } from "vitest";
 import { get, patch, post } from "../admin/helpers";
 
-export const BASE = "https://sso.test";
-export const REDIRECT_URI = "https://app.example.com/callback";
+import { BASE, pkcePair, REDIRECT_URI } from "../worker-client";
+
+export { BASE, REDIRECT_URI };
+/** PKCE S256 pair (RFC 7636). */
+export const pkce = pkcePair;
 
 export interface Seeded {
   clientId: string;
@@ -44,17 +47,6 @@ export async function seedSaml(options: { saml?: Record<string, unknown>; org?: 
     clientId: client.body.clientId, clientSecret: client.body.clientSecret, orgId: org.body.id, connectionId: conn.body.id,
     domain, acsUrl: conn.body.sp.acsUrl, entityId: conn.body.sp.entityId,
   };
-}
-
-/** PKCE S256 pair (RFC 7636). */
-export async function pkce(): Promise<{ verifier: string; challenge: string }> {
-  const verifier = b64url(crypto.getRandomValues(new Uint8Array(32)));
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
-  return { verifier, challenge: b64url(new Uint8Array(digest)) };
-}
-
-export function b64url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
 export function authorizeUrl(s: Pick<Seeded, "clientId">, params: Record<string, string>): string {

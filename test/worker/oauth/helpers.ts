@@ -3,7 +3,7 @@
  * point (`exports.default.fetch`); the one shortcut is issuing a code with the org
  * object's `completeLogin`, exactly as the ACS does after verifying a response.
  */
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { Env } from "../../../src/env";
 import { generateSpKeyPair } from "../../../src/crypto/sp-keys";
@@ -11,40 +11,11 @@ import { mintAuthorizationCode } from "../../../src/oauth";
 import type { VerifiedIdentity } from "../../../src/store/org/login-types";
 import { orgOp } from "../../../src/store/stores";
 
-/**
- * The worker's bindings, typed. test/env.d.ts's `interface Env extends import(...)` is
- * TS2499 (hidden by skipLibCheck), so Cloudflare.Env stays empty; cast once here.
- */
-export const workerEnv = env as unknown as Env;
+/** The worker's bindings (typed by test/env.d.ts). */
+export const workerEnv: Env = env;
 
-export const ROOT_KEY = "test-root-admin-key-0123456789abcdef";
-export const BASE = "https://sso.test";
-export const REDIRECT_URI = "https://app.example.com/callback";
-
-/** A parsed response; `body` is the JSON document when there is one. */
-export interface Reply {
-  status: number;
-  headers: Headers;
-  body: any;
-  text: string;
-}
-
-/** Sends a request to the worker and parses a JSON answer. */
-export async function send(path: string, init: RequestInit = {}): Promise<Reply> {
-  const response = await exports.default.fetch(`${BASE}${path}`, init);
-  const text = await response.text();
-  const type = response.headers.get("content-type") ?? "";
-  return { status: response.status, headers: response.headers, body: /json/.test(type) && text ? JSON.parse(text) : null, text };
-}
-
-/** Calls the admin API with the root key. */
-export async function admin(method: string, path: string, body?: unknown): Promise<Reply> {
-  const headers: Record<string, string> = { authorization: `Bearer ${ROOT_KEY}` };
-  if (body !== undefined) headers["content-type"] = "application/json";
-  const reply = await send(`/api/v1/${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  expect(reply.status, reply.text).toBeLessThan(300);
-  return reply;
-}
+export { admin, BASE, pkcePair, REDIRECT_URI, ROOT_KEY, send, type Reply } from "../worker-client";
+import { admin, REDIRECT_URI, send, type Reply } from "../worker-client";
 
 let certificate: Promise<string> | undefined;
 /** An IdP certificate (real X.509), generated once per file. */
@@ -148,11 +119,3 @@ export function expectOAuthError(reply: Reply, status: number, error: string, de
   expect(Object.keys(reply.body).sort()).toEqual(["error", "error_description"]);
 }
 
-/** A PKCE pair (RFC 7636 §4.1, §4.2). */
-export async function pkcePair(): Promise<{ verifier: string; challenge: string }> {
-  const verifier = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))))
-    .replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier)));
-  const challenge = btoa(String.fromCharCode(...digest)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-  return { verifier, challenge };
-}

@@ -4,41 +4,10 @@
  * real OpenID provider (oidc-provider) and the hostile one (jose). Redirects are followed
  * by hand, cookies carried by a small jar, as a browser would.
  */
-import { exports } from "cloudflare:workers";
 import { expect } from "vitest";
 
-export const ROOT_KEY = "test-root-admin-key-0123456789abcdef";
-export const BASE = "https://sso.test";
-export const REDIRECT_URI = "https://app.example.com/callback";
-
-/** A parsed response; `body` is the JSON document when there is one. */
-export interface Reply {
-  status: number;
-  headers: Headers;
-  body: any;
-  text: string;
-}
-
-async function parse(response: Response): Promise<Reply> {
-  const text = await response.text();
-  const type = response.headers.get("content-type") ?? "";
-  return { status: response.status, headers: response.headers, body: /json/.test(type) && text ? JSON.parse(text) : null, text };
-}
-
-/** Sends a request to the worker (a path, or a full https://sso.test URL). */
-export async function send(pathOrUrl: string, init: RequestInit = {}): Promise<Reply> {
-  const url = pathOrUrl.startsWith("https://") ? pathOrUrl : `${BASE}${pathOrUrl}`;
-  return parse(await exports.default.fetch(url, { redirect: "manual", ...init }));
-}
-
-/** Calls the admin API with the root key and expects success. */
-export async function admin(method: string, path: string, body?: unknown): Promise<Reply> {
-  const headers: Record<string, string> = { authorization: `Bearer ${ROOT_KEY}` };
-  if (body !== undefined) headers["content-type"] = "application/json";
-  const reply = await send(`/api/v1/${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  expect(reply.status, reply.text).toBeLessThan(300);
-  return reply;
-}
+export { admin, BASE, pkcePair, REDIRECT_URI, ROOT_KEY, send, type Reply } from "../worker-client";
+import { admin, BASE, pkcePair, REDIRECT_URI, send, type Reply } from "../worker-client";
 
 /** An org with a fresh domain and an active OIDC connection. */
 export interface OidcTenant {
@@ -147,13 +116,6 @@ export function redeemCode(client: { clientId: string; clientSecret: string }, c
   });
 }
 
-/** A PKCE pair (RFC 7636 §4.1, §4.2). */
-export async function pkcePair(): Promise<{ verifier: string; challenge: string }> {
-  const b64u = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-  const verifier = b64u(crypto.getRandomValues(new Uint8Array(32)));
-  const challenge = b64u(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier))));
-  return { verifier, challenge };
-}
 
 /**
  * A browser's cookie store for one IdP origin: every Set-Cookie kept by name (paths are

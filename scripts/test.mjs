@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: installs the Debian packages the tests need when missing (as root), type-
-// checks, runs every vitest project, and ends with the plain line `N passed, N failed`.
+// `npm test`: installs the Debian packages the tests need when missing (as root), checks
+// formatting (Prettier), type-checks, runs every vitest project, and ends with the plain line `N passed, N failed`.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -35,6 +35,12 @@ function run(command, args) {
 }
 
 ensurePackages();
+const format = run(bin("prettier"), ["--check", "--log-level=warn", "."]);
+if (format.status !== 0) {
+  console.error("Formatting check failed: run `npm run format`.");
+  console.log("0 passed, 1 failed");
+  process.exit(1);
+}
 const typecheck = run(bin("tsc"), ["--noEmit", "-p", "."]);
 if (typecheck.status !== 0) {
   console.error("Type check failed.");

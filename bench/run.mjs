@@ -22,7 +22,9 @@ const PLAN = QUICK ? { budgetMs: 300 } : { budgetMs: 1500 };
 const PHASE_PLAN = { budgetMs: QUICK ? 150 : 400, warmupMs: 100 };
 const FRESH_ROUNDS = QUICK ? 2 : 8;
 const PEERS = QUICK ? { rounds: 1, roundMs: 300 } : { rounds: 3, roundMs: 600 };
-const LOAD = QUICK ? { connections: 10, durationS: 3, acsLogins: 40 } : { connections: 10, durationS: 10, acsLogins: 250 };
+const LOAD = QUICK
+  ? { connections: 10, durationS: 3, acsLogins: 40 }
+  : { connections: 10, durationS: 10, acsLogins: 250 };
 
 /**
  * Durable Object and KV round trips per request, from the handlers: /sso/start getClient,
@@ -33,14 +35,19 @@ const LOAD = QUICK ? { connections: 10, durationS: 3, acsLogins: 40 } : { connec
 const STORAGE_ROUND_TRIPS = { "load.start": 4, "load.acs": 4, "load.token": 3 };
 
 const began = performance.now();
-const log = (message) => console.error(`[bench ${((performance.now() - began) / 1000).toFixed(1).padStart(5)} s] ${message}`);
+const log = (message) =>
+  console.error(`[bench ${((performance.now() - began) / 1000).toFixed(1).padStart(5)} s] ${message}`);
 const out = join(root, "bench", "out");
 await mkdir(out, { recursive: true });
 const wranglerToml = await readFile(join(root, "wrangler.toml"), "utf8");
 const compatibilityDate = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(wranglerToml)[1];
 const compatibilityFlags = JSON.parse(/^compatibility_flags\s*=\s*(\[.*\])/m.exec(wranglerToml)[1]);
-const wranglerVersion = JSON.parse(await readFile(join(root, "node_modules", "wrangler", "package.json"), "utf8")).version;
-const workerdVersion = JSON.parse(await readFile(join(root, "node_modules", "workerd", "package.json"), "utf8")).version;
+const wranglerVersion = JSON.parse(
+  await readFile(join(root, "node_modules", "wrangler", "package.json"), "utf8"),
+).version;
+const workerdVersion = JSON.parse(
+  await readFile(join(root, "node_modules", "workerd", "package.json"), "utf8"),
+).version;
 const machine = describeMachine(wranglerVersion, workerdVersion);
 
 log("fixtures: the dev IdP signs with xmlsec1");
@@ -56,7 +63,9 @@ try {
   const benchState = await mkdtemp(join(tmpdir(), "edge-sso-bench-worker-"));
   // The bench worker runs from its dry-run bundle (built from bench/wrangler.toml above).
   const benchConfig = await prebuiltConfig({
-    config: join(root, "bench", "wrangler.toml"), bundleDir: join(out, "bundles", "bench"), outPath: join(out, "bench-dev", "wrangler.toml"),
+    config: join(root, "bench", "wrangler.toml"),
+    bundleDir: join(out, "bundles", "bench"),
+    outPath: join(out, "bench-dev", "wrangler.toml"),
   });
   const worker = await startBenchWorker({ config: benchConfig, port: benchPort, persistTo: benchState });
   const micro = [];
@@ -72,9 +81,16 @@ try {
     phases = [await runPhases(worker.url, "signed", PHASE_PLAN), await runPhases(worker.url, "encrypted", PHASE_PLAN)];
     log(`  fresh isolates: ${FRESH_ROUNDS} rounds`);
     coldStart = await runFresh(worker.url, {
-      bundles, dependencies: await dependencyBundles(), setup, rounds: FRESH_ROUNDS, compatibilityDate, compatibilityFlags,
+      bundles,
+      dependencies: await dependencyBundles(),
+      setup,
+      rounds: FRESH_ROUNDS,
+      compatibilityDate,
+      compatibilityFlags,
     });
-    log(`  first verification ${coldStart.firstVerifyMs.median} ms, module evaluation ${coldStart.mainModuleEvalMs} ms`);
+    log(
+      `  first verification ${coldStart.firstVerifyMs.median} ms, module evaluation ${coldStart.mainModuleEvalMs} ms`,
+    );
   } finally {
     await worker.close();
     await rm(benchState, { recursive: true, force: true });
@@ -93,8 +109,10 @@ try {
   for (const row of load.rows) {
     const trips = STORAGE_ROUND_TRIPS[row.name];
     row.storageRoundTrips = trips;
-    row.estimatedCpuMsWithoutStorage = row.runtimeCpuMsPerRequest === null ? null
-      : Number(Math.max(0, row.runtimeCpuMsPerRequest - trips * roundTripCpuMs).toFixed(2));
+    row.estimatedCpuMsWithoutStorage =
+      row.runtimeCpuMsPerRequest === null
+        ? null
+        : Number(Math.max(0, row.runtimeCpuMsPerRequest - trips * roundTripCpuMs).toFixed(2));
   }
 
   const results = {
@@ -102,7 +120,8 @@ try {
     generatedAt: new Date().toISOString(),
     durationS: (performance.now() - began) / 1000,
     fixture: {
-      signedBytes: fixtures.signed.bytes, encryptedBytes: fixtures.encrypted.bytes,
+      signedBytes: fixtures.signed.bytes,
+      encryptedBytes: fixtures.encrypted.bytes,
       signature: "Assertion signed by xmlsec1: RSA-2048, RSA-SHA256, SHA-256 digest, exc-c14n, enveloped",
       encryption: "EncryptedAssertion by xmlsec1: AES-256-CBC, RSA-OAEP (mgf1p) key transport",
     },

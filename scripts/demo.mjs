@@ -16,13 +16,25 @@ const { adminKey } = ensureDevVars(join(root, ".dev.vars"));
 
 console.log("Starting edge-sso, the dev IdP and the sample app…");
 const edge = await startWranglerDev({
-  port: EDGE_PORT, persistTo: join(root, ".wrangler", "demo-state"), vars: { PUBLIC_URL: `http://localhost:${EDGE_PORT}` },
+  port: EDGE_PORT,
+  persistTo: join(root, ".wrangler", "demo-state"),
+  vars: { PUBLIC_URL: `http://localhost:${EDGE_PORT}` },
   quiet: process.env.DEMO_VERBOSE !== "1",
 });
 const issuer = `http://localhost:${EDGE_PORT}`;
 const idp = await startDevIdp({ port: Number(process.env.DEMO_IDP_PORT ?? 7001) });
-const app = await startSampleApp({ issuer, port: Number(process.env.DEMO_APP_PORT ?? 3000), loginHint: "jane@example.com" });
-const seeded = await seedSamlDemo({ edgeUrl: issuer, adminKey, redirectUri: app.redirectUri, idpMetadataXml: idp.metadataXml, domain: "example.com" });
+const app = await startSampleApp({
+  issuer,
+  port: Number(process.env.DEMO_APP_PORT ?? 3000),
+  loginHint: "jane@example.com",
+});
+const seeded = await seedSamlDemo({
+  edgeUrl: issuer,
+  adminKey,
+  redirectUri: app.redirectUri,
+  idpMetadataXml: idp.metadataXml,
+  domain: "example.com",
+});
 app.setClient(seeded.client);
 
 console.log(`

@@ -8,13 +8,24 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const bin = (name) => join(root, "node_modules", ".bin", name);
-const env = { ...process.env, WRANGLER_SEND_METRICS: "false", PATH: `${join(root, "node_modules", ".bin")}:${process.env.PATH}` };
+const env = {
+  ...process.env,
+  WRANGLER_SEND_METRICS: "false",
+  PATH: `${join(root, "node_modules", ".bin")}:${process.env.PATH}`,
+};
 
 /** Debian packages and a file each provides. */
-const PACKAGES = { xmlsec1: "/usr/bin/xmlsec1", slapd: "/usr/sbin/slapd", "ldap-utils": "/usr/bin/ldapsearch", chromium: "/usr/bin/chromium" };
+const PACKAGES = {
+  xmlsec1: "/usr/bin/xmlsec1",
+  slapd: "/usr/sbin/slapd",
+  "ldap-utils": "/usr/bin/ldapsearch",
+  chromium: "/usr/bin/chromium",
+};
 
 function ensurePackages() {
-  const missing = Object.entries(PACKAGES).filter(([, file]) => !existsSync(file)).map(([pkg]) => pkg);
+  const missing = Object.entries(PACKAGES)
+    .filter(([, file]) => !existsSync(file))
+    .map(([pkg]) => pkg);
   if (missing.length === 0) return;
   const command = `apt-get install -y ${missing.join(" ")}`;
   if (process.getuid?.() !== 0) {
@@ -23,7 +34,10 @@ function ensurePackages() {
   }
   console.log(`Installing ${missing.join(", ")} ...`);
   const aptEnv = { ...env, DEBIAN_FRONTEND: "noninteractive" };
-  let result = spawnSync("sh", ["-c", `${command} || (apt-get update && ${command})`], { stdio: "inherit", env: aptEnv });
+  let result = spawnSync("sh", ["-c", `${command} || (apt-get update && ${command})`], {
+    stdio: "inherit",
+    env: aptEnv,
+  });
   if (result.status !== 0) {
     console.error(`Could not install ${missing.join(", ")}.`);
     process.exit(1);
@@ -50,7 +64,13 @@ if (typecheck.status !== 0) {
 
 const report = join(root, "node_modules", ".cache", "vitest-report.json");
 rmSync(report, { force: true });
-const tests = run(bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...process.argv.slice(2)]);
+const tests = run(bin("vitest"), [
+  "run",
+  "--reporter=default",
+  "--reporter=json",
+  `--outputFile.json=${report}`,
+  ...process.argv.slice(2),
+]);
 let passed = 0;
 let failed = 0;
 if (existsSync(report)) {

@@ -16,7 +16,11 @@ import { oauthRoutes } from "./oauth";
 import { oidcCallbackRoute } from "./oidc";
 
 const openApiRoute = route({
-  method: "GET", path: "/openapi.json", tag: "Meta", access: "public", summary: "This document",
+  method: "GET",
+  path: "/openapi.json",
+  tag: "Meta",
+  access: "public",
+  summary: "This document",
   success: { status: 200, description: "OpenAPI 3.1" },
   handler: async ({ env }) => {
     // The builder pulls in zod's JSON Schema conversion: loaded on first use, not at isolate start.

@@ -12,7 +12,7 @@ const ENTRIES = {
   "@peculiar/x509 (+ our reflect shim)": `import "${join(root, "src", "saml", "metadata", "reflect-metadata-shim.ts")}";\nimport * as m from "@peculiar/x509";`,
   zod: `import * as m from "zod";`,
   jose: `import * as m from "jose";`,
-  "oauth4webapi": `import * as m from "oauth4webapi";`,
+  oauth4webapi: `import * as m from "oauth4webapi";`,
   "fast-xml-parser": `import * as m from "fast-xml-parser";`,
   "itty-router": `import * as m from "itty-router";`,
   "src/saml (the verifier)": `import * as m from "${join(root, "src", "saml", "index.ts")}";`,
@@ -25,9 +25,20 @@ export async function dependencyBundles() {
   const out = {};
   for (const [name, imports] of Object.entries(ENTRIES)) {
     const result = await esbuild.build({
-      stdin: { contents: `${imports}\nexport default { fetch() { return new Response(String(Object.keys(m).length)); } };`, resolveDir: root, loader: "ts" },
-      bundle: true, format: "esm", platform: "neutral", target: "es2022", write: false, logLevel: "error",
-      mainFields: ["module", "main"], conditions: ["workerd", "worker", "browser", "import"], external,
+      stdin: {
+        contents: `${imports}\nexport default { fetch() { return new Response(String(Object.keys(m).length)); } };`,
+        resolveDir: root,
+        loader: "ts",
+      },
+      bundle: true,
+      format: "esm",
+      platform: "neutral",
+      target: "es2022",
+      write: false,
+      logLevel: "error",
+      mainFields: ["module", "main"],
+      conditions: ["workerd", "worker", "browser", "import"],
+      external,
     });
     out[name] = { mainModule: "index.js", modules: { "index.js": result.outputFiles[0].text } };
   }

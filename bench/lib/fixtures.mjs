@@ -31,7 +31,10 @@ export async function makeFixtures() {
   ]);
   const now = new Date();
   const base = {
-    acsUrl: `${SP}/acs`, audience: `${SP}/metadata`, email: EMAIL, now: now.toISOString(),
+    acsUrl: `${SP}/acs`,
+    audience: `${SP}/metadata`,
+    email: EMAIL,
+    now: now.toISOString(),
     // Long enough for the peers, which read the real clock, to run the same fixture.
     notOnOrAfter: new Date(now.getTime() + 2 * 3600_000).toISOString(),
   };
@@ -40,7 +43,8 @@ export async function makeFixtures() {
   const probe = await idp.sign({ ...base, inResponseTo: requestId(), attributes: BASE_ATTRIBUTES });
   const missing = TARGET_BYTES - Buffer.byteLength(probe.xml);
   const groups = [];
-  for (let i = 0; groupsBytes(groups) < missing; i++) groups.push(`CN=app-${String(i).padStart(3, "0")}-users,OU=Groups,DC=example,DC=com`);
+  for (let i = 0; groupsBytes(groups) < missing; i++)
+    groups.push(`CN=app-${String(i).padStart(3, "0")}-users,OU=Groups,DC=example,DC=com`);
   const attributes = { ...BASE_ATTRIBUTES, memberOf: groups };
   const signedId = requestId();
   const encryptedId = requestId();
@@ -53,11 +57,28 @@ export async function makeFixtures() {
     email: EMAIL,
     now: new Date(now.getTime() + 1000).toISOString(),
     policy: {
-      idpEntityId: idp.entityId, idpCertificates: [idp.certificatePem], spEntityId: base.audience, acsUrl: base.acsUrl,
-      wantAssertionsSigned: true, wantResponseSigned: false, allowIdpInitiated: false, allowSha1: false, clockSkewSeconds: 60,
+      idpEntityId: idp.entityId,
+      idpCertificates: [idp.certificatePem],
+      spEntityId: base.audience,
+      acsUrl: base.acsUrl,
+      wantAssertionsSigned: true,
+      wantResponseSigned: false,
+      allowIdpInitiated: false,
+      allowSha1: false,
+      clockSkewSeconds: 60,
     },
-    signed: { samlResponse: signed.samlResponse, requestId: signedId, xml: signed.xml, bytes: Buffer.byteLength(signed.xml) },
-    encrypted: { samlResponse: encrypted.samlResponse, requestId: encryptedId, xml: encrypted.xml, bytes: Buffer.byteLength(encrypted.xml) },
+    signed: {
+      samlResponse: signed.samlResponse,
+      requestId: signedId,
+      xml: signed.xml,
+      bytes: Buffer.byteLength(signed.xml),
+    },
+    encrypted: {
+      samlResponse: encrypted.samlResponse,
+      requestId: encryptedId,
+      xml: encrypted.xml,
+      bytes: Buffer.byteLength(encrypted.xml),
+    },
     spEncryptionKeyPem: await readFile(spEncryption.keyPath, "utf8"),
     spSigningKeyPem: await readFile(spSigning.keyPath, "utf8"),
     spSigningCertificatePem: spSigning.certificatePem,
@@ -69,13 +90,23 @@ export async function makeFixtures() {
 export function benchSetup(f) {
   const strip = ({ samlResponse, requestId }) => ({ samlResponse, requestId });
   return {
-    now: f.now, policy: f.policy, signed: strip(f.signed), encrypted: strip(f.encrypted), spEncryptionKeyPem: f.spEncryptionKeyPem,
-    spSigningKeyPem: f.spSigningKeyPem, spSigningCertificatePem: f.spSigningCertificatePem, idpSsoUrl: f.idpSsoUrl, email: f.email,
+    now: f.now,
+    policy: f.policy,
+    signed: strip(f.signed),
+    encrypted: strip(f.encrypted),
+    spEncryptionKeyPem: f.spEncryptionKeyPem,
+    spSigningKeyPem: f.spSigningKeyPem,
+    spSigningCertificatePem: f.spSigningCertificatePem,
+    idpSsoUrl: f.idpSsoUrl,
+    email: f.email,
   };
 }
 
 /** Bytes one more memberOf value adds: the value plus its AttributeValue tags. */
 function groupsBytes(groups) {
-  return groups.reduce((n, g) => n + Buffer.byteLength(g) + "<saml:AttributeValue></saml:AttributeValue>".length, 0) +
-    '<saml:Attribute Name="memberOf" NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:basic"></saml:Attribute>'.length;
+  return (
+    groups.reduce((n, g) => n + Buffer.byteLength(g) + "<saml:AttributeValue></saml:AttributeValue>".length, 0) +
+    '<saml:Attribute Name="memberOf" NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:basic"></saml:Attribute>'
+      .length
+  );
 }

@@ -33,12 +33,14 @@ export async function freePort() {
 async function mapLimit(items, limit, fn) {
   const out = new Array(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i], i);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i], i);
+      }
+    }),
+  );
   return out;
 }
 
@@ -51,13 +53,28 @@ export async function runLoad({ idp, connections, durationS, acsLogins, log }) {
   const issuer = `http://127.0.0.1:${port}`;
   const persistTo = await mkdtemp(join(tmpdir(), "edge-sso-bench-state-"));
   const t0 = performance.now();
-  const edge = await startWranglerDev({ port, persistTo, vars: { PUBLIC_URL: issuer, ADMIN_API_KEY: ADMIN_KEY, SECRETS_KEY } });
+  const edge = await startWranglerDev({
+    port,
+    persistTo,
+    vars: { PUBLIC_URL: issuer, ADMIN_API_KEY: ADMIN_KEY, SECRETS_KEY },
+  });
   const coldStartMs = performance.now() - t0;
   try {
-    const seeded = await seedSamlDemo({ edgeUrl: issuer, adminKey: ADMIN_KEY, redirectUri: REDIRECT_URI, idpMetadataXml: idp.metadataXml, domain: "example.com" });
+    const seeded = await seedSamlDemo({
+      edgeUrl: issuer,
+      adminKey: ADMIN_KEY,
+      redirectUri: REDIRECT_URI,
+      idpMetadataXml: idp.metadataXml,
+      domain: "example.com",
+    });
     const { clientId, clientSecret } = seeded.client;
     const startPath = `/sso/start?${new URLSearchParams({
-      client_id: clientId, redirect_uri: REDIRECT_URI, response_type: "code", scope: "openid email profile", state: "bench", login_hint: EMAIL,
+      client_id: clientId,
+      redirect_uri: REDIRECT_URI,
+      response_type: "code",
+      scope: "openid email profile",
+      state: "bench",
+      login_hint: EMAIL,
     })}`;
     const cannon = (name, options) => measure(name, { url: issuer, connections, ...options }, port);
 
@@ -68,34 +85,58 @@ export async function runLoad({ idp, connections, durationS, acsLogins, log }) {
     log(`load.acs: ${acsLogins} pending logins, each answered by a Response xmlsec1 signs now`);
     const logins = await mapLimit(Array.from({ length: acsLogins }), 4, () => beginLogin(issuer, startPath));
     const signStart = performance.now();
-    const responses = await mapLimit(logins, 4, (l) => idp.sign({ inResponseTo: l.requestId, acsUrl: l.acsUrl, audience: l.audience, email: EMAIL }));
+    const responses = await mapLimit(logins, 4, (l) =>
+      idp.sign({ inResponseTo: l.requestId, acsUrl: l.acsUrl, audience: l.audience, email: EMAIL }),
+    );
     log(`  signed ${responses.length} in ${Math.round(performance.now() - signStart)} ms`);
     const acsQueue = logins.map((l, i) => ({
-      path: new URL(l.acsUrl).pathname, cookie: l.cookie,
+      path: new URL(l.acsUrl).pathname,
+      cookie: l.cookie,
       body: new URLSearchParams({ SAMLResponse: responses[i].samlResponse, RelayState: l.relayState }).toString(),
     }));
     const codes = [];
     const acs = await cannon("load.acs", {
       // Each connection builds its next request before it learns the run is over: keep a spare per connection.
-      amount: acsQueue.length - connections, expect: 302,
-      requests: [queueRequest(acsQueue, (item) => ({
-        method: "POST", path: item.path, body: item.body,
-        headers: { "content-type": "application/x-www-form-urlencoded", cookie: item.cookie },
-      }), (status, headers) => {
-        const code = status === 302 ? new URL(headers.location ?? headers.Location).searchParams.get("code") : null;
-        if (code) codes.push(code);
-      })],
+      amount: acsQueue.length - connections,
+      expect: 302,
+      requests: [
+        queueRequest(
+          acsQueue,
+          (item) => ({
+            method: "POST",
+            path: item.path,
+            body: item.body,
+            headers: { "content-type": "application/x-www-form-urlencoded", cookie: item.cookie },
+          }),
+          (status, headers) => {
+            const code = status === 302 ? new URL(headers.location ?? headers.Location).searchParams.get("code") : null;
+            if (code) codes.push(code);
+          },
+        ),
+      ],
     });
 
     log(`load.token: ${codes.length} codes minted by the ACS run`);
-    const tokenQueue = codes.map((code) => new URLSearchParams({
-      grant_type: "authorization_code", code, redirect_uri: REDIRECT_URI, client_id: clientId, client_secret: clientSecret,
-    }).toString());
+    const tokenQueue = codes.map((code) =>
+      new URLSearchParams({
+        grant_type: "authorization_code",
+        code,
+        redirect_uri: REDIRECT_URI,
+        client_id: clientId,
+        client_secret: clientSecret,
+      }).toString(),
+    );
     const token = await cannon("load.token", {
-      amount: Math.max(1, tokenQueue.length - connections), expect: 200,
-      requests: [queueRequest(tokenQueue, (body) => ({
-        method: "POST", path: "/oauth/token", body, headers: { "content-type": "application/x-www-form-urlencoded" },
-      }))],
+      amount: Math.max(1, tokenQueue.length - connections),
+      expect: 200,
+      requests: [
+        queueRequest(tokenQueue, (body) => ({
+          method: "POST",
+          path: "/oauth/token",
+          body,
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+        })),
+      ],
     });
     return { coldStartMs: Math.round(coldStartMs), rows: [start, acs, token], signedAhead: responses.length };
   } finally {
@@ -120,11 +161,21 @@ function queueRequest(queue, toRequest, onResponse) {
 async function beginLogin(issuer, startPath) {
   const res = await fetch(`${issuer}${startPath}`, { redirect: "manual" });
   const location = res.headers.get("location");
-  if (res.status !== 302 || !location) throw new Error(`/sso/start answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+  if (res.status !== 302 || !location)
+    throw new Error(`/sso/start answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
   const query = new URL(location).searchParams;
   const request = parseAuthnRequest(decodeRedirectRequest(query.get("SAMLRequest")), "redirect");
-  const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-  return { requestId: request.id, acsUrl: request.acsUrl, audience: request.issuer, relayState: query.get("RelayState"), cookie };
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+  return {
+    requestId: request.id,
+    acsUrl: request.acsUrl,
+    audience: request.issuer,
+    relayState: query.get("RelayState"),
+    cookie,
+  };
 }
 
 /** Runs autocannon and reads throughput, latency and the workerd CPU it cost. */
@@ -136,16 +187,28 @@ async function measure(name, options, port) {
   const requests = result.requests.total;
   const unexpected = expect === undefined ? 0 : requests - (result.statusCodeStats?.[expect]?.count ?? 0);
   if (expect !== undefined && unexpected > 0) {
-    throw new Error(`${name}: ${unexpected} of ${requests} responses were not ${expect}: ${JSON.stringify(result.statusCodeStats)}`);
+    throw new Error(
+      `${name}: ${unexpected} of ${requests} responses were not ${expect}: ${JSON.stringify(result.statusCodeStats)}`,
+    );
   }
   // null when wrangler restarted workerd during the run (a source file changed).
-  const cpu = delta && requests > 0
-    ? { runtimeCpuMsPerRequest: round(delta.runtimeMs / requests), entryCpuMsPerRequest: round(delta.entryMs / requests) }
-    : { runtimeCpuMsPerRequest: null, entryCpuMsPerRequest: null };
+  const cpu =
+    delta && requests > 0
+      ? {
+          runtimeCpuMsPerRequest: round(delta.runtimeMs / requests),
+          entryCpuMsPerRequest: round(delta.entryMs / requests),
+        }
+      : { runtimeCpuMsPerRequest: null, entryCpuMsPerRequest: null };
   return {
-    name, where: "workerd",
-    medianUs: result.latency.p50 * 1000, p99Us: result.latency.p99 * 1000,
+    name,
+    where: "workerd",
+    medianUs: result.latency.p50 * 1000,
+    p99Us: result.latency.p99 * 1000,
     opsPerSec: round(requests / (result.duration || 1)),
-    requests, errors: result.errors + result.timeouts, connections: options.connections, durationS: round(result.duration), ...cpu,
+    requests,
+    errors: result.errors + result.timeouts,
+    connections: options.connections,
+    durationS: round(result.duration),
+    ...cpu,
   };
 }

@@ -16,7 +16,11 @@ export const WORKERD_OPERATIONS = [
 ];
 
 async function post(url, path, body) {
-  const res = await fetch(`${url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const res = await fetch(`${url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   const text = await res.text();
   if (!res.ok) throw new Error(`bench worker ${path} answered ${res.status}: ${text.slice(0, 4000)}`);
   return JSON.parse(text);
@@ -28,7 +32,10 @@ export const setupWorker = (url, setup) => post(url, "/setup", setup);
 export function batchRow(name, timing) {
   const perOpUs = timing.batchMs.map((ms) => (ms * 1000) / timing.batchSize);
   return {
-    name, where: "workerd", ...summarize(perOpUs, timing.totalOps / (timing.totalMs / 1000)), minUs: round(Math.min(...perOpUs)),
+    name,
+    where: "workerd",
+    ...summarize(perOpUs, timing.totalOps / (timing.totalMs / 1000)),
+    minUs: round(Math.min(...perOpUs)),
     batchSize: timing.batchSize,
   };
 }
@@ -52,7 +59,11 @@ export async function runPhases(url, fixture, plan = {}) {
   const timings = await post(url, "/phases", { fixture, plan });
   const rows = Object.entries(timings).map(([step, t]) => ({ step, medianUs: batchRow(step, t).medianUs }));
   const total = rows.reduce((n, r) => n + r.medianUs, 0);
-  return { fixture, totalUs: round(total), steps: rows.map((r) => ({ ...r, share: round((100 * r.medianUs) / total) })) };
+  return {
+    fixture,
+    totalUs: round(total),
+    steps: rows.map((r) => ({ ...r, share: round((100 * r.medianUs) / total) })),
+  };
 }
 
 /**
@@ -63,14 +74,18 @@ export async function runPhases(url, fixture, plan = {}) {
 export async function runFresh(url, { bundles, dependencies, setup, rounds, compatibilityDate, compatibilityFlags }) {
   const setupBody = JSON.stringify(setup);
   const request = {
-    compatibilityDate, compatibilityFlags, rounds,
+    compatibilityDate,
+    compatibilityFlags,
+    rounds,
     bundles: {
       bench: { ...bundles.bench, request: { path: "/first-verify", method: "POST", body: setupBody } },
       benchSteps: { ...bundles.bench, request: { path: "/first-phases", method: "POST", body: setupBody } },
       // A route that needs no binding and does no work: a 404 problem document.
       main: { ...bundles.main, request: { path: "/bench-no-such-route" } },
       mainMinified: { ...bundles.mainMinified, request: { path: "/bench-no-such-route" } },
-      ...Object.fromEntries(Object.entries(dependencies).map(([name, b]) => [`dep:${name}`, { ...b, request: { path: "/" } }])),
+      ...Object.fromEntries(
+        Object.entries(dependencies).map(([name, b]) => [`dep:${name}`, { ...b, request: { path: "/" } }]),
+      ),
     },
   };
   const samples = await post(url, "/fresh", request);
@@ -84,11 +99,18 @@ export async function runFresh(url, { bundles, dependencies, setup, rounds, comp
     mainModuleEvalMs: round(median(firstMs("main")) - trivial),
     mainFirstResponseMs: median(firstMs("main")),
     mainMinifiedModuleEvalMs: round(median(firstMs("mainMinified")) - trivial),
-    p90MainFirstResponseMs: percentile([...firstMs("main")].sort((a, b) => a - b), 90),
+    p90MainFirstResponseMs: percentile(
+      [...firstMs("main")].sort((a, b) => a - b),
+      90,
+    ),
     firstVerifyMs: { median: median(firstVerify), max: Math.max(...firstVerify), samples: firstVerify },
     secondVerifyMs: median(samples.bench.map((s) => s.reported.secondMs)),
     next50MeanMs: round(median(samples.bench.map((s) => s.reported.next50MeanMs))),
-    firstVerifySteps: Object.fromEntries(stepNames.map((step) => [step, median(samples.benchSteps.map((s) => s.reported[step]))])),
-    moduleEvalByImportMs: Object.fromEntries(Object.keys(dependencies).map((name) => [name, Math.max(0, round(median(firstMs(`dep:${name}`)) - trivial))])),
+    firstVerifySteps: Object.fromEntries(
+      stepNames.map((step) => [step, median(samples.benchSteps.map((s) => s.reported[step]))]),
+    ),
+    moduleEvalByImportMs: Object.fromEntries(
+      Object.keys(dependencies).map((name) => [name, Math.max(0, round(median(firstMs(`dep:${name}`)) - trivial))]),
+    ),
   };
 }

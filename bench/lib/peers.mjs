@@ -19,9 +19,15 @@ const DSIG = "http://www.w3.org/2000/09/xmldsig#";
 async function loadOurVerifier(outdir) {
   const outfile = join(outdir, "saml-node.mjs");
   await esbuild.build({
-    entryPoints: [join(root, "src", "saml", "index.ts")], bundle: true, format: "esm", platform: "node", target: "node22",
+    entryPoints: [join(root, "src", "saml", "index.ts")],
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    target: "node22",
     // Dependencies stay packages that Node resolves from node_modules; only our TS is bundled.
-    packages: "external", outfile, logLevel: "error",
+    packages: "external",
+    outfile,
+    logLevel: "error",
   });
   return (await import(pathToFileURL(outfile).href)).verifySamlResponse;
 }
@@ -35,19 +41,29 @@ export async function verifiers(setup, outdir) {
   const cert = policy.idpCertificates[0];
   const verifySamlResponse = await loadOurVerifier(outdir);
   const input = {
-    samlResponse: signed.samlResponse, connection: { ...policy, spDecryptionKeys: [] }, expectedRequestId: signed.requestId,
+    samlResponse: signed.samlResponse,
+    connection: { ...policy, spDecryptionKeys: [] },
+    expectedRequestId: signed.requestId,
     now: new Date(setup.now),
   };
 
   const nodeSaml = new SAML({
-    callbackUrl: policy.acsUrl, issuer: policy.spEntityId, audience: policy.spEntityId, idpCert: cert, idpIssuer: policy.idpEntityId,
-    wantAssertionsSigned: true, wantAuthnResponseSigned: false, validateInResponseTo: "never", acceptedClockSkewMs: 60_000,
+    callbackUrl: policy.acsUrl,
+    issuer: policy.spEntityId,
+    audience: policy.spEntityId,
+    idpCert: cert,
+    idpIssuer: policy.idpEntityId,
+    wantAssertionsSigned: true,
+    wantAuthnResponseSigned: false,
+    validateInResponseTo: "never",
+    acceptedClockSkewMs: 60_000,
   });
 
   samlify.setSchemaValidator({ validate: () => Promise.resolve("skipped") });
   const samlifyIdp = samlify.IdentityProvider({ metadata: setup.idpMetadataXml });
   const samlifySp = samlify.ServiceProvider({
-    entityID: policy.spEntityId, wantAssertionsSigned: true,
+    entityID: policy.spEntityId,
+    wantAssertionsSigned: true,
     assertionConsumerService: [{ Binding: samlify.Constants.namespace.binding.post, Location: policy.acsUrl }],
   });
 
@@ -72,7 +88,9 @@ export async function verifiers(setup, outdir) {
       if (!profile) throw new Error("node-saml: no profile");
     },
     samlify: async () => {
-      const { extract } = await samlifySp.parseLoginResponse(samlifyIdp, "post", { body: { SAMLResponse: signed.samlResponse } });
+      const { extract } = await samlifySp.parseLoginResponse(samlifyIdp, "post", {
+        body: { SAMLResponse: signed.samlResponse },
+      });
       if (!extract?.nameID) throw new Error("samlify: no NameID");
     },
     "xml-crypto": async () => {
@@ -116,6 +134,9 @@ export async function runPeers(fns, { rounds = 3, roundMs = 600, warmupMs = 300 
     }
   }
   return Object.entries(samples).map(([name, us]) => ({
-    name, where: "node", ...summarize(us, us.length / (busy[name] / 1000)), minUs: Math.round(Math.min(...us)),
+    name,
+    where: "node",
+    ...summarize(us, us.length / (busy[name] / 1000)),
+    minUs: Math.round(Math.min(...us)),
   }));
 }

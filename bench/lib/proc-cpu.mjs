@@ -8,7 +8,10 @@ const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 async function listenerPid(port) {
   const table = await readFile("/proc/net/tcp", "utf8");
   const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, "0")}`;
-  const row = table.split("\n").map((l) => l.trim().split(/\s+/)).find((f) => f[1] === local && f[3] === "0A");
+  const row = table
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/))
+    .find((f) => f[1] === local && f[3] === "0A");
   if (!row) return null;
   const socket = `socket:[${row[9]}]`;
   for (const pid of (await readdir("/proc")).filter((p) => /^\d+$/.test(p))) {
@@ -61,7 +64,11 @@ export async function cpuSnapshot(port) {
     const processes = await workerdProcesses(port);
     if (!processes) return null;
     const runtime = await Promise.all(processes.runtime.map((p) => stat(p).then((s) => s.cpuMs)));
-    return { pids: [processes.entry, ...processes.runtime].join(","), entryMs: (await stat(processes.entry)).cpuMs, runtimeMs: runtime.reduce((a, b) => a + b, 0) };
+    return {
+      pids: [processes.entry, ...processes.runtime].join(","),
+      entryMs: (await stat(processes.entry)).cpuMs,
+      runtimeMs: runtime.reduce((a, b) => a + b, 0),
+    };
   } catch {
     return null;
   }

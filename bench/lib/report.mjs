@@ -9,13 +9,21 @@ const START = "<!-- bench:start -->";
 const END = "<!-- bench:end -->";
 
 export function describeMachine(wranglerVersion, workerdVersion) {
-  const model = /model name\s*:\s*(.+)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1]?.trim() ?? cpus()[0]?.model ?? "unknown CPU";
-  const load = loadavg().map((l) => l.toFixed(2)).join(" ");
-  return `${model}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, ` +
-    `workerd ${workerdVersion} via wrangler ${wranglerVersion}, Linux; load average at start ${load} (shared machine)`;
+  const model =
+    /model name\s*:\s*(.+)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1]?.trim() ??
+    cpus()[0]?.model ??
+    "unknown CPU";
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
+  return (
+    `${model}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, ` +
+    `workerd ${workerdVersion} via wrangler ${wranglerVersion}, Linux; load average at start ${load} (shared machine)`
+  );
 }
 
-const us = (v) => (v === undefined || v === null || Number.isNaN(v) ? "–" : v >= 1000 ? `${round(v / 1000)} ms` : `${round(v)} µs`);
+const us = (v) =>
+  v === undefined || v === null || Number.isNaN(v) ? "–" : v >= 1000 ? `${round(v / 1000)} ms` : `${round(v)} µs`;
 const num = (v) => (v === undefined ? "–" : String(round(v)));
 
 /** Ratios of our verifier to each peer, as time(edge-sso) : time(peer). */
@@ -26,9 +34,12 @@ export function peerRatios(rows) {
   return PEERS.map((peer) => {
     const p = find(peer, "node");
     return {
-      peer, peerMedianUs: p.medianUs,
-      nodeVsNode: round(oursNode.medianUs / p.medianUs), speedupNode: round(p.medianUs / oursNode.medianUs),
-      workerdVsNode: round(oursWorkerd.medianUs / p.medianUs), speedupWorkerd: round(p.medianUs / oursWorkerd.medianUs),
+      peer,
+      peerMedianUs: p.medianUs,
+      nodeVsNode: round(oursNode.medianUs / p.medianUs),
+      speedupNode: round(p.medianUs / oursNode.medianUs),
+      workerdVsNode: round(oursWorkerd.medianUs / p.medianUs),
+      speedupWorkerd: round(p.medianUs / oursWorkerd.medianUs),
     };
   });
 }
@@ -44,28 +55,87 @@ export function targets(results) {
   const token = find("load.token");
   const rows = [
     ["verifySamlResponse warm median, workerd", "≤ 0.4 ms", verify.medianUs / 1000, verify.medianUs <= 400, "ms"],
-    ["node-saml ÷ verifySamlResponse (both Node)", "≥ 10×", ratio("node-saml").speedupNode, ratio("node-saml").speedupNode >= 10, "×"],
-    ["node-saml (Node) ÷ verifySamlResponse (workerd)", "≥ 10×", ratio("node-saml").speedupWorkerd, ratio("node-saml").speedupWorkerd >= 10, "×"],
-    ["naive xmldsigjs ÷ verifySamlResponse (both Node)", "≥ 4×", ratio("xmldsigjs (naive)").speedupNode, ratio("xmldsigjs (naive)").speedupNode >= 4, "×"],
-    ["first verification in a fresh isolate (median)", "≤ 5 ms", results.coldStart.firstVerifyMs.median, results.coldStart.firstVerifyMs.median <= 5, "ms"],
-    ["/sso/start worker CPU per request, storage excluded (estimate)", "≤ 0.3 ms", start.estimatedCpuMsWithoutStorage, atMost(start.estimatedCpuMsWithoutStorage, 0.3), "ms"],
-    ["/oauth/token worker CPU per request, storage excluded (estimate)", "≤ 0.3 ms", token.estimatedCpuMsWithoutStorage, atMost(token.estimatedCpuMsWithoutStorage, 0.3), "ms"],
-    ["gzipped bundle (KiB, as wrangler and Cloudflare's limits count)", "≤ 400 KB", results.bundle.gzipBytes / 1024, results.bundle.gzipBytes <= 400 * 1024, "KiB"],
-    ["module evaluation (main bundle, fresh isolate)", "≤ 20 ms", results.coldStart.mainModuleEvalMs, results.coldStart.mainModuleEvalMs <= 20, "ms"],
+    [
+      "node-saml ÷ verifySamlResponse (both Node)",
+      "≥ 10×",
+      ratio("node-saml").speedupNode,
+      ratio("node-saml").speedupNode >= 10,
+      "×",
+    ],
+    [
+      "node-saml (Node) ÷ verifySamlResponse (workerd)",
+      "≥ 10×",
+      ratio("node-saml").speedupWorkerd,
+      ratio("node-saml").speedupWorkerd >= 10,
+      "×",
+    ],
+    [
+      "naive xmldsigjs ÷ verifySamlResponse (both Node)",
+      "≥ 4×",
+      ratio("xmldsigjs (naive)").speedupNode,
+      ratio("xmldsigjs (naive)").speedupNode >= 4,
+      "×",
+    ],
+    [
+      "first verification in a fresh isolate (median)",
+      "≤ 5 ms",
+      results.coldStart.firstVerifyMs.median,
+      results.coldStart.firstVerifyMs.median <= 5,
+      "ms",
+    ],
+    [
+      "/sso/start worker CPU per request, storage excluded (estimate)",
+      "≤ 0.3 ms",
+      start.estimatedCpuMsWithoutStorage,
+      atMost(start.estimatedCpuMsWithoutStorage, 0.3),
+      "ms",
+    ],
+    [
+      "/oauth/token worker CPU per request, storage excluded (estimate)",
+      "≤ 0.3 ms",
+      token.estimatedCpuMsWithoutStorage,
+      atMost(token.estimatedCpuMsWithoutStorage, 0.3),
+      "ms",
+    ],
+    [
+      "gzipped bundle (KiB, as wrangler and Cloudflare's limits count)",
+      "≤ 400 KB",
+      results.bundle.gzipBytes / 1024,
+      results.bundle.gzipBytes <= 400 * 1024,
+      "KiB",
+    ],
+    [
+      "module evaluation (main bundle, fresh isolate)",
+      "≤ 20 ms",
+      results.coldStart.mainModuleEvalMs,
+      results.coldStart.mainModuleEvalMs <= 20,
+      "ms",
+    ],
   ];
-  return rows.map(([what, target, measured, met, unit]) => ({ what, target, measured: measured === null ? "not measured (workerd restarted)" : `${round(measured)} ${unit}`, met }));
+  return rows.map(([what, target, measured, met, unit]) => ({
+    what,
+    target,
+    measured: measured === null ? "not measured (workerd restarted)" : `${round(measured)} ${unit}`,
+    met,
+  }));
 }
 
 export function markdown(results) {
   const lines = [];
   const row = (cells) => lines.push(`| ${cells.join(" | ")} |`);
   lines.push(`Machine: ${results.machine}. Run ${results.generatedAt}, ${round(results.durationS)} s in all.`, "");
-  lines.push(`Fixture: a ${results.fixture.signedBytes}-byte Response whose Assertion xmlsec1 signed (RSA-2048, RSA-SHA256, exc-c14n); ` +
-    `encrypted variant ${results.fixture.encryptedBytes} bytes (AES-256-CBC, RSA-OAEP).`, "");
+  lines.push(
+    `Fixture: a ${results.fixture.signedBytes}-byte Response whose Assertion xmlsec1 signed (RSA-2048, RSA-SHA256, exc-c14n); ` +
+      `encrypted variant ${results.fixture.encryptedBytes} bytes (AES-256-CBC, RSA-OAEP).`,
+    "",
+  );
   const rsa = results.phases[0]?.steps.find((s) => s.step === "RSA-2048 verify");
   if (rsa) {
-    lines.push(`Scale of this machine: RSA-2048 verify takes ${us(rsa.medianUs)} in workerd here, 16 µs on the issue's reference ` +
-      `(×${round(rsa.medianUs / 16)}); absolute targets are for the reference, ratios are not.`, "");
+    lines.push(
+      `Scale of this machine: RSA-2048 verify takes ${us(rsa.medianUs)} in workerd here, 16 µs on the issue's reference ` +
+        `(×${round(rsa.medianUs / 16)}); absolute targets are for the reference, ratios are not.`,
+      "",
+    );
   }
   lines.push("| name | where | median | p99 | ops/s | notes |", "|---|---|---|---|---|---|");
   for (const r of results.results.filter((r) => !r.name.startsWith("load."))) {
@@ -76,34 +146,72 @@ export function markdown(results) {
     row([r.name, r.where, us(r.medianUs), us(r.p99Us), num(r.opsPerSec), notes.join(", ")]);
   }
   lines.push("", "Peers, on the same fixture in the same run (time of edge-sso : time of the peer):", "");
-  lines.push("| peer (Node) | peer median | edge-sso in Node : peer | edge-sso in workerd : peer |", "|---|---|---|---|");
+  lines.push(
+    "| peer (Node) | peer median | edge-sso in Node : peer | edge-sso in workerd : peer |",
+    "|---|---|---|---|",
+  );
   for (const r of results.ratios) {
-    row([r.peer, us(r.peerMedianUs), `1 : ${round(r.speedupNode)} (${r.nodeVsNode})`, `1 : ${round(r.speedupWorkerd)} (${r.workerdVsNode})`]);
+    row([
+      r.peer,
+      us(r.peerMedianUs),
+      `1 : ${round(r.speedupNode)} (${r.nodeVsNode})`,
+      `1 : ${round(r.speedupWorkerd)} (${r.workerdVsNode})`,
+    ]);
   }
-  lines.push("", `Load: autocannon, ${results.load.connections} connections, against \`wrangler dev\` on loopback:`, "");
-  lines.push("| name | requests | req/s | p50 | p99 | workerd CPU/request | without storage (estimate) |", "|---|---|---|---|---|---|---|");
+  lines.push(
+    "",
+    `Load: autocannon, ${results.load.connections} connections, against \`wrangler dev\` on loopback:`,
+    "",
+  );
+  lines.push(
+    "| name | requests | req/s | p50 | p99 | workerd CPU/request | without storage (estimate) |",
+    "|---|---|---|---|---|---|---|",
+  );
   for (const r of results.results.filter((r) => r.name.startsWith("load."))) {
-    const cpu = r.runtimeCpuMsPerRequest === null ? ["not measured: workerd restarted during the run", "–"] : [
-      `${r.runtimeCpuMsPerRequest} ms (+ ${r.entryCpuMsPerRequest} ms in wrangler's proxy)`,
-      `${r.estimatedCpuMsWithoutStorage} ms (${r.storageRoundTrips} round trips × ${results.load.roundTripCpuMs} ms)`,
-    ];
+    const cpu =
+      r.runtimeCpuMsPerRequest === null
+        ? ["not measured: workerd restarted during the run", "–"]
+        : [
+            `${r.runtimeCpuMsPerRequest} ms (+ ${r.entryCpuMsPerRequest} ms in wrangler's proxy)`,
+            `${r.estimatedCpuMsWithoutStorage} ms (${r.storageRoundTrips} round trips × ${results.load.roundTripCpuMs} ms)`,
+          ];
     row([r.name, num(r.requests), num(r.opsPerSec), us(r.medianUs), us(r.p99Us), ...cpu]);
   }
   const b = results.bundle;
   const c = results.coldStart;
   lines.push("", "| size and start | value |", "|---|---|");
-  row(["bundle (`wrangler deploy --dry-run`), raw / gzip -9", `${kib(b.rawBytes)} / ${kib(b.gzipBytes)} (wrangler: ${b.wranglerSays.replace("Total Upload: ", "")})`]);
+  row([
+    "bundle (`wrangler deploy --dry-run`), raw / gzip -9",
+    `${kib(b.rawBytes)} / ${kib(b.gzipBytes)} (wrangler: ${b.wranglerSays.replace("Total Upload: ", "")})`,
+  ]);
   row(["the same with `--minify`", `${kib(b.minified.rawBytes)} / ${kib(b.minified.gzipBytes)}`]);
   row(["fresh `wrangler dev` to its first response", `${results.coldStartMs} ms`]);
-  row(["module evaluation, main bundle (fresh isolate − trivial isolate)", `${c.mainModuleEvalMs} ms (minified: ${c.mainMinifiedModuleEvalMs} ms)`]);
-  row(["fresh isolate + main bundle + first response", `${c.mainFirstResponseMs} ms (trivial module: ${c.trivialIsolateMs} ms)`]);
-  row(["first / second verification in a fresh isolate", `${c.firstVerifyMs.median} ms (max ${c.firstVerifyMs.max}) / ${c.secondVerifyMs} ms; next 50: ${c.next50MeanMs} ms each`]);
+  row([
+    "module evaluation, main bundle (fresh isolate − trivial isolate)",
+    `${c.mainModuleEvalMs} ms (minified: ${c.mainMinifiedModuleEvalMs} ms)`,
+  ]);
+  row([
+    "fresh isolate + main bundle + first response",
+    `${c.mainFirstResponseMs} ms (trivial module: ${c.trivialIsolateMs} ms)`,
+  ]);
+  row([
+    "first / second verification in a fresh isolate",
+    `${c.firstVerifyMs.median} ms (max ${c.firstVerifyMs.max}) / ${c.secondVerifyMs} ms; next 50: ${c.next50MeanMs} ms each`,
+  ]);
   lines.push("", "| target (issue 6) | aim | measured | met |", "|---|---|---|---|");
   for (const t of results.targets) row([t.what, t.target, t.measured, t.met === null ? "–" : t.met ? "yes" : "**no**"]);
-  lines.push("", "Where the first verification in a fresh isolate goes (each step's first run, median of the rounds, 1 ms clock):", "");
+  lines.push(
+    "",
+    "Where the first verification in a fresh isolate goes (each step's first run, median of the rounds, 1 ms clock):",
+    "",
+  );
   lines.push("| step | ms |", "|---|---|");
   for (const [step, ms] of Object.entries(c.firstVerifySteps)) row([step.replace(/^first /, ""), String(ms)]);
-  lines.push("", "Module evaluation by import (each alone in a fresh isolate, whole package, minus a trivial isolate):", "");
+  lines.push(
+    "",
+    "Module evaluation by import (each alone in a fresh isolate, whole package, minus a trivial isolate):",
+    "",
+  );
   lines.push("| import | ms |", "|---|---|");
   for (const [name, ms] of Object.entries(c.moduleEvalByImportMs)) row([name, String(ms)]);
   for (const p of results.phases) {
@@ -125,13 +233,17 @@ export async function updateReadme(path, table) {
   if (readme.includes(START) && readme.includes(END)) {
     next = readme.slice(0, readme.indexOf(START)) + block + readme.slice(readme.indexOf(END) + END.length);
   } else {
-    const section = "## Performance\n\n" +
+    const section =
+      "## Performance\n\n" +
       "Every figure below comes from one command, `npm run bench`, on the machine it names; peers\n" +
       "run in the same run and are reported as ratios, which hold where absolute times drift. How\n" +
       "each number is measured: [bench/README.md](bench/README.md). Raw results:\n" +
-      "[bench/results.json](bench/results.json).\n\n" + block + "\n";
+      "[bench/results.json](bench/results.json).\n\n" +
+      block +
+      "\n";
     const at = readme.indexOf("\n## Architecture");
-    next = at < 0 ? `${readme.trimEnd()}\n\n${section}` : `${readme.slice(0, at + 1)}${section}\n${readme.slice(at + 1)}`;
+    next =
+      at < 0 ? `${readme.trimEnd()}\n\n${section}` : `${readme.slice(0, at + 1)}${section}\n${readme.slice(at + 1)}`;
   }
   await writeFile(path, next);
 }

@@ -12,10 +12,19 @@ function sizes(bundle) {
 /** The worker's bundle as configured (not minified), the same minified, and the bench worker's. */
 export async function measureBundles(outdir) {
   const main = await dryRunBundle({ config: join(root, "wrangler.toml"), outdir: join(outdir, "main") });
-  const minified = await dryRunBundle({ config: join(root, "wrangler.toml"), outdir: join(outdir, "main-min"), minify: true });
+  const minified = await dryRunBundle({
+    config: join(root, "wrangler.toml"),
+    outdir: join(outdir, "main-min"),
+    minify: true,
+  });
   const bench = await dryRunBundle({ config: join(root, "bench", "wrangler.toml"), outdir: join(outdir, "bench") });
   return {
-    bundle: { ...sizes(main), minified: sizes(minified), wranglerSays: main.wranglerSays, wranglerSaysMinified: minified.wranglerSays },
+    bundle: {
+      ...sizes(main),
+      minified: sizes(minified),
+      wranglerSays: main.wranglerSays,
+      wranglerSaysMinified: minified.wranglerSays,
+    },
     bundles: { main, mainMinified: minified, bench },
   };
 }

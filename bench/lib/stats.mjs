@@ -9,7 +9,10 @@ export function percentile(sorted, p) {
 
 /** @param {number[]} values */
 export function median(values) {
-  return percentile([...values].sort((a, b) => a - b), 50);
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 }
 
 /**
@@ -20,7 +23,12 @@ export function median(values) {
  */
 export function summarize(samplesUs, opsPerSec) {
   const sorted = [...samplesUs].sort((a, b) => a - b);
-  return { medianUs: round(percentile(sorted, 50)), p99Us: round(percentile(sorted, 99)), opsPerSec: round(opsPerSec), samples: sorted.length };
+  return {
+    medianUs: round(percentile(sorted, 50)),
+    p99Us: round(percentile(sorted, 99)),
+    opsPerSec: round(opsPerSec),
+    samples: sorted.length,
+  };
 }
 
 /** Three significant digits, enough for numbers that drift by more than that. */

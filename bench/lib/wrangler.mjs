@@ -8,14 +8,32 @@ import { promisify } from "node:util";
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const wranglerJs = join(root, "node_modules", "wrangler", "bin", "wrangler.js");
-const childEnv = () => ({ ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", PATH: `${dirname(process.execPath)}:${process.env.PATH}` });
+const childEnv = () => ({
+  ...process.env,
+  WRANGLER_SEND_METRICS: "false",
+  CI: "true",
+  PATH: `${dirname(process.execPath)}:${process.env.PATH}`,
+});
 
 /**
  * Starts `wrangler dev -c <config>` on loopback and resolves once any response comes back.
  * @param {{config: string, port: number, persistTo: string}} options
  */
 export async function startBenchWorker({ config, port, persistTo }) {
-  const args = [wranglerJs, "dev", "-c", config, "--local", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo, "--show-interactive-dev-session=false"];
+  const args = [
+    wranglerJs,
+    "dev",
+    "-c",
+    config,
+    "--local",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--persist-to",
+    persistTo,
+    "--show-interactive-dev-session=false",
+  ];
   const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: childEnv() });
   let output = "";
   child.stdout.on("data", (d) => (output += d));
@@ -35,12 +53,13 @@ export async function startBenchWorker({ config, port, persistTo }) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
-  const close = () => new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve(undefined);
-    child.once("exit", () => resolve(undefined));
-    child.kill("SIGTERM");
-    setTimeout(() => child.kill("SIGKILL"), 5000).unref();
-  });
+  const close = () =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve(undefined);
+      child.once("exit", () => resolve(undefined));
+      child.kill("SIGTERM");
+      setTimeout(() => child.kill("SIGKILL"), 5000).unref();
+    });
   return { url, close, output: () => output };
 }
 
@@ -51,8 +70,10 @@ export async function startBenchWorker({ config, port, persistTo }) {
  * @param {{config: string, bundleDir: string, outPath: string}} options
  */
 export async function prebuiltConfig({ config, bundleDir, outPath }) {
-  const toml = (await readFile(config, "utf8"))
-    .replace(/^main\s*=.*$/m, `main = ${JSON.stringify(join(bundleDir, "index.js"))}\nno_bundle = true`);
+  const toml = (await readFile(config, "utf8")).replace(
+    /^main\s*=.*$/m,
+    `main = ${JSON.stringify(join(bundleDir, "index.js"))}\nno_bundle = true`,
+  );
   await mkdir(dirname(outPath), { recursive: true });
   await writeFile(outPath, toml);
   return outPath;
@@ -65,7 +86,11 @@ export async function prebuiltConfig({ config, bundleDir, outPath }) {
  */
 export async function dryRunBundle({ config, outdir, minify = false }) {
   const args = [wranglerJs, "deploy", "--dry-run", "-c", config, "--outdir", outdir, ...(minify ? ["--minify"] : [])];
-  const { stdout, stderr } = await promisify(execFile)(process.execPath, args, { cwd: root, env: childEnv(), maxBuffer: 16 << 20 });
+  const { stdout, stderr } = await promisify(execFile)(process.execPath, args, {
+    cwd: root,
+    env: childEnv(),
+    maxBuffer: 16 << 20,
+  });
   const modules = {};
   for (const name of await readdir(outdir)) {
     if (name.endsWith(".js") || name.endsWith(".mjs")) modules[name] = await readFile(join(outdir, name), "utf8");

@@ -39,16 +39,26 @@ export async function freshIsolates(loader: WorkerLoader, body: FreshRequest): P
     // Interleaved, so drift on the shared machine hits every bundle alike.
     for (const [name, bundle] of Object.entries(body.bundles)) {
       const modules = Object.fromEntries(Object.entries(bundle.modules).map(([path, js]) => [path, { js }]));
-      const request = () => new Request(`http://fresh${bundle.request.path}`, { method: bundle.request.method ?? "GET", body: bundle.request.body ?? null });
+      const request = () =>
+        new Request(`http://fresh${bundle.request.path}`, {
+          method: bundle.request.method ?? "GET",
+          body: bundle.request.body ?? null,
+        });
       const t0 = performance.now();
-      const worker = loader.load({ compatibilityDate: body.compatibilityDate, compatibilityFlags: body.compatibilityFlags, mainModule: bundle.mainModule, modules });
+      const worker = loader.load({
+        compatibilityDate: body.compatibilityDate,
+        compatibilityFlags: body.compatibilityFlags,
+        mainModule: bundle.mainModule,
+        modules,
+      });
       const entry = worker.getEntrypoint();
       const first = await entry.fetch(request());
       const reported = await first.text();
       const t1 = performance.now();
       await (await entry.fetch(request())).text();
       const t2 = performance.now();
-      if (first.status >= 500) throw new Error(`${name}: the fresh isolate answered ${first.status}: ${reported.slice(0, 500)}`);
+      if (first.status >= 500)
+        throw new Error(`${name}: the fresh isolate answered ${first.status}: ${reported.slice(0, 500)}`);
       (out[name] ??= []).push({ firstMs: t1 - t0, secondMs: t2 - t1, reported: parseJson(reported) });
     }
   }

@@ -39,7 +39,12 @@ export default {
       }
       if (path === "/fresh") {
         const body = await request.json<FreshRequest>();
-        return Response.json(await freshIsolates(env.LOADER, { ...body, bundles: { trivial: { ...TRIVIAL_BUNDLE, request: { path: "/" } }, ...body.bundles } }));
+        return Response.json(
+          await freshIsolates(env.LOADER, {
+            ...body,
+            bundles: { trivial: { ...TRIVIAL_BUNDLE, request: { path: "/" } }, ...body.bundles },
+          }),
+        );
       }
       if (path === "/first-verify") return Response.json(await firstVerifications(await request.json<BenchSetup>()));
       if (path === "/first-phases") {
@@ -48,7 +53,10 @@ export default {
       }
       return new Response("not found", { status: 404 });
     } catch (error) {
-      return Response.json({ error: error instanceof Error ? (error.stack ?? error.message) : String(error) }, { status: 500 });
+      return Response.json(
+        { error: error instanceof Error ? (error.stack ?? error.message) : String(error) },
+        { status: 500 },
+      );
     }
   },
 } satisfies ExportedHandler<BenchEnv>;

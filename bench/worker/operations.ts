@@ -70,10 +70,15 @@ export async function prepare(env: Env, setup: BenchSetup): Promise<Prepared> {
   const spKey = { privateKeyPem: setup.spSigningKeyPem, certificatePem: setup.spSigningCertificatePem };
   const idTokenKey = await newIdTokenKey();
   const org = await createOrganization(env, setup.email);
-  const authn = (id: string) => buildAuthnRequest({
-    id, issuer: setup.policy.spEntityId, acsUrl: setup.policy.acsUrl, destination: setup.idpSsoUrl,
-    forceAuthn: false, issueInstant: new Date(setup.now),
-  });
+  const authn = (id: string) =>
+    buildAuthnRequest({
+      id,
+      issuer: setup.policy.spEntityId,
+      acsUrl: setup.policy.acsUrl,
+      destination: setup.idpSsoUrl,
+      forceAuthn: false,
+      issueInstant: new Date(setup.now),
+    });
   const requestId = () => `_${crypto.randomUUID().replace(/-/g, "")}`;
   const relayState = () => newOrgToken(org.organizationId);
   const operations: Record<string, Operation> = {
@@ -84,11 +89,21 @@ export async function prepare(env: Env, setup: BenchSetup): Promise<Prepared> {
     "authnRequest.post": async () => encodePostBinding(authn(requestId())),
     "authnRequest.postSigned": async () => encodePostBinding(await signXml(authn(requestId()), spKey)),
     "authnRequest.redirectSigned": () =>
-      encodeRedirectBinding({ destination: setup.idpSsoUrl, xml: authn(requestId()), relayState: relayState(), signingKeyPem: spKey.privateKeyPem }),
-    "idToken.sign": () => signIdToken({
-      issuer: "http://127.0.0.1:8787", clientId: "client_bench", profile: profileOf(org, setup.email), nonce: "n-0S6_WzA2Mj",
-      key: idTokenKey, now: Date.parse(setup.now),
-    }),
+      encodeRedirectBinding({
+        destination: setup.idpSsoUrl,
+        xml: authn(requestId()),
+        relayState: relayState(),
+        signingKeyPem: spKey.privateKeyPem,
+      }),
+    "idToken.sign": () =>
+      signIdToken({
+        issuer: "http://127.0.0.1:8787",
+        clientId: "client_bench",
+        profile: profileOf(org, setup.email),
+        nonce: "n-0S6_WzA2Mj",
+        key: idTokenKey,
+        now: Date.parse(setup.now),
+      }),
     "do.pendingLogin": async () => {
       const pending = pendingLogin(org, requestId(), relayState());
       await orgOp(env, org.organizationId, "createPendingLogin", pending);
@@ -97,7 +112,12 @@ export async function prepare(env: Env, setup: BenchSetup): Promise<Prepared> {
     },
     "do.code": async () => {
       const codeHash = crypto.randomUUID();
-      const done = await orgOp(env, org.organizationId, "completeLogin", completeLoginInput(org, setup.email, codeHash));
+      const done = await orgOp(
+        env,
+        org.organizationId,
+        "completeLogin",
+        completeLoginInput(org, setup.email, codeHash),
+      );
       if (!done.ok) throw new Error(`completeLogin refused: ${done.reason}`);
       const code = await orgOp(env, org.organizationId, "consumeCode", { codeHash });
       if (!code) throw new Error("the code was not found");
@@ -123,11 +143,21 @@ async function createOrganization(env: Env, email: string): Promise<BenchOrg> {
   const connectionId = newConnectionId(organizationId);
   const domain = email.slice(email.indexOf("@") + 1);
   await orgOp(env, organizationId, "createOrganization", {
-    id: organizationId, name: "Bench Inc", slug: `bench-${organizationId.slice(-8).toLowerCase()}`, ssoAllowed: true,
-    jitProvisioning: true, domains: [{ domain, verified: true }],
+    id: organizationId,
+    name: "Bench Inc",
+    slug: `bench-${organizationId.slice(-8).toLowerCase()}`,
+    ssoAllowed: true,
+    jitProvisioning: true,
+    domains: [{ domain, verified: true }],
   });
   const created = await orgOp(env, organizationId, "createConnection", {
-    id: connectionId, type: "saml", name: "Bench IdP", provider: "Generic", domains: [], settings: {}, secrets: {},
+    id: connectionId,
+    type: "saml",
+    name: "Bench IdP",
+    provider: "Generic",
+    domains: [],
+    settings: {},
+    secrets: {},
   });
   await orgOp(env, organizationId, "activateConnection", { id: connectionId, expectedUpdatedAt: created.updatedAt });
   return { organizationId, connectionId };
@@ -136,9 +166,20 @@ async function createOrganization(env: Env, email: string): Promise<BenchOrg> {
 function pendingLogin(org: BenchOrg, requestId: string, relayState: string): PendingLogin {
   const now = Date.now();
   return {
-    relayState, requestId, connectionId: org.connectionId, clientId: "client_bench", redirectUri: "http://127.0.0.1:9/callback",
-    state: "af0ifjsldkj", nonce: "n-0S6_WzA2Mj", codeChallenge: null, scope: "openid email profile", loginHint: "jane@example.com",
-    browserHash: "0".repeat(64), upstream: null, createdAt: new Date(now).toISOString(), expiresAt: now + 600_000,
+    relayState,
+    requestId,
+    connectionId: org.connectionId,
+    clientId: "client_bench",
+    redirectUri: "http://127.0.0.1:9/callback",
+    state: "af0ifjsldkj",
+    nonce: "n-0S6_WzA2Mj",
+    codeChallenge: null,
+    scope: "openid email profile",
+    loginHint: "jane@example.com",
+    browserHash: "0".repeat(64),
+    upstream: null,
+    createdAt: new Date(now).toISOString(),
+    expiresAt: now + 600_000,
   };
 }
 
@@ -148,24 +189,51 @@ function completeLoginInput(org: BenchOrg, email: string, codeHash: string) {
     connectionId: org.connectionId,
     assertion: { id: `_${crypto.randomUUID().replace(/-/g, "")}`, expiresAt: now + 600_000 },
     identity: {
-      subject: email, subjectIsTransient: false, email, emailVerified: true, firstName: "Jane", lastName: "Doe",
-      groups: ["engineering"], roles: [], rawAttributes: { email: [email] },
+      subject: email,
+      subjectIsTransient: false,
+      email,
+      emailVerified: true,
+      firstName: "Jane",
+      lastName: "Doe",
+      groups: ["engineering"],
+      roles: [],
+      rawAttributes: { email: [email] },
     },
-    target: { clientId: "client_bench", redirectUri: "http://127.0.0.1:9/callback", state: null, nonce: null, codeChallenge: null, scope: "openid email" },
-    codeHash, codeExpiresAt: now + 60_000,
+    target: {
+      clientId: "client_bench",
+      redirectUri: "http://127.0.0.1:9/callback",
+      state: null,
+      nonce: null,
+      codeChallenge: null,
+      scope: "openid email",
+    },
+    codeHash,
+    codeExpiresAt: now + 60_000,
   };
 }
 
 function profileOf(org: BenchOrg, email: string): Profile {
   return {
-    id: "user_01JBENCH000000000000000000", organizationId: org.organizationId, connectionId: org.connectionId, connectionType: "saml",
-    idpId: email, email, emailVerified: true, firstName: "Jane", lastName: "Doe", groups: ["engineering", "bench"], roles: [],
+    id: "user_01JBENCH000000000000000000",
+    organizationId: org.organizationId,
+    connectionId: org.connectionId,
+    connectionType: "saml",
+    idpId: email,
+    email,
+    emailVerified: true,
+    firstName: "Jane",
+    lastName: "Doe",
+    groups: ["engineering", "bench"],
+    roles: [],
     rawAttributes: { email: [email] },
   };
 }
 
 /** An ES256 key as signing-keys.ts holds it: non-extractable, with a kid. */
 async function newIdTokenKey(): Promise<ActiveSigningKey> {
-  const pair = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign", "verify"])) as CryptoKeyPair;
+  const pair = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, [
+    "sign",
+    "verify",
+  ])) as CryptoKeyPair;
   return { kid: "bench-key", alg: "ES256", privateKey: pair.privateKey };
 }

@@ -23,7 +23,10 @@ const CHECKS = "checks + read (readVerifiedLogin)";
  * The steps add up to (about) the whole; the difference is call overhead and the
  * allocation the whole does once per verification.
  */
-export async function profilePhases(input: ReturnType<typeof verifyInput>, plan: BatchPlan): Promise<Record<string, BatchTiming>> {
+export async function profilePhases(
+  input: ReturnType<typeof verifyInput>,
+  plan: BatchPlan,
+): Promise<Record<string, BatchTiming>> {
   const out: Record<string, BatchTiming> = {};
   const steps = await verificationSteps(input);
   for (const [name, step] of Object.entries(steps)) out[name] = await timeBatches(step, plan);
@@ -49,7 +52,10 @@ export async function coldPhases(input: ReturnType<typeof verifyInput>): Promise
  * steps before it produced. With `cold`, the time of the first run of each step (the one
  * that produces that state) is recorded there.
  */
-async function verificationSteps(input: ReturnType<typeof verifyInput>, cold?: Record<string, number>): Promise<Record<string, () => unknown>> {
+async function verificationSteps(
+  input: ReturnType<typeof verifyInput>,
+  cold?: Record<string, number>,
+): Promise<Record<string, () => unknown>> {
   const first = async <T>(name: string, fn: () => T | Promise<T>): Promise<T> => {
     const t = performance.now();
     const value = await fn();
@@ -61,7 +67,10 @@ async function verificationSteps(input: ReturnType<typeof verifyInput>, cold?: R
   const { document, ids } = await first("parse", () => parseXml(xml));
   const response = document.documentElement!;
   const located = locateAssertion(response);
-  const options = await first("certificates", () => ({ allowSha1: policy.allowSha1, trusted: trustedCertificates(policy.idpCertificates) }));
+  const options = await first("certificates", () => ({
+    allowSha1: policy.allowSha1,
+    trusted: trustedCertificates(policy.idpCertificates),
+  }));
   const decrypt = async () => {
     const plain = await decryptElement(located.element, policy.spDecryptionKeys);
     const assertion = parseDecrypted(plain, located.element, { ns: NS.assertion, local: "Assertion" }, ids);
@@ -71,31 +80,49 @@ async function verificationSteps(input: ReturnType<typeof verifyInput>, cold?: R
   const assertion: Element = located.encrypted ? await first("decrypt", decrypt) : located.element;
   const sig = await first("readSignature", () => readSignature(assertion, options));
   if (!sig) throw new Error("the fixture's assertion is not signed");
-  const content = await first("exc-c14n", () => canonicalize(sig.covered, { envelopedSignature: sig.signature, inclusivePrefixes: sig.referencePrefixes }));
+  const content = await first("exc-c14n", () =>
+    canonicalize(sig.covered, { envelopedSignature: sig.signature, inclusivePrefixes: sig.referencePrefixes }),
+  );
   const signedInfo = utf8.encode(canonicalize(sig.signedInfo, { inclusivePrefixes: sig.signedInfoPrefixes }));
   // Cold, the key's first import is split: the certificate's ASN.1 parse, then the rest.
-  if (cold) await first("certificate ASN.1 parse (certificatePublicKey)", () => certificatePublicKey(sig.certificate.der));
-  const key = await first("key import (WebCrypto importKey, parse warm)", () => verificationKey(sig.certificate, sig.algorithm));
+  if (cold)
+    await first("certificate ASN.1 parse (certificatePublicKey)", () => certificatePublicKey(sig.certificate.der));
+  const key = await first("key import (WebCrypto importKey, parse warm)", () =>
+    verificationKey(sig.certificate, sig.algorithm),
+  );
   await first("RSA-2048 verify", () => rsaVerify(key, sig, signedInfo));
   const steps: Record<string, () => unknown> = {
     "base64+utf8 decode": () => decodeSamlMessage(input.samlResponse),
     "parse (xmldom + ID walk)": () => parseXml(xml),
     "structure (status, locate, certificates, readSignature)": () => structure(response, assertion, policy),
     ...(located.encrypted ? { "decrypt (RSA-OAEP + AES + parse)": decrypt } : {}),
-    "exc-c14n of the assertion": () => canonicalize(sig.covered, { envelopedSignature: sig.signature, inclusivePrefixes: sig.referencePrefixes }),
+    "exc-c14n of the assertion": () =>
+      canonicalize(sig.covered, { envelopedSignature: sig.signature, inclusivePrefixes: sig.referencePrefixes }),
     "SHA-256 digest": () => crypto.subtle.digest(sig.digest, utf8.encode(content)),
     "exc-c14n of SignedInfo": () => canonicalize(sig.signedInfo, { inclusivePrefixes: sig.signedInfoPrefixes }),
     "key lookup (cached import)": () => verificationKey(sig.certificate, sig.algorithm),
     "RSA-2048 verify": () => rsaVerify(key, sig, signedInfo),
-    [CHECKS]: () => readVerifiedLogin({
-      response, assertion, responseSigned: false, assertionSigned: true, policy, expectedRequestId: input.expectedRequestId,
-      now: input.now.getTime(), checkDestination: true, ids,
-    }),
+    [CHECKS]: () =>
+      readVerifiedLogin({
+        response,
+        assertion,
+        responseSigned: false,
+        assertionSigned: true,
+        policy,
+        expectedRequestId: input.expectedRequestId,
+        now: input.now.getTime(),
+        checkDestination: true,
+        ids,
+      }),
   };
   return steps;
 }
 
-function structure(response: Element, assertion: Element, policy: ReturnType<typeof verifyInput>["connection"]): SignatureToVerify | null {
+function structure(
+  response: Element,
+  assertion: Element,
+  policy: ReturnType<typeof verifyInput>["connection"],
+): SignatureToVerify | null {
   checkStatus(response);
   const options = { allowSha1: policy.allowSha1, trusted: trustedCertificates(policy.idpCertificates) };
   locateAssertion(response);

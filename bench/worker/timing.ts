@@ -33,7 +33,10 @@ export const DEFAULT_PLAN: BatchPlan = { warmupMs: 200, minBatchMs: 20, budgetMs
 const MAX_BATCH = 1 << 20;
 
 /** Times `op` in batches (see the module comment). Throws when the clock never advances. */
-export async function timeBatches(op: () => Promise<unknown> | unknown, plan: BatchPlan = DEFAULT_PLAN): Promise<BatchTiming> {
+export async function timeBatches(
+  op: () => Promise<unknown> | unknown,
+  plan: BatchPlan = DEFAULT_PLAN,
+): Promise<BatchTiming> {
   const warmupEnd = performance.now() + plan.warmupMs;
   let warmups = 0;
   while (performance.now() < warmupEnd || warmups < 3) {
@@ -58,7 +61,10 @@ export async function timeBatches(op: () => Promise<unknown> | unknown, plan: Ba
  * `minBatchMs`: one slow run (the machine is shared) must not pick a batch so small that
  * the 1 ms quantum dominates the batches that follow.
  */
-async function calibrate(op: () => Promise<unknown> | unknown, minBatchMs: number): Promise<{ size: number; calls: number }> {
+async function calibrate(
+  op: () => Promise<unknown> | unknown,
+  minBatchMs: number,
+): Promise<{ size: number; calls: number }> {
   let calls = 0;
   for (let size = 1; size <= MAX_BATCH; size *= 2) {
     let fastest = Infinity;

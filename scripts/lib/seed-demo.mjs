@@ -2,7 +2,14 @@
 // organization with a domain, and a SAML connection to the dev IdP, activated.
 
 /** @returns {Promise<{client: {clientId: string, clientSecret: string}, organizationId: string, connectionId: string}>} */
-export async function seedSamlDemo({ edgeUrl, adminKey, redirectUri, idpMetadataXml, domain, orgName = "Example Inc" }) {
+export async function seedSamlDemo({
+  edgeUrl,
+  adminKey,
+  redirectUri,
+  idpMetadataXml,
+  domain,
+  orgName = "Example Inc",
+}) {
   const call = async (method, path, body) => {
     const res = await fetch(`${edgeUrl}/api/v1${path}`, {
       method,
@@ -20,11 +27,22 @@ export async function seedSamlDemo({ edgeUrl, adminKey, redirectUri, idpMetadata
     // A previous demo run may hold the domain: release it by deleting that org.
     if (!String(error.message).includes("domain_taken")) throw error;
     const orgs = await call("GET", "/organizations?limit=100");
-    for (const other of orgs.data.filter((o) => o.domains.includes(domain))) await call("DELETE", `/organizations/${other.id}`);
+    for (const other of orgs.data.filter((o) => o.domains.includes(domain)))
+      await call("DELETE", `/organizations/${other.id}`);
     await call("PATCH", `/organizations/${org.id}`, { domains: [domain] });
   });
-  const connection = await call("POST", `/organizations/${org.id}/connections`, { type: "saml", name: "Dev IdP", provider: "Generic" });
-  await call("POST", `/organizations/${org.id}/connections/${connection.id}/idp-metadata`, { metadataXml: idpMetadataXml });
+  const connection = await call("POST", `/organizations/${org.id}/connections`, {
+    type: "saml",
+    name: "Dev IdP",
+    provider: "Generic",
+  });
+  await call("POST", `/organizations/${org.id}/connections/${connection.id}/idp-metadata`, {
+    metadataXml: idpMetadataXml,
+  });
   await call("POST", `/organizations/${org.id}/connections/${connection.id}/activate`);
-  return { client: { clientId: client.clientId, clientSecret: client.clientSecret }, organizationId: org.id, connectionId: connection.id };
+  return {
+    client: { clientId: client.clientId, clientSecret: client.clientSecret },
+    organizationId: org.id,
+    connectionId: connection.id,
+  };
 }

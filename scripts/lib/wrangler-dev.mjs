@@ -11,14 +11,29 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
  * @returns {Promise<{url: string, close: () => Promise<void>}>}
  */
 export async function startWranglerDev({ port, persistTo, vars = {}, quiet = true }) {
-  const args = ["dev", "--local", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo, "--show-interactive-dev-session=false"];
+  const args = [
+    "dev",
+    "--local",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--persist-to",
+    persistTo,
+    "--show-interactive-dev-session=false",
+  ];
   for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
   // Run wrangler's entry with this Node (the project's own, >= 22.12), not whatever
   // `node` the PATH holds.
   const child = spawn(process.execPath, [join(root, "node_modules", "wrangler", "bin", "wrangler.js"), ...args], {
     cwd: root,
     stdio: quiet ? ["ignore", "pipe", "pipe"] : "inherit",
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", PATH: `${dirname(process.execPath)}:${process.env.PATH}` },
+    env: {
+      ...process.env,
+      WRANGLER_SEND_METRICS: "false",
+      CI: "true",
+      PATH: `${dirname(process.execPath)}:${process.env.PATH}`,
+    },
   });
   let output = "";
   child.stdout?.on("data", (d) => (output += d));

@@ -28,7 +28,8 @@ export function isAppWide(actor: Actor): boolean {
   return actor.kind === "root" || (actor.kind === "key" && actor.scope === "admin");
 }
 
-const unauthorized = () => new ApiError(401, "unauthorized", "A valid API key is required: Authorization: Bearer <key>.");
+const unauthorized = () =>
+  new ApiError(401, "unauthorized", "A valid API key is required: Authorization: Bearer <key>.");
 
 /** Resolves `Authorization: Bearer <key>` to an actor, or throws 401. */
 export async function authenticate(request: Request, env: Env): Promise<Actor> {
@@ -40,7 +41,12 @@ export async function authenticate(request: Request, env: Env): Promise<Actor> {
   const record = await appOp(env, "api-keys", "findApiKeyByHash", { keyHash: await sha256Hex(key) });
   if (!record) throw unauthorized();
   if (record.scope === "admin") return { kind: "key", id: record.id, scope: "admin" };
-  return { kind: "key", id: record.id, scope: "organization", organizationId: record.scope.slice("organization:".length) };
+  return {
+    kind: "key",
+    id: record.id,
+    scope: "organization",
+    organizationId: record.scope.slice("organization:".length),
+  };
 }
 
 /** Throws 403 when the actor may not use a route with this access on these params. */

@@ -41,34 +41,71 @@ async function createClient(ctx: RouteContext<z.infer<typeof createClientBody>>)
   const { body, env } = ctx;
   const isPublic = body.public ?? false;
   const clientSecret = isPublic ? null : randomToken(32);
-  const client = await appOp(env, "clients", "createClient", {
-    clientId: newId("client"), name: body.name, redirectUris: body.redirectUris, public: isPublic,
-    backchannelLogoutUri: body.backchannelLogoutUri ?? null, secretHash: clientSecret ? await sha256Hex(clientSecret) : null,
-  }, actorName(ctx.actor));
+  const client = await appOp(
+    env,
+    "clients",
+    "createClient",
+    {
+      clientId: newId("client"),
+      name: body.name,
+      redirectUris: body.redirectUris,
+      public: isPublic,
+      backchannelLogoutUri: body.backchannelLogoutUri ?? null,
+      secretHash: clientSecret ? await sha256Hex(clientSecret) : null,
+    },
+    actorName(ctx.actor),
+  );
   return json({ ...clientView(client), clientSecret }, 201);
 }
 
 const tag = "Clients";
 export const clientRoutes = [
-  route({ method: "POST", path: "/api/v1/clients", tag, access: "app", summary: "Create an OAuth client; the secret is shown once",
-    body: createClientBody, success: { status: 201, description: "The client with its secret" }, handler: createClient }),
-  route({ method: "GET", path: "/api/v1/clients", tag, access: "app", summary: "List OAuth clients", query: paginationQuery,
+  route({
+    method: "POST",
+    path: "/api/v1/clients",
+    tag,
+    access: "app",
+    summary: "Create an OAuth client; the secret is shown once",
+    body: createClientBody,
+    success: { status: 201, description: "The client with its secret" },
+    handler: createClient,
+  }),
+  route({
+    method: "GET",
+    path: "/api/v1/clients",
+    tag,
+    access: "app",
+    summary: "List OAuth clients",
+    query: paginationQuery,
     success: { status: 200, description: "A page of clients" },
     handler: async ({ env, query }: RouteContext<undefined, z.infer<typeof paginationQuery>>) => {
       const page = await appOp(env, "clients", "listClients", pageRequest(query));
       return json({ data: page.data.map(clientView), nextCursor: page.nextCursor });
-    } }),
-  route({ method: "GET", path: "/api/v1/clients/:clientId", tag, access: "app", summary: "Get an OAuth client",
+    },
+  }),
+  route({
+    method: "GET",
+    path: "/api/v1/clients/:clientId",
+    tag,
+    access: "app",
+    summary: "Get an OAuth client",
     success: { status: 200, description: "The client" },
     handler: async ({ env, params }) => {
       const client = await appOp(env, "clients", "getClient", { clientId: params.clientId! });
       if (!client) throw notFound("Client");
       return json(clientView(client));
-    } }),
-  route({ method: "DELETE", path: "/api/v1/clients/:clientId", tag, access: "app", summary: "Delete an OAuth client",
+    },
+  }),
+  route({
+    method: "DELETE",
+    path: "/api/v1/clients/:clientId",
+    tag,
+    access: "app",
+    summary: "Delete an OAuth client",
     success: { status: 204, description: "Deleted" },
     handler: async (ctx) => {
       await appOp(ctx.env, "clients", "deleteClient", { clientId: ctx.params.clientId! }, actorName(ctx.actor));
       return new Response(null, { status: 204 });
-    } }),
+    },
+  }),
 ];

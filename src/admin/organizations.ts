@@ -40,10 +40,20 @@ async function createOrganization({ env, body, actor }: RouteContext<z.infer<typ
     throw error;
   }
   const verified = isAppWide(actor);
-  const org = await orgOp(env, id, "createOrganization", {
-    id, name: body.name, slug, ssoAllowed: body.ssoAllowed ?? true, jitProvisioning: body.jitProvisioning ?? true,
-    domains: domains.map((domain) => ({ domain, verified })),
-  }, actorName(actor)).catch(async (error: unknown) => {
+  const org = await orgOp(
+    env,
+    id,
+    "createOrganization",
+    {
+      id,
+      name: body.name,
+      slug,
+      ssoAllowed: body.ssoAllowed ?? true,
+      jitProvisioning: body.jitProvisioning ?? true,
+      domains: domains.map((domain) => ({ domain, verified })),
+    },
+    actorName(actor),
+  ).catch(async (error: unknown) => {
     // Give the domains and the slug back: no half-made org may hold them.
     await releaseDomains(env, id, domains);
     await appOp(env, "organizations", "releaseOrganization", { id });
@@ -54,7 +64,12 @@ async function createOrganization({ env, body, actor }: RouteContext<z.infer<typ
 }
 
 /** Reserves the given slug (409 when taken) or one derived from the name. */
-async function reserveSlug(env: RouteContext["env"], id: string, given: string | undefined, name?: string): Promise<string> {
+async function reserveSlug(
+  env: RouteContext["env"],
+  id: string,
+  given: string | undefined,
+  name?: string,
+): Promise<string> {
   if (given) {
     await appOp(env, "organizations", "reserveOrganization", { id, slug: given });
     return given;
@@ -78,13 +93,26 @@ async function updateOrganization({ env, params, body, actor }: RouteContext<z.i
   const slugChanged = body.slug !== undefined && body.slug !== current.slug;
   if (slugChanged) await reserveSlug(env, orgId, body.slug);
   try {
-    if (domains) await replaceDomains(env, orgId, current.domains.map((d) => d.domain), domains, actor);
+    if (domains)
+      await replaceDomains(
+        env,
+        orgId,
+        current.domains.map((d) => d.domain),
+        domains,
+        actor,
+      );
   } catch (error) {
     // Nothing of the org changed: give back the old slug, or the index and the org disagree.
     if (slugChanged) await appOp(env, "organizations", "reserveOrganization", { id: orgId, slug: current.slug });
     throw error;
   }
-  const org = await orgOp(env, orgId, "updateOrganization", { name: body.name, slug: body.slug, jitProvisioning: body.jitProvisioning }, actorName(actor));
+  const org = await orgOp(
+    env,
+    orgId,
+    "updateOrganization",
+    { name: body.name, slug: body.slug, jitProvisioning: body.jitProvisioning },
+    actorName(actor),
+  );
   await refreshDomainIndex(env, orgId);
   return json(organizationView(org));
 }
@@ -94,7 +122,13 @@ async function updateOrganization({ env, params, body, actor }: RouteContext<z.i
  * dropped ones (refused while a connection lists one, which gives the new claims back),
  * then adds the new ones and releases the dropped ones.
  */
-async function replaceDomains(env: RouteContext["env"], orgId: string, current: string[], next: string[], actor: RouteContext["actor"]) {
+async function replaceDomains(
+  env: RouteContext["env"],
+  orgId: string,
+  current: string[],
+  next: string[],
+  actor: RouteContext["actor"],
+) {
   const removed = current.filter((d) => !next.includes(d));
   const added = next.filter((d) => !current.includes(d));
   await claimDomains(env, orgId, added);
@@ -123,34 +157,65 @@ async function listOrganizations({ env, query }: RouteContext<undefined, z.infer
   const page = await appOp(env, "organizations", "listOrganizationIds", pageRequest(query));
   // An id whose object holds no org (reserved by a creation still running or one that
   // failed half-way) is skipped: one such entry must not fail the whole list.
-  const orgs = await Promise.all(page.data.map((id) => orgOp(env, id, "getOrganization", undefined).catch((error: unknown) => {
-    if (error instanceof ApiError && error.code === "not_found") return null;
-    throw error;
-  })));
+  const orgs = await Promise.all(
+    page.data.map((id) =>
+      orgOp(env, id, "getOrganization", undefined).catch((error: unknown) => {
+        if (error instanceof ApiError && error.code === "not_found") return null;
+        throw error;
+      }),
+    ),
+  );
   return json({ data: orgs.filter((o) => o !== null).map(organizationView), nextCursor: page.nextCursor });
 }
 
 export const organizationRoutes = [
   route({
-    method: "POST", path: ORGS, tag: "Organizations", access: "app", summary: "Create an organization",
-    body: createOrganizationBody, success: { status: 201, description: "The organization" },
+    method: "POST",
+    path: ORGS,
+    tag: "Organizations",
+    access: "app",
+    summary: "Create an organization",
+    body: createOrganizationBody,
+    success: { status: 201, description: "The organization" },
     handler: createOrganization,
   }),
   route({
-    method: "GET", path: ORGS, tag: "Organizations", access: "app", summary: "List organizations",
-    query: paginationQuery, success: { status: 200, description: "A page of organizations" }, handler: listOrganizations,
+    method: "GET",
+    path: ORGS,
+    tag: "Organizations",
+    access: "app",
+    summary: "List organizations",
+    query: paginationQuery,
+    success: { status: 200, description: "A page of organizations" },
+    handler: listOrganizations,
   }),
   route({
-    method: "GET", path: `${ORGS}/:orgId`, tag: "Organizations", access: "org", summary: "Get an organization",
+    method: "GET",
+    path: `${ORGS}/:orgId`,
+    tag: "Organizations",
+    access: "org",
+    summary: "Get an organization",
     success: { status: 200, description: "The organization" },
-    handler: async ({ env, params }) => json(organizationView(await orgOp(env, params.orgId!, "getOrganization", undefined))),
+    handler: async ({ env, params }) =>
+      json(organizationView(await orgOp(env, params.orgId!, "getOrganization", undefined))),
   }),
   route({
-    method: "PATCH", path: `${ORGS}/:orgId`, tag: "Organizations", access: "org", summary: "Update an organization (domains replace the set)",
-    body: updateOrganizationBody, success: { status: 200, description: "The organization" }, handler: updateOrganization,
+    method: "PATCH",
+    path: `${ORGS}/:orgId`,
+    tag: "Organizations",
+    access: "org",
+    summary: "Update an organization (domains replace the set)",
+    body: updateOrganizationBody,
+    success: { status: 200, description: "The organization" },
+    handler: updateOrganization,
   }),
   route({
-    method: "DELETE", path: `${ORGS}/:orgId`, tag: "Organizations", access: "app", summary: "Delete an organization and release its domains",
-    success: { status: 204, description: "Deleted" }, handler: deleteOrganization,
+    method: "DELETE",
+    path: `${ORGS}/:orgId`,
+    tag: "Organizations",
+    access: "app",
+    summary: "Delete an organization and release its domains",
+    success: { status: 204, description: "Deleted" },
+    handler: deleteOrganization,
   }),
 ];

@@ -1,7 +1,10 @@
 import * as z from "zod/mini";
 
 /** Schemas shared by several admin routes. */
-export const domainsField = z.union([z.array(z.string().check(z.maxLength(253))).check(z.maxLength(100)), z.string().check(z.maxLength(10_000))]);
+export const domainsField = z.union([
+  z.array(z.string().check(z.maxLength(253))).check(z.maxLength(100)),
+  z.string().check(z.maxLength(10_000)),
+]);
 
 export const httpsOrLoopbackUrl = z.string().check(
   z.maxLength(2048),
@@ -19,4 +22,6 @@ export function isLoopbackHost(hostname: string): boolean {
   return hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
 
-export const slugField = z.string().check(z.regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, "must be lower-case letters, digits and hyphens"));
+export const slugField = z
+  .string()
+  .check(z.regex(/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/, "must be lower-case letters, digits and hyphens"));

@@ -45,24 +45,72 @@ async function verifyDomain(ctx: RouteContext) {
   const org = await orgOp(ctx.env, ctx.params.orgId!, "getOrganization", undefined);
   if (!org.domains.some((d) => d.domain === domain)) throw notFound("Domain");
   await claimDomains(ctx.env, org.id, [domain!]);
-  const updated = await orgOp(ctx.env, org.id, "addDomains", { domains: [domain!], verified: true }, actorName(ctx.actor));
+  const updated = await orgOp(
+    ctx.env,
+    org.id,
+    "addDomains",
+    { domains: [domain!], verified: true },
+    actorName(ctx.actor),
+  );
   await refreshDomainIndex(ctx.env, org.id);
   return json(organizationView(updated));
 }
 
 const tag = "SSO settings";
 export const ssoRoutes = [
-  route({ method: "POST", path: `${ORG}/allow_sso`, tag, access: "app", summary: "Allow the organization to use SSO",
-    success: { status: 200, description: "The organization" }, handler: (ctx) => setSsoAllowed(ctx, true) }),
-  route({ method: "POST", path: `${ORG}/disallow_sso`, tag, access: "app", summary: "Disallow SSO: nobody of the org logs in",
-    success: { status: 200, description: "The organization" }, handler: (ctx) => setSsoAllowed(ctx, false) }),
-  route({ method: "GET", path: `${ORG}/sso`, tag, access: "org", summary: "The active and available SSO types",
+  route({
+    method: "POST",
+    path: `${ORG}/allow_sso`,
+    tag,
+    access: "app",
+    summary: "Allow the organization to use SSO",
+    success: { status: 200, description: "The organization" },
+    handler: (ctx) => setSsoAllowed(ctx, true),
+  }),
+  route({
+    method: "POST",
+    path: `${ORG}/disallow_sso`,
+    tag,
+    access: "app",
+    summary: "Disallow SSO: nobody of the org logs in",
+    success: { status: 200, description: "The organization" },
+    handler: (ctx) => setSsoAllowed(ctx, false),
+  }),
+  route({
+    method: "GET",
+    path: `${ORG}/sso`,
+    tag,
+    access: "org",
+    summary: "The active and available SSO types",
     success: { status: 200, description: "{activeSso, availableSso}" },
-    handler: async (ctx) => json(await orgOp(ctx.env, ctx.params.orgId!, "getSsoSettings", undefined)) }),
-  route({ method: "PATCH", path: `${ORG}/sso`, tag, access: "org", summary: "Change the active SSO type", body: patchSsoBody,
-    success: { status: 200, description: "{activeSso, availableSso}" }, handler: patchSso }),
-  route({ method: "GET", path: `${ORG}/sso/connection`, tag, access: "org", summary: "The active connection; 404 when none",
-    success: { status: 200, description: "The connection" }, handler: getActiveConnection }),
-  route({ method: "POST", path: `${ORG}/domains/:domain/verify`, tag: "Organizations", access: "app",
-    summary: "Verify a domain an org-scoped key added", success: { status: 200, description: "The organization" }, handler: verifyDomain }),
+    handler: async (ctx) => json(await orgOp(ctx.env, ctx.params.orgId!, "getSsoSettings", undefined)),
+  }),
+  route({
+    method: "PATCH",
+    path: `${ORG}/sso`,
+    tag,
+    access: "org",
+    summary: "Change the active SSO type",
+    body: patchSsoBody,
+    success: { status: 200, description: "{activeSso, availableSso}" },
+    handler: patchSso,
+  }),
+  route({
+    method: "GET",
+    path: `${ORG}/sso/connection`,
+    tag,
+    access: "org",
+    summary: "The active connection; 404 when none",
+    success: { status: 200, description: "The connection" },
+    handler: getActiveConnection,
+  }),
+  route({
+    method: "POST",
+    path: `${ORG}/domains/:domain/verify`,
+    tag: "Organizations",
+    access: "app",
+    summary: "Verify a domain an org-scoped key added",
+    success: { status: 200, description: "The organization" },
+    handler: verifyDomain,
+  }),
 ];

@@ -14,25 +14,58 @@ const createUserBody = z.strictObject({
 });
 
 async function createUser(ctx: RouteContext<z.infer<typeof createUserBody>>) {
-  const member = await orgOp(ctx.env, ctx.params.orgId!, "createMember", { ...ctx.body, email: ctx.body.email.toLowerCase() }, actorName(ctx.actor));
+  const member = await orgOp(
+    ctx.env,
+    ctx.params.orgId!,
+    "createMember",
+    { ...ctx.body, email: ctx.body.email.toLowerCase() },
+    actorName(ctx.actor),
+  );
   return json(member, 201);
 }
 
 const tag = "Users";
 export const userRoutes = [
-  route({ method: "POST", path: USERS, tag, access: "org", summary: "Add a member", body: createUserBody,
-    success: { status: 201, description: "The member" }, handler: createUser }),
-  route({ method: "GET", path: USERS, tag, access: "org", summary: "List members", query: paginationQuery,
+  route({
+    method: "POST",
+    path: USERS,
+    tag,
+    access: "org",
+    summary: "Add a member",
+    body: createUserBody,
+    success: { status: 201, description: "The member" },
+    handler: createUser,
+  }),
+  route({
+    method: "GET",
+    path: USERS,
+    tag,
+    access: "org",
+    summary: "List members",
+    query: paginationQuery,
     success: { status: 200, description: "A page of members" },
     handler: async (ctx: RouteContext<undefined, z.infer<typeof paginationQuery>>) =>
-      json(await orgOp(ctx.env, ctx.params.orgId!, "listMembers", pageRequest(ctx.query))) }),
-  route({ method: "GET", path: `${USERS}/:userId`, tag, access: "org", summary: "Get a member",
+      json(await orgOp(ctx.env, ctx.params.orgId!, "listMembers", pageRequest(ctx.query))),
+  }),
+  route({
+    method: "GET",
+    path: `${USERS}/:userId`,
+    tag,
+    access: "org",
+    summary: "Get a member",
     success: { status: 200, description: "The member" },
-    handler: async (ctx) => json(await orgOp(ctx.env, ctx.params.orgId!, "getMember", { id: ctx.params.userId! })) }),
-  route({ method: "DELETE", path: `${USERS}/:userId`, tag, access: "org", summary: "Remove a member",
+    handler: async (ctx) => json(await orgOp(ctx.env, ctx.params.orgId!, "getMember", { id: ctx.params.userId! })),
+  }),
+  route({
+    method: "DELETE",
+    path: `${USERS}/:userId`,
+    tag,
+    access: "org",
+    summary: "Remove a member",
     success: { status: 204, description: "Deleted" },
     handler: async (ctx) => {
       await orgOp(ctx.env, ctx.params.orgId!, "deleteMember", { id: ctx.params.userId! }, actorName(ctx.actor));
       return new Response(null, { status: 204 });
-    } }),
+    },
+  }),
 ];

@@ -21,7 +21,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<CliOut
     if (argv.length === 0 || argv.includes("--help") || argv.includes("-h")) return { exitCode: 2, stderr: USAGE };
     return { exitCode: 2, stderr: `unknown command "${argv.join(" ")}"\n\n${USAGE}` };
   } catch (error) {
-    if (error instanceof UsageError) return { exitCode: 2, stderr: `edge-sso: ${error.message}\n\n${SAML_VERIFY_USAGE}` };
+    if (error instanceof UsageError)
+      return { exitCode: 2, stderr: `edge-sso: ${error.message}\n\n${SAML_VERIFY_USAGE}` };
     const message = error instanceof Error ? error.message : String(error);
     return { exitCode: 2, stderr: `edge-sso: ${message}` };
   }

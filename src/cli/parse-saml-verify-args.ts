@@ -30,7 +30,14 @@ export const SAML_VERIFY_USAGE = `usage: edge-sso saml verify (--metadata idp.xm
   reported, not checked. --decryption-key is a PKCS#8 PEM ("BEGIN PRIVATE KEY").`;
 
 const VALUE_FLAGS = new Set([
-  "--metadata", "--cert", "--idp-entity-id", "--sp-entity-id", "--acs-url", "--request-id", "--now", "--decryption-key",
+  "--metadata",
+  "--cert",
+  "--idp-entity-id",
+  "--sp-entity-id",
+  "--acs-url",
+  "--request-id",
+  "--now",
+  "--decryption-key",
 ]);
 const BOOLEAN_FLAGS = new Set(["--allow-idp-initiated", "--allow-sha1", "--skip-destination-check"]);
 
@@ -72,7 +79,8 @@ function single(values: Map<string, string[]>, name: string): string | undefined
 function validate(values: Map<string, string[]>, flags: Set<string>, positional: string[]): SamlVerifyArgs {
   const metadata = single(values, "--metadata");
   const certs = values.get("--cert") ?? [];
-  if ((metadata === undefined) === (certs.length === 0)) throw new UsageError("give exactly one of --metadata or --cert");
+  if ((metadata === undefined) === (certs.length === 0))
+    throw new UsageError("give exactly one of --metadata or --cert");
   const spEntityId = single(values, "--sp-entity-id");
   const acsUrl = single(values, "--acs-url");
   if (spEntityId === undefined) throw new UsageError("--sp-entity-id is required");

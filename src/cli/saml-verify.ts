@@ -68,7 +68,9 @@ async function idpSide(args: SamlVerifyArgs, io: CliIo): Promise<{ entityId?: st
 async function readPkcs8(path: string, io: CliIo): Promise<string> {
   const pem = text(await io.readFile(path));
   if (!pem.includes("-----BEGIN PRIVATE KEY-----")) {
-    throw new UsageError(`--decryption-key ${path} is not PKCS#8 PEM; convert it: openssl pkcs8 -topk8 -nocrypt -in ${path}`);
+    throw new UsageError(
+      `--decryption-key ${path} is not PKCS#8 PEM; convert it: openssl pkcs8 -topk8 -nocrypt -in ${path}`,
+    );
   }
   return pem;
 }

@@ -30,7 +30,10 @@ export function normalizeCertificates(certificates: string[], path: string): str
 /** Fills IdP fields from metadata XML (SPEC §2: entity ID, SSO/SLO URLs per binding, signing certs). */
 export function samlFromMetadata(current: SamlSettings, xml: string, path: string): SamlSettings {
   const parsed = parseIdpMetadata(xml);
-  if (!parsed.ok) throw new ApiError(400, "validation_failed", `The IdP metadata is invalid: ${parsed.reason}`, [{ path, message: parsed.reason }]);
+  if (!parsed.ok)
+    throw new ApiError(400, "validation_failed", `The IdP metadata is invalid: ${parsed.reason}`, [
+      { path, message: parsed.reason },
+    ]);
   const m = parsed.value;
   const binding = m.ssoUrls.redirect ? "redirect" : "post";
   return {
@@ -44,14 +47,19 @@ export function samlFromMetadata(current: SamlSettings, xml: string, path: strin
   };
 }
 
-export async function applySamlFields(env: Env, current: SamlSettings, fields: SamlFields): Promise<Applied<SamlSettings>> {
+export async function applySamlFields(
+  env: Env,
+  current: SamlSettings,
+  fields: SamlFields,
+): Promise<Applied<SamlSettings>> {
   const { idpMetadataXml, idpCertificates, spSigningKeyPair, spEncryptionKeyPair, attributeMapping, ...plain } = fields;
   let settings: SamlSettings = { ...current };
   if (idpMetadataXml !== undefined) settings = samlFromMetadata(settings, idpMetadataXml, "saml.idpMetadataXml");
   for (const [key, value] of Object.entries(plain)) {
     if (value !== undefined) (settings as unknown as Record<string, unknown>)[key] = value;
   }
-  if (idpCertificates !== undefined) settings.idpCertificates = normalizeCertificates(idpCertificates, "saml.idpCertificates");
+  if (idpCertificates !== undefined)
+    settings.idpCertificates = normalizeCertificates(idpCertificates, "saml.idpCertificates");
   if (attributeMapping !== undefined) settings.attributeMapping = { ...current.attributeMapping, ...attributeMapping };
   const secrets: Applied<SamlSettings>["secrets"] = {};
   if (spSigningKeyPair) {
@@ -69,13 +77,21 @@ export async function applySamlFields(env: Env, current: SamlSettings, fields: S
 
 async function checkedPair(pair: { privateKey: string; certificate: string }, path: string) {
   const cert = normalizeCertificate(pair.certificate);
-  if (!cert.ok) throw new ApiError(400, "validation_failed", "The SP certificate is invalid.", [{ path: `${path}.certificate`, message: cert.reason }]);
+  if (!cert.ok)
+    throw new ApiError(400, "validation_failed", "The SP certificate is invalid.", [
+      { path: `${path}.certificate`, message: cert.reason },
+    ]);
   const check = await validateKeyPair(pair.privateKey, cert.pem);
-  if (!check.ok) throw new ApiError(400, "validation_failed", "The SP key pair is invalid.", [{ path, message: check.reason }]);
+  if (!check.ok)
+    throw new ApiError(400, "validation_failed", "The SP key pair is invalid.", [{ path, message: check.reason }]);
   return { privateKey: pair.privateKey, certificate: cert.pem };
 }
 
-export async function applyOidcFields(env: Env, current: OidcSettings, fields: OidcFields): Promise<Applied<OidcSettings>> {
+export async function applyOidcFields(
+  env: Env,
+  current: OidcSettings,
+  fields: OidcFields,
+): Promise<Applied<OidcSettings>> {
   const { clientSecret, scopes, ...plain } = fields;
   const settings: OidcSettings = { ...current };
   for (const [key, value] of Object.entries(plain)) {
@@ -93,7 +109,11 @@ function normalizeScopes(scopes: string | string[]): string {
   return [...new Set(["openid", ...list])].join(" ");
 }
 
-export async function applyLdapFields(env: Env, current: LdapSettings, fields: LdapFields): Promise<Applied<LdapSettings>> {
+export async function applyLdapFields(
+  env: Env,
+  current: LdapSettings,
+  fields: LdapFields,
+): Promise<Applied<LdapSettings>> {
   const { bindPassword, ...plain } = fields;
   const settings: LdapSettings = { ...current };
   for (const [key, value] of Object.entries(plain)) {

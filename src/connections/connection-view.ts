@@ -11,7 +11,12 @@ export function connectionView(connection: ConnectionRecord, publicUrl: string) 
   const sp = {
     ...urls,
     acsUrl: settings.saml?.acsUrlOverride ?? urls.acsUrl,
-    ...(settings.saml ? { signingCertificate: settings.saml.spSigningCertificate, encryptionCertificate: settings.saml.spEncryptionCertificate } : {}),
+    ...(settings.saml
+      ? {
+          signingCertificate: settings.saml.spSigningCertificate,
+          encryptionCertificate: settings.saml.spEncryptionCertificate,
+        }
+      : {}),
   };
   return {
     id: connection.id,

@@ -74,22 +74,50 @@ export function settingsOf(connection: ConnectionRecord): ConnectionSettings {
 
 export function defaultSamlSettings(spSigningCertificate: string, spEncryptionCertificate: string): SamlSettings {
   return {
-    idpEntityId: null, idpSsoUrl: null, idpSsoBinding: "redirect", idpSloUrl: null, idpCertificates: [],
-    idpMetadataXml: null, idpMetadataUrl: null, nameIdFormat: "unspecified", signAuthnRequests: false,
-    signLogoutRequests: false, wantAssertionsSigned: true, wantResponseSigned: false, allowIdpInitiated: false,
-    allowSha1: false, clockSkewSeconds: 60, forceAuthn: false, acsUrlOverride: null, attributeMapping: {},
-    spSigningCertificate, spEncryptionCertificate,
+    idpEntityId: null,
+    idpSsoUrl: null,
+    idpSsoBinding: "redirect",
+    idpSloUrl: null,
+    idpCertificates: [],
+    idpMetadataXml: null,
+    idpMetadataUrl: null,
+    nameIdFormat: "unspecified",
+    signAuthnRequests: false,
+    signLogoutRequests: false,
+    wantAssertionsSigned: true,
+    wantResponseSigned: false,
+    allowIdpInitiated: false,
+    allowSha1: false,
+    clockSkewSeconds: 60,
+    forceAuthn: false,
+    acsUrlOverride: null,
+    attributeMapping: {},
+    spSigningCertificate,
+    spEncryptionCertificate,
   };
 }
 
 export const DEFAULT_OIDC_SETTINGS: OidcSettings = {
-  issuer: null, clientId: null, scopes: "openid email profile", tokenEndpointAuthMethod: "client_secret_basic",
-  emailVerifiedRequired: true, prompt: null, passLoginHint: true, authorizationEndpoint: null, tokenEndpoint: null,
-  userinfoEndpoint: null, jwksUri: null,
+  issuer: null,
+  clientId: null,
+  scopes: "openid email profile",
+  tokenEndpointAuthMethod: "client_secret_basic",
+  emailVerifiedRequired: true,
+  prompt: null,
+  passLoginHint: true,
+  authorizationEndpoint: null,
+  tokenEndpoint: null,
+  userinfoEndpoint: null,
+  jwksUri: null,
 };
 
 export const DEFAULT_LDAP_SETTINGS: LdapSettings = {
-  serverUri: null, startTls: false, bindDn: null, baseDn: null, scope: 2, searchFilter: "(mail=%(user)s)",
+  serverUri: null,
+  startTls: false,
+  bindDn: null,
+  baseDn: null,
+  scope: 2,
+  searchFilter: "(mail=%(user)s)",
 };
 
 /** The SP URLs of a connection (SPEC §8). */

@@ -88,7 +88,8 @@ export async function validateKeyPair(privateKeyPem: string, certificatePem: str
     return { ok: false, reason: "private key is not an RSA PKCS#8 key" };
   }
   const bits = (signingKey.algorithm as { modulusLength?: number }).modulusLength ?? 0;
-  if (bits < MIN_MODULUS_BITS) return { ok: false, reason: `RSA key is ${bits} bits; at least ${MIN_MODULUS_BITS} are required` };
+  if (bits < MIN_MODULUS_BITS)
+    return { ok: false, reason: `RSA key is ${bits} bits; at least ${MIN_MODULUS_BITS} are required` };
 
   let verifyKey: CryptoKey;
   try {
@@ -131,6 +132,6 @@ function escapeDnValue(value: string): string {
 /** RFC 5280 §4.1.2.2: positive, at most 20 octets; 16 random bytes with the top bit clear. */
 function randomSerialHex(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[0] = (bytes[0] ?? 0) & 0x7f | 0x01;
+  bytes[0] = ((bytes[0] ?? 0) & 0x7f) | 0x01;
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }

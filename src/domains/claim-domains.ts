@@ -15,14 +15,20 @@ export async function claimDomains(env: Env, organizationId: string, domains: st
   const taken = results.filter((r) => !r.claimed);
   if (taken.length === 0) return;
   await Promise.all(results.filter((r) => r.created).map((r) => domainClaim(env, r.domain).release(organizationId)));
-  throw new ApiError(409, "domain_taken", `Already claimed by another organization: ${taken.map((t) => t.domain).join(", ")}`,
-    taken.map((t) => ({ path: "domains", message: `${t.domain} belongs to another organization` })));
+  throw new ApiError(
+    409,
+    "domain_taken",
+    `Already claimed by another organization: ${taken.map((t) => t.domain).join(", ")}`,
+    taken.map((t) => ({ path: "domains", message: `${t.domain} belongs to another organization` })),
+  );
 }
 
 /** Releases the org's claims on these domains (and their KV entries). */
 export async function releaseDomains(env: Env, organizationId: string, domains: string[]): Promise<void> {
-  await Promise.all(domains.map(async (domain) => {
-    await domainClaim(env, domain).release(organizationId);
-    await env.DOMAINS.delete(domain);
-  }));
+  await Promise.all(
+    domains.map(async (domain) => {
+      await domainClaim(env, domain).release(organizationId);
+      await env.DOMAINS.delete(domain);
+    }),
+  );
 }

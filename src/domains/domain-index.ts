@@ -15,9 +15,14 @@ export interface DomainIndexEntry {
  */
 export async function refreshDomainIndex(env: Env, organizationId: string): Promise<void> {
   const index = await orgOp(env, organizationId, "domainIndex", undefined);
-  await Promise.all(index.entries.map((e) =>
-    env.DOMAINS.put(e.domain, JSON.stringify({ organizationId, connectionId: e.connectionId } satisfies DomainIndexEntry)),
-  ));
+  await Promise.all(
+    index.entries.map((e) =>
+      env.DOMAINS.put(
+        e.domain,
+        JSON.stringify({ organizationId, connectionId: e.connectionId } satisfies DomainIndexEntry),
+      ),
+    ),
+  );
 }
 
 /**

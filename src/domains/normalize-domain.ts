@@ -22,7 +22,8 @@ export function normalizeDomain(input: string): DomainCheck {
   if (/^[0-9.]+$/.test(host) || host.startsWith("[")) return { ok: false, reason: "is an IP address, not a domain" };
   const labels = host.split(".");
   if (labels.length < 2) return { ok: false, reason: "needs at least two labels (example.com)" };
-  if (host.length > 253 || !labels.every((l) => LABEL.test(l))) return { ok: false, reason: "is not a valid domain name" };
+  if (host.length > 253 || !labels.every((l) => LABEL.test(l)))
+    return { ok: false, reason: "is not a valid domain name" };
   if (/^[0-9]+$/.test(labels[labels.length - 1]!)) return { ok: false, reason: "has a numeric top-level label" };
   return { ok: true, domain: host };
 }
@@ -48,8 +49,12 @@ export function normalizeDomains(input: string | string[], path = "domains"): st
   if (errors.length > 0) throw new ApiError(400, "validation_failed", "Some domains are invalid.", errors);
   const consumer = [...out].filter(isConsumerDomain);
   if (consumer.length > 0) {
-    throw new ApiError(400, "domain_not_allowed", `Consumer mail domains cannot belong to an organization: ${consumer.join(", ")}`,
-      consumer.map((d) => ({ path, message: `${d} is a consumer mail domain` })));
+    throw new ApiError(
+      400,
+      "domain_not_allowed",
+      `Consumer mail domains cannot belong to an organization: ${consumer.join(", ")}`,
+      consumer.map((d) => ({ path, message: `${d} is a consumer mail domain` })),
+    );
   }
   return [...out];
 }

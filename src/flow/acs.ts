@@ -20,32 +20,79 @@ const MAX_ACS_BODY = Math.ceil((SAML_LIMITS.maxXmlBytes * 4) / 3) * 3 + 16 * 102
 async function acs({ request, env, params }: RouteContext): Promise<Response> {
   const connectionId = params.connId!;
   const organizationId = orgIdOfConnection(connectionId);
-  const failure = (reason: string, detail: string, message: string): LoginFailure =>
-    ({ reason, detail, message, organizationId, connectionId: organizationId ? connectionId : null });
-  if (!organizationId) return loginFailureResponse(env, failure("unknown_connection", `malformed connection id ${connectionId}`, "This sign-in link is not valid."));
+  const failure = (reason: string, detail: string, message: string): LoginFailure => ({
+    reason,
+    detail,
+    message,
+    organizationId,
+    connectionId: organizationId ? connectionId : null,
+  });
+  if (!organizationId)
+    return loginFailureResponse(
+      env,
+      failure("unknown_connection", `malformed connection id ${connectionId}`, "This sign-in link is not valid."),
+    );
   const form = await readForm(request);
-  if (!form.ok) return loginFailureResponse(env, failure("bad_request", form.detail, "The sign-in response could not be read."));
+  if (!form.ok)
+    return loginFailureResponse(env, failure("bad_request", form.detail, "The sign-in response could not be read."));
   const samlResponse = form.params.get("SAMLResponse");
-  if (!samlResponse) return loginFailureResponse(env, failure("bad_request", "no SAMLResponse in the form", "The sign-in response could not be read."));
+  if (!samlResponse)
+    return loginFailureResponse(
+      env,
+      failure("bad_request", "no SAMLResponse in the form", "The sign-in response could not be read."),
+    );
   const connection = await findConnectionOfType(env, organizationId, connectionId, "saml");
-  if (!connection) return loginFailureResponse(env, failure("unknown_connection", `no SAML connection ${connectionId}`, "This sign-in link is not valid."));
+  if (!connection)
+    return loginFailureResponse(
+      env,
+      failure("unknown_connection", `no SAML connection ${connectionId}`, "This sign-in link is not valid."),
+    );
   const relayState = form.params.get("RelayState");
-  const claim = relayState && orgIdOfToken(relayState) === organizationId
-    ? await orgOp(env, organizationId, "consumePendingLogin", { relayState, browserHashes: await browserBindingHashes(request) }) : null;
+  const claim =
+    relayState && orgIdOfToken(relayState) === organizationId
+      ? await orgOp(env, organizationId, "consumePendingLogin", {
+          relayState,
+          browserHashes: await browserBindingHashes(request),
+        })
+      : null;
   if (claim && !claim.ok && claim.reason === "browser_mismatch") {
-    return loginFailureResponse(env, failure("browser_mismatch", "the pending login was started in another browser", "This sign-in was started in another browser. Start again here."));
+    return loginFailureResponse(
+      env,
+      failure(
+        "browser_mismatch",
+        "the pending login was started in another browser",
+        "This sign-in was started in another browser. Start again here.",
+      ),
+    );
   }
   const pending = claim?.ok ? claim.pending : null;
   if (pending && pending.connectionId !== connectionId) {
-    return loginFailureResponse(env, failure("relay_state_mismatch", "the pending login belongs to another connection", "This sign-in was not started here."));
+    return loginFailureResponse(
+      env,
+      failure(
+        "relay_state_mismatch",
+        "the pending login belongs to another connection",
+        "This sign-in was not started here.",
+      ),
+    );
   }
   if (relayState && !pending && !settingsOf(connection).saml?.allowIdpInitiated) {
-    return loginFailureResponse(env, failure("unknown_relay_state", "RelayState names no pending login (expired, used or forged)", "This sign-in expired or was already used. Start again from the application."));
+    return loginFailureResponse(
+      env,
+      failure(
+        "unknown_relay_state",
+        "RelayState names no pending login (expired, used or forged)",
+        "This sign-in expired or was already used. Start again from the application.",
+      ),
+    );
   }
   const outcome = await completeSamlLogin(env, { connection, samlResponse, pending, now: Date.now() });
   const headers = pending ? { "set-cookie": clearBindingCookie(pending.requestId) } : undefined;
   if (!outcome.ok) return loginFailureResponse(env, outcome.failure, outcome.redirect, headers);
-  return new Response(null, { status: 302, headers: { location: outcome.location, "cache-control": "no-store", ...headers } });
+  return new Response(null, {
+    status: 302,
+    headers: { location: outcome.location, "cache-control": "no-store", ...headers },
+  });
 }
 
 type FormResult = { ok: true; params: URLSearchParams } | { ok: false; detail: string };
@@ -61,7 +108,10 @@ async function readForm(request: Request): Promise<FormResult> {
 }
 
 export const acsRoute = route({
-  method: "POST", path: "/saml/:connId/acs", tag: "Login", access: "public",
+  method: "POST",
+  path: "/saml/:connId/acs",
+  tag: "Login",
+  access: "public",
   summary: "SAML assertion consumer service (HTTP-POST binding)",
   success: { status: 302, description: "Redirect to the app's redirect_uri with code and state" },
   handler: acs,

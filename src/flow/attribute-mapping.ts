@@ -8,28 +8,60 @@ import type { VerifiedIdentity } from "../store/org/login-types";
  */
 const DEFAULTS: Record<keyof AttributeMapping, string[]> = {
   email: [
-    "email", "Email", "mail", "emailAddress", "EmailAddress", "User.email", "user.email",
-    "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress", "urn:oid:0.9.2342.19200300.100.1.3",
+    "email",
+    "Email",
+    "mail",
+    "emailAddress",
+    "EmailAddress",
+    "User.email",
+    "user.email",
+    "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
+    "urn:oid:0.9.2342.19200300.100.1.3",
     "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn",
   ],
   firstName: [
-    "firstName", "FirstName", "first_name", "givenName", "given_name", "User.FirstName", "fname",
-    "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname", "urn:oid:2.5.4.42",
+    "firstName",
+    "FirstName",
+    "first_name",
+    "givenName",
+    "given_name",
+    "User.FirstName",
+    "fname",
+    "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname",
+    "urn:oid:2.5.4.42",
   ],
   lastName: [
-    "lastName", "LastName", "last_name", "surname", "sn", "family_name", "familyName", "User.LastName", "lname",
-    "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname", "urn:oid:2.5.4.4",
+    "lastName",
+    "LastName",
+    "last_name",
+    "surname",
+    "sn",
+    "family_name",
+    "familyName",
+    "User.LastName",
+    "lname",
+    "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname",
+    "urn:oid:2.5.4.4",
   ],
   groups: [
-    "groups", "Groups", "group", "memberOf", "memberof",
-    "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups", "http://schemas.xmlsoap.org/claims/Group",
+    "groups",
+    "Groups",
+    "group",
+    "memberOf",
+    "memberof",
+    "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups",
+    "http://schemas.xmlsoap.org/claims/Group",
   ],
   roles: ["roles", "Roles", "role", "Role", "http://schemas.microsoft.com/ws/2008/06/identity/claims/role"],
 };
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-function pick(attributes: Record<string, string[]>, configured: string | undefined, field: keyof AttributeMapping): string[] {
+function pick(
+  attributes: Record<string, string[]>,
+  configured: string | undefined,
+  field: keyof AttributeMapping,
+): string[] {
   for (const name of configured ? [configured] : DEFAULTS[field]) {
     const values = attributes[name]?.filter((v) => v.length > 0);
     if (values && values.length > 0) return values;
@@ -39,7 +71,10 @@ function pick(attributes: Record<string, string[]>, configured: string | undefin
 
 /** The identity a verified SAML login asserts. The email falls back to an email-shaped NameID. */
 export function samlIdentity(input: {
-  nameId: string; nameIdFormat: string | null; attributes: Record<string, string[]>; mapping: AttributeMapping;
+  nameId: string;
+  nameIdFormat: string | null;
+  attributes: Record<string, string[]>;
+  mapping: AttributeMapping;
 }): VerifiedIdentity {
   const { mapping } = input;
   // The verifier keeps attributes in a null-prototype record (no __proto__ keys); the

@@ -19,7 +19,20 @@ export interface AuthorizeRequest {
 /** The two parameters checked before anything else; without them no redirect is trusted. */
 export type ClientParams = { ok: true; clientId: string; redirectUri: string } | { ok: false; detail: string };
 
-const SINGLE = ["client_id", "redirect_uri", "response_type", "scope", "state", "nonce", "code_challenge", "code_challenge_method", "login_hint", "email", "organization_id", "connection_id"];
+const SINGLE = [
+  "client_id",
+  "redirect_uri",
+  "response_type",
+  "scope",
+  "state",
+  "nonce",
+  "code_challenge",
+  "code_challenge_method",
+  "login_hint",
+  "email",
+  "organization_id",
+  "connection_id",
+];
 
 export function readClientParams(params: URLSearchParams): ClientParams {
   const clientId = params.getAll("client_id");
@@ -41,27 +54,44 @@ export type AuthorizeCheck =
 const PKCE_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
 
 /** Validates the rest of the request once client and redirect URI are trusted. */
-export function checkAuthorizeRequest(params: URLSearchParams, client: { clientId: string; redirectUri: string; isPublic: boolean }): AuthorizeCheck {
+export function checkAuthorizeRequest(
+  params: URLSearchParams,
+  client: { clientId: string; redirectUri: string; isPublic: boolean },
+): AuthorizeCheck {
   const repeated = SINGLE.find((name) => params.getAll(name).length > 1);
   if (repeated) return { ok: false, error: "invalid_request", description: `${repeated} is repeated` };
   const get = (name: string) => params.get(name) || null;
-  if (get("response_type") !== "code") return { ok: false, error: "unsupported_response_type", description: "only response_type=code is supported" };
+  if (get("response_type") !== "code")
+    return { ok: false, error: "unsupported_response_type", description: "only response_type=code is supported" };
   const scope = get("scope") ?? "";
-  if (!scope.split(" ").includes("openid")) return { ok: false, error: "invalid_scope", description: "scope must include openid" };
+  if (!scope.split(" ").includes("openid"))
+    return { ok: false, error: "invalid_scope", description: "scope must include openid" };
   const codeChallenge = get("code_challenge");
   const method = get("code_challenge_method");
-  if (codeChallenge && method !== "S256") return { ok: false, error: "invalid_request", description: "code_challenge_method must be S256" };
-  if (!codeChallenge && method) return { ok: false, error: "invalid_request", description: "code_challenge_method without code_challenge" };
-  if (codeChallenge && !PKCE_CHALLENGE.test(codeChallenge)) return { ok: false, error: "invalid_request", description: "code_challenge is not a base64url SHA-256" };
-  if (client.isPublic && !codeChallenge) return { ok: false, error: "invalid_request", description: "public clients must use PKCE (S256)" };
+  if (codeChallenge && method !== "S256")
+    return { ok: false, error: "invalid_request", description: "code_challenge_method must be S256" };
+  if (!codeChallenge && method)
+    return { ok: false, error: "invalid_request", description: "code_challenge_method without code_challenge" };
+  if (codeChallenge && !PKCE_CHALLENGE.test(codeChallenge))
+    return { ok: false, error: "invalid_request", description: "code_challenge is not a base64url SHA-256" };
+  if (client.isPublic && !codeChallenge)
+    return { ok: false, error: "invalid_request", description: "public clients must use PKCE (S256)" };
   for (const name of ["state", "nonce", "login_hint", "email"]) {
-    if ((get(name)?.length ?? 0) > 1024) return { ok: false, error: "invalid_request", description: `${name} is too long` };
+    if ((get(name)?.length ?? 0) > 1024)
+      return { ok: false, error: "invalid_request", description: `${name} is too long` };
   }
   return {
     ok: true,
     request: {
-      clientId: client.clientId, redirectUri: client.redirectUri, scope, state: get("state"), nonce: get("nonce"), codeChallenge,
-      loginHint: get("login_hint") ?? get("email"), organizationId: get("organization_id"), connectionId: get("connection_id"),
+      clientId: client.clientId,
+      redirectUri: client.redirectUri,
+      scope,
+      state: get("state"),
+      nonce: get("nonce"),
+      codeChallenge,
+      loginHint: get("login_hint") ?? get("email"),
+      organizationId: get("organization_id"),
+      connectionId: get("connection_id"),
       fromHostedPage: get("hosted") === "1",
     },
   };

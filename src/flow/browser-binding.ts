@@ -27,7 +27,8 @@ export async function browserBindingHashes(request: Request): Promise<string[]> 
   const values: string[] = [];
   for (const part of (request.headers.get("cookie") ?? "").split(";")) {
     const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim().startsWith("esso_") && values.length < 16) values.push(part.slice(eq + 1).trim());
+    if (eq > 0 && part.slice(0, eq).trim().startsWith("esso_") && values.length < 16)
+      values.push(part.slice(eq + 1).trim());
   }
   return Promise.all(values.map(sha256Hex));
 }

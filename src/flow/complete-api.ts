@@ -26,7 +26,11 @@ async function authenticateClient(env: Env, request: Request): Promise<ClientRec
   const credentials = parseBasicCredentials(request.headers.get("authorization") ?? "");
   const client = credentials ? await appOp(env, "clients", "getClient", { clientId: credentials.clientId }) : null;
   if (!credentials || !client?.secretHash || !timingSafeEqual(await sha256Hex(credentials.secret), client.secretHash)) {
-    throw new ApiError(401, "unauthorized", "Authenticate as the OAuth client with HTTP Basic client_id:client_secret.");
+    throw new ApiError(
+      401,
+      "unauthorized",
+      "Authenticate as the OAuth client with HTTP Basic client_id:client_secret.",
+    );
   }
   return client;
 }
@@ -39,21 +43,35 @@ async function authenticateClient(env: Env, request: Request): Promise<ClientRec
 async function completeSaml({ env, request, body }: RouteContext<Body>): Promise<Response> {
   const client = await authenticateClient(env, request);
   const orgId = body.organizationId;
-  const claim = body.RelayState && orgIdOfToken(body.RelayState) === orgId
-    ? await orgOp(env, orgId, "consumePendingLogin", { relayState: body.RelayState, clientId: client.clientId }) : null;
+  const claim =
+    body.RelayState && orgIdOfToken(body.RelayState) === orgId
+      ? await orgOp(env, orgId, "consumePendingLogin", { relayState: body.RelayState, clientId: client.clientId })
+      : null;
   if (body.RelayState && !claim?.ok) {
-    throw new ApiError(400, "login_failed", claim && !claim.ok && claim.reason === "client_mismatch"
-      ? "The pending login belongs to another client." : "RelayState names no pending login (expired, used or unknown).");
+    throw new ApiError(
+      400,
+      "login_failed",
+      claim && !claim.ok && claim.reason === "client_mismatch"
+        ? "The pending login belongs to another client."
+        : "RelayState names no pending login (expired, used or unknown).",
+    );
   }
   const pending = claim?.ok ? claim.pending : null;
   if (pending && pending.redirectUri !== body.redirectUri) {
     throw new ApiError(400, "login_failed", "The pending login was started for another redirect URI.");
   }
-  const connection = pending ? await orgOp(env, orgId, "getConnection", { id: pending.connectionId }) : await idpInitiatedConnection(env, orgId, client, body.redirectUri);
+  const connection = pending
+    ? await orgOp(env, orgId, "getConnection", { id: pending.connectionId })
+    : await idpInitiatedConnection(env, orgId, client, body.redirectUri);
   if (connection.type !== "saml" || !settingsOf(connection).saml?.acsUrlOverride) {
     throw new ApiError(400, "login_failed", "The connection has no acsUrlOverride: its ACS is edge-sso's own.");
   }
-  const outcome = await completeSamlLogin(env, { connection, samlResponse: body.SAMLResponse, pending, now: Date.now() });
+  const outcome = await completeSamlLogin(env, {
+    connection,
+    samlResponse: body.SAMLResponse,
+    pending,
+    now: Date.now(),
+  });
   if (outcome.ok) return json({ result: outcome.location });
   const referenceId = await recordLoginFailure(env, outcome.failure);
   throw new ApiError(400, "login_failed", `${outcome.failure.message} (reference ${referenceId})`);
@@ -64,14 +82,29 @@ async function idpInitiatedConnection(env: Env, orgId: string, client: ClientRec
   const page = await orgOp(env, orgId, "listConnections", { limit: 100, type: "saml", state: "active" });
   const connection = page.data.find((c) => {
     const s = settingsOf(c);
-    return s.saml?.allowIdpInitiated && s.saml.acsUrlOverride && s.idpInitiatedClientId === client.clientId && s.idpInitiatedRedirectUri === redirectUri;
+    return (
+      s.saml?.allowIdpInitiated &&
+      s.saml.acsUrlOverride &&
+      s.idpInitiatedClientId === client.clientId &&
+      s.idpInitiatedRedirectUri === redirectUri
+    );
   });
-  if (!connection) throw new ApiError(400, "login_failed", "No RelayState, and no connection accepts IdP-initiated logins for this client and redirect URI.");
+  if (!connection)
+    throw new ApiError(
+      400,
+      "login_failed",
+      "No RelayState, and no connection accepts IdP-initiated logins for this client and redirect URI.",
+    );
   return connection;
 }
 
 export const completeSamlRoute = route({
-  method: "POST", path: "/api/v1/sso/saml/complete", tag: "Login", access: "public",
+  method: "POST",
+  path: "/api/v1/sso/saml/complete",
+  tag: "Login",
+  access: "public",
   summary: "Complete a SAML login for an app that hosts its own ACS (HTTP Basic client authentication)",
-  body: completeBody, success: { status: 200, description: "{result: redirect URL with code and state}" }, handler: completeSaml,
+  body: completeBody,
+  success: { status: 200, description: "{result: redirect URL with code and state}" },
+  handler: completeSaml,
 });

@@ -1,7 +1,16 @@
 import { escapeHtml, htmlPage } from "./html";
 
 /** Parameters the hosted page carries over so the same request continues. */
-const CARRIED = ["client_id", "redirect_uri", "response_type", "scope", "state", "nonce", "code_challenge", "code_challenge_method"];
+const CARRIED = [
+  "client_id",
+  "redirect_uri",
+  "response_type",
+  "scope",
+  "state",
+  "nonce",
+  "code_challenge",
+  "code_challenge_method",
+];
 
 /**
  * The hosted "work email" page (SPEC §3): a GET form back to the authorization endpoint
@@ -16,7 +25,8 @@ export function emailPage(action: string, params: URLSearchParams, error?: strin
     title: "Sign in with SSO",
     status: error ? 400 : 200,
     formAction: null,
-    body: `<h1>Sign in with your work email</h1>${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ""}` +
+    body:
+      `<h1>Sign in with your work email</h1>${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ""}` +
       `<form method="get" action="${escapeHtml(action)}">${hidden}<input type="hidden" name="hosted" value="1">` +
       `<label for="email">Work email</label><input id="email" name="login_hint" type="email" autocomplete="email" required autofocus value="${escapeHtml(value)}">` +
       `<button type="submit">Continue</button></form>`,

@@ -7,7 +7,12 @@ import { orgOp } from "../store/stores";
  * The connection named in an end-user URL or state, when it exists and has the protocol
  * of the endpoint; null otherwise (an unknown org or connection is the same to a browser).
  */
-export async function findConnectionOfType(env: Env, organizationId: string, connectionId: string, type: SsoType): Promise<ConnectionRecord | null> {
+export async function findConnectionOfType(
+  env: Env,
+  organizationId: string,
+  connectionId: string,
+  type: SsoType,
+): Promise<ConnectionRecord | null> {
   try {
     const connection = await orgOp(env, organizationId, "getConnection", { id: connectionId });
     return connection.type === type ? connection : null;

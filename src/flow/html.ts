@@ -1,6 +1,9 @@
 /** Escapes text for HTML element content and double-quoted attributes. */
 export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+  return value.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
+  );
 }
 
 const STYLE = `body{font-family:system-ui,-apple-system,sans-serif;background:#f6f7f9;color:#1f2328;display:flex;min-height:100vh;align-items:center;justify-content:center;margin:0}
@@ -16,7 +19,14 @@ button{margin-top:1rem;width:100%;padding:.65rem;border:0;border-radius:6px;back
  * redirect after a submission too, so a form whose answer redirects to an IdP that is not
  * known when the page renders (the work-email page) passes `formAction: null`.
  */
-export function htmlPage(input: { title: string; body: string; status?: number; scriptNonce?: string; formAction?: string | null; headers?: HeadersInit }): Response {
+export function htmlPage(input: {
+  title: string;
+  body: string;
+  status?: number;
+  scriptNonce?: string;
+  formAction?: string | null;
+  headers?: HeadersInit;
+}): Response {
   const csp = [
     "default-src 'none'",
     "style-src 'unsafe-inline'",

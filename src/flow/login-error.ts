@@ -27,7 +27,10 @@ export interface TrustedRedirect {
  * when the redirect URI is already trusted and `oauthError` is given — an error redirect.
  */
 export async function loginFailureResponse(
-  env: Env, failure: LoginFailure, redirect?: { target: TrustedRedirect; oauthError: string }, headers?: HeadersInit,
+  env: Env,
+  failure: LoginFailure,
+  redirect?: { target: TrustedRedirect; oauthError: string },
+  headers?: HeadersInit,
 ): Promise<Response> {
   const referenceId = await recordLoginFailure(env, failure);
   if (redirect) {
@@ -48,7 +51,8 @@ export function errorPage(message: string, referenceId: string, status = 400, he
     title: "Sign-in failed",
     status,
     headers,
-    body: `<h1>Sign-in failed</h1><p>${escapeHtml(message)}</p><p class="ref">Reference: ${escapeHtml(referenceId)}</p>` +
+    body:
+      `<h1>Sign-in failed</h1><p>${escapeHtml(message)}</p><p class="ref">Reference: ${escapeHtml(referenceId)}</p>` +
       `<p>If this keeps happening, give this reference to your administrator.</p>`,
   });
 }
@@ -64,13 +68,33 @@ async function recordFailure(env: Env, referenceId: string, failure: LoginFailur
   const data = { referenceId, reason: failure.reason, detail: failure.detail };
   try {
     if (failure.organizationId) {
-      await orgOp(env, failure.organizationId, "recordLoginFailure", { referenceId, reason: failure.reason, detail: failure.detail, connectionId: failure.connectionId });
+      await orgOp(env, failure.organizationId, "recordLoginFailure", {
+        referenceId,
+        reason: failure.reason,
+        detail: failure.detail,
+        connectionId: failure.connectionId,
+      });
       return;
     }
     await appOp(env, "events", "appendEvents", {
-      events: [{ id: newId("evt"), type: "login.failed", actor: "system", organizationId: null, target: failure.connectionId, data, createdAt: new Date().toISOString() }],
+      events: [
+        {
+          id: newId("evt"),
+          type: "login.failed",
+          actor: "system",
+          organizationId: null,
+          target: failure.connectionId,
+          data,
+          createdAt: new Date().toISOString(),
+        },
+      ],
     });
   } catch (error) {
-    console.error("could not record login failure", referenceId, failure.reason, error instanceof Error ? error.message : error);
+    console.error(
+      "could not record login failure",
+      referenceId,
+      failure.reason,
+      error instanceof Error ? error.message : error,
+    );
   }
 }

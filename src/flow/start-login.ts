@@ -10,13 +10,22 @@ export type StartResult =
   | { ok: false; reason: string; detail: string };
 
 /** Sends the browser to the connection's IdP, by protocol. */
-export function startLogin(env: Env, connection: ConnectionRecord, pending: PendingLogin, now: number): Promise<StartResult> {
+export function startLogin(
+  env: Env,
+  connection: ConnectionRecord,
+  pending: PendingLogin,
+  now: number,
+): Promise<StartResult> {
   switch (connection.type) {
     case "saml":
       return startSaml(env, connection, pending, now);
     case "oidc":
       return startOidc(env, connection, pending, now);
     case "ldap":
-      return Promise.resolve({ ok: false, reason: "unsupported_connection_type", detail: `${connection.type} logins are not available in this version` });
+      return Promise.resolve({
+        ok: false,
+        reason: "unsupported_connection_type",
+        detail: `${connection.type} logins are not available in this version`,
+      });
   }
 }

@@ -17,22 +17,45 @@ function spSigningKeyPem(env: Env, connection: ConnectionRecord): Promise<string
  * (302, `SigAlg`/`Signature` when `signAuthnRequests`) or HTTP-POST (an auto-submitting
  * form under a strict CSP, the XML enveloped-signed when `signAuthnRequests`).
  */
-export async function startSaml(env: Env, connection: ConnectionRecord, pending: PendingLogin, now: number): Promise<StartResult> {
+export async function startSaml(
+  env: Env,
+  connection: ConnectionRecord,
+  pending: PendingLogin,
+  now: number,
+): Promise<StartResult> {
   const saml = settingsOf(connection).saml!;
-  if (!saml.idpSsoUrl) return { ok: false, reason: "connection_incomplete", detail: "the connection has no IdP SSO URL" };
+  if (!saml.idpSsoUrl)
+    return { ok: false, reason: "connection_incomplete", detail: "the connection has no IdP SSO URL" };
   const urls = spUrls(env.PUBLIC_URL, connection.id);
   let xml = buildAuthnRequest({
-    id: pending.requestId, issuer: urls.entityId, acsUrl: saml.acsUrlOverride ?? urls.acsUrl, destination: saml.idpSsoUrl,
+    id: pending.requestId,
+    issuer: urls.entityId,
+    acsUrl: saml.acsUrlOverride ?? urls.acsUrl,
+    destination: saml.idpSsoUrl,
     nameIdFormat: saml.nameIdFormat === "unspecified" ? undefined : saml.nameIdFormat,
-    forceAuthn: saml.forceAuthn, issueInstant: new Date(now),
+    forceAuthn: saml.forceAuthn,
+    issueInstant: new Date(now),
   });
   const keyPem = saml.signAuthnRequests ? await spSigningKeyPem(env, connection) : undefined;
   if (saml.idpSsoBinding === "redirect") {
-    const location = await encodeRedirectBinding({ destination: saml.idpSsoUrl, xml, relayState: pending.relayState, ...(keyPem ? { signingKeyPem: keyPem } : {}) });
-    return { ok: true, upstream: null, response: new Response(null, { status: 302, headers: { location, "cache-control": "no-store" } }) };
+    const location = await encodeRedirectBinding({
+      destination: saml.idpSsoUrl,
+      xml,
+      relayState: pending.relayState,
+      ...(keyPem ? { signingKeyPem: keyPem } : {}),
+    });
+    return {
+      ok: true,
+      upstream: null,
+      response: new Response(null, { status: 302, headers: { location, "cache-control": "no-store" } }),
+    };
   }
   if (keyPem) xml = await signXml(xml, { privateKeyPem: keyPem, certificatePem: saml.spSigningCertificate });
-  return { ok: true, upstream: null, response: postForm(saml.idpSsoUrl, encodePostBinding(xml).SAMLRequest, pending.relayState) };
+  return {
+    ok: true,
+    upstream: null,
+    response: postForm(saml.idpSsoUrl, encodePostBinding(xml).SAMLRequest, pending.relayState),
+  };
 }
 
 /** The HTTP-POST binding's page: a form that submits itself (and a button without JS). */
@@ -42,7 +65,8 @@ function postForm(action: string, samlRequest: string, relayState: string): Resp
     title: "Signing you in…",
     scriptNonce: nonce,
     formAction: action,
-    body: `<h1>Signing you in…</h1><form id="saml" method="post" action="${escapeHtml(action)}">` +
+    body:
+      `<h1>Signing you in…</h1><form id="saml" method="post" action="${escapeHtml(action)}">` +
       `<input type="hidden" name="SAMLRequest" value="${escapeHtml(samlRequest)}">` +
       `<input type="hidden" name="RelayState" value="${escapeHtml(relayState)}">` +
       `<noscript><button type="submit">Continue to your identity provider</button></noscript></form>` +

@@ -66,7 +66,12 @@ export class ApiError extends Error {
   }
 
   toData(): ApiErrorData {
-    return { status: this.status, code: this.code, detail: this.detail, ...(this.errors ? { errors: this.errors } : {}) };
+    return {
+      status: this.status,
+      code: this.code,
+      detail: this.detail,
+      ...(this.errors ? { errors: this.errors } : {}),
+    };
   }
 
   static fromData(data: ApiErrorData): ApiError {

@@ -5,7 +5,8 @@ import { ApiError } from "./api-error";
  * an unexpected error becomes a bare 500 `internal_error`, never its message or stack.
  */
 export function problemResponse(error: unknown, headers: HeadersInit = {}): Response {
-  const apiError = error instanceof ApiError ? error : new ApiError(500, "internal_error", "An unexpected error occurred.");
+  const apiError =
+    error instanceof ApiError ? error : new ApiError(500, "internal_error", "An unexpected error occurred.");
   if (!(error instanceof ApiError)) console.error("unexpected error", error instanceof Error ? error.stack : error);
   const body = {
     type: `https://edge-sso.dev/problems/${apiError.code}`,

@@ -6,7 +6,11 @@ import { orgOp } from "../store/stores";
 
 /** GET /saml/{connId}/metadata: the SP metadata XML an IdP admin imports (SPEC §3). */
 export const samlMetadataRoute = route({
-  method: "GET", path: "/saml/:connId/metadata", tag: "SAML", access: "public", summary: "SP metadata XML",
+  method: "GET",
+  path: "/saml/:connId/metadata",
+  tag: "SAML",
+  access: "public",
+  summary: "SP metadata XML",
   success: { status: 200, description: "SAML 2.0 SP metadata", contentType: "application/samlmetadata+xml" },
   handler: async ({ env, params }) => {
     const orgId = orgIdOfConnection(params.connId!);

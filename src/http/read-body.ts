@@ -20,7 +20,9 @@ export async function readJsonBody<S extends z.ZodMiniType>(request: Request, sc
   try {
     data = JSON.parse(text);
   } catch {
-    throw new ApiError(400, "validation_failed", "The request body is not valid JSON.", [{ path: "", message: "malformed JSON" }]);
+    throw new ApiError(400, "validation_failed", "The request body is not valid JSON.", [
+      { path: "", message: "malformed JSON" },
+    ]);
   }
   return validate(schema, data);
 }
@@ -55,9 +57,10 @@ export async function readCapped(request: Pick<Request, "headers" | "body">, lim
   try {
     return strictUtf8.decode(bytes);
   } catch {
-    throw new ApiError(400, "validation_failed", "The request body is not valid UTF-8.", [{ path: "", message: "invalid UTF-8" }]);
+    throw new ApiError(400, "validation_failed", "The request body is not valid UTF-8.", [
+      { path: "", message: "invalid UTF-8" },
+    ]);
   }
 }
 
-const tooLarge = (limit: number) =>
-  new ApiError(413, "payload_too_large", `The request body exceeds ${limit} bytes.`);
+const tooLarge = (limit: number) => new ApiError(413, "payload_too_large", `The request body exceeds ${limit} bytes.`);

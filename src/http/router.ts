@@ -19,8 +19,10 @@ export type RouteTable = ReadonlyArray<Route>;
 export function buildRouter(routes: RouteTable) {
   const router = IttyRouter();
   for (const r of routes) {
-    router[r.method.toLowerCase() as "get"](r.path, (request: Request & { params: Record<string, string> }, env: Env, exec: ExecutionContext) =>
-      runRoute(r, request, env, exec),
+    router[r.method.toLowerCase() as "get"](
+      r.path,
+      (request: Request & { params: Record<string, string> }, env: Env, exec: ExecutionContext) =>
+        runRoute(r, request, env, exec),
     );
   }
   const patterns = routes.map((r) => ({ method: r.method, regex: pathRegex(r.path) }));
@@ -30,13 +32,20 @@ export function buildRouter(routes: RouteTable) {
     const pathname = new URL(request.url).pathname;
     const allowed = [...new Set(patterns.filter((p) => p.regex.test(pathname)).map((p) => p.method))];
     if (allowed.length > 0) {
-      return problemResponse(new ApiError(405, "method_not_allowed", `Use ${allowed.join(", ")} on this path.`), { allow: allowed.join(", ") });
+      return problemResponse(new ApiError(405, "method_not_allowed", `Use ${allowed.join(", ")} on this path.`), {
+        allow: allowed.join(", "),
+      });
     }
     return undefined;
   };
 }
 
-async function runRoute(r: Route, request: Request & { params: Record<string, string> }, env: Env, exec: ExecutionContext): Promise<Response> {
+async function runRoute(
+  r: Route,
+  request: Request & { params: Record<string, string> },
+  env: Env,
+  exec: ExecutionContext,
+): Promise<Response> {
   try {
     const params = decodeParams(request.params ?? {});
     const actor: Actor = r.access === "public" ? { kind: "anonymous" } : await authenticate(request, env);

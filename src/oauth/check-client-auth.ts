@@ -22,7 +22,8 @@ export function checkClientAuth(input: ClientAuthInput): Result<ClientRecord, To
   const { credentials, client } = input;
   if (!client) return refuse("unknown_client", `no client ${credentials.clientId}`);
   if (client.public) {
-    if (credentials.method !== "none") return refuse("public_client_sent_secret", `public client ${client.clientId} sent a secret`);
+    if (credentials.method !== "none")
+      return refuse("public_client_sent_secret", `public client ${client.clientId} sent a secret`);
     return ok(client);
   }
   if (credentials.method === "none" || input.presentedSecretHash === null) {

@@ -28,7 +28,11 @@ export async function checkCodeGrant(input: CodeGrantInput): Promise<Result<Auth
   }
   const redirect = checkRedirectUri({ issuedFor: code.redirectUri, presented: input.redirectUri });
   if (!redirect.ok) return redirect;
-  const pkce = await checkPkce({ codeChallenge: code.codeChallenge, codeVerifier: input.codeVerifier, publicClient: client.public });
+  const pkce = await checkPkce({
+    codeChallenge: code.codeChallenge,
+    codeVerifier: input.codeVerifier,
+    publicClient: client.public,
+  });
   if (!pkce.ok) return pkce;
   return ok(code);
 }

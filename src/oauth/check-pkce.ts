@@ -37,8 +37,10 @@ export interface PkceInput {
 export async function checkPkce(input: PkceInput): Promise<Result<null, TokenRefusal>> {
   const { codeChallenge, codeVerifier } = input;
   if (codeChallenge === null) {
-    if (input.publicClient) return refuse("public_client_without_pkce", "the code of a public client carries no code_challenge");
-    if (codeVerifier !== null) return refuse("pkce_verifier_unexpected", "code_verifier sent for a code issued without code_challenge");
+    if (input.publicClient)
+      return refuse("public_client_without_pkce", "the code of a public client carries no code_challenge");
+    if (codeVerifier !== null)
+      return refuse("pkce_verifier_unexpected", "code_verifier sent for a code issued without code_challenge");
     return ok(null);
   }
   if (codeVerifier === null) return refuse("pkce_verifier_missing", "the code was issued with a code_challenge");

@@ -16,6 +16,7 @@ export function isRegisteredRedirectUri(registered: readonly string[], presented
  * request the code was issued for (RFC 6749 §4.1.3). Pure.
  */
 export function checkRedirectUri(input: { issuedFor: string; presented: string }): Result<null, TokenRefusal> {
-  if (input.issuedFor !== input.presented) return refuse("redirect_uri_mismatch", "redirect_uri differs from the authorization request's");
+  if (input.issuedFor !== input.presented)
+    return refuse("redirect_uri_mismatch", "redirect_uri differs from the authorization request's");
   return ok(null);
 }

@@ -35,9 +35,16 @@ export function userClaims(profile: Profile): UserClaims {
 /** The `profile` of the token response, exactly the SPEC §4 fields. */
 export function profileView(profile: Profile) {
   return {
-    id: profile.id, organizationId: profile.organizationId, connectionId: profile.connectionId,
-    connectionType: profile.connectionType, idpId: profile.idpId, email: profile.email,
-    firstName: profile.firstName, lastName: profile.lastName, groups: profile.groups, roles: profile.roles,
+    id: profile.id,
+    organizationId: profile.organizationId,
+    connectionId: profile.connectionId,
+    connectionType: profile.connectionType,
+    idpId: profile.idpId,
+    email: profile.email,
+    firstName: profile.firstName,
+    lastName: profile.lastName,
+    groups: profile.groups,
+    roles: profile.roles,
     rawAttributes: profile.rawAttributes,
   };
 }

@@ -8,7 +8,20 @@ const CACHE_BRIEFLY = { "cache-control": "public, max-age=60" };
 
 /** The claims the ID token and userinfo can carry (SPEC §4). */
 export const CLAIMS_SUPPORTED = [
-  "iss", "aud", "sub", "exp", "iat", "nonce", "email", "email_verified", "given_name", "family_name", "name", "org_id", "groups", "roles",
+  "iss",
+  "aud",
+  "sub",
+  "exp",
+  "iat",
+  "nonce",
+  "email",
+  "email_verified",
+  "given_name",
+  "family_name",
+  "name",
+  "org_id",
+  "groups",
+  "roles",
 ];
 
 /**
@@ -43,12 +56,20 @@ const tag = "OpenID Connect";
 /** GET /.well-known/openid-configuration and GET /.well-known/jwks.json (SPEC §4). */
 export const discoveryRoutes = [
   route({
-    method: "GET", path: "/.well-known/openid-configuration", tag, access: "public", summary: "OpenID Provider metadata (OIDC Discovery §3)",
+    method: "GET",
+    path: "/.well-known/openid-configuration",
+    tag,
+    access: "public",
+    summary: "OpenID Provider metadata (OIDC Discovery §3)",
     success: { status: 200, description: "The discovery document" },
     handler: ({ env }) => json(openidConfiguration(env.PUBLIC_URL), 200, CACHE_BRIEFLY),
   }),
   route({
-    method: "GET", path: "/.well-known/jwks.json", tag, access: "public", summary: "The ID-token verification keys (RFC 7517 §5)",
+    method: "GET",
+    path: "/.well-known/jwks.json",
+    tag,
+    access: "public",
+    summary: "The ID-token verification keys (RFC 7517 §5)",
     success: { status: 200, description: "JSON Web Key Set", contentType: "application/jwk-set+json" },
     handler: async ({ env }) => {
       try {

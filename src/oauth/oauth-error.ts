@@ -6,7 +6,8 @@
  */
 
 /** The public error codes of the token endpoint (RFC 6749 §5.2), plus `server_error`. */
-export type OAuthErrorCode = "invalid_request" | "invalid_client" | "invalid_grant" | "unsupported_grant_type" | "server_error";
+export type OAuthErrorCode =
+  "invalid_request" | "invalid_client" | "invalid_grant" | "unsupported_grant_type" | "server_error";
 
 /** Every internal reason the token endpoint refuses a request for. */
 export type TokenRefusal =
@@ -73,7 +74,11 @@ export function publicTokenError(reason: TokenRefusal): PublicError {
     case "client_id_mismatch":
       return badRequest("client_id does not match the HTTP Basic credentials.");
     case "unsupported_grant_type":
-      return { code: "unsupported_grant_type", status: 400, description: "Only grant_type=authorization_code is supported." };
+      return {
+        code: "unsupported_grant_type",
+        status: 400,
+        description: "Only grant_type=authorization_code is supported.",
+      };
     case "malformed_basic_auth":
     case "missing_client_id":
     case "unknown_client":
@@ -106,18 +111,26 @@ export const NO_STORE = { "cache-control": "no-store", pragma: "no-cache" } as c
 
 /** A JSON response with the no-store headers. */
 export function oauthJson(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...NO_STORE, ...headers } });
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json", ...NO_STORE, ...headers },
+  });
 }
 
 /**
  * Renders a token endpoint refusal (RFC 6749 §5.2). A 401 names the Basic scheme when
  * the client used the Authorization header, as §5.2 requires.
  */
-export function tokenErrorResponse(refusal: Refusal<TokenRefusal>, options: { authorizationHeaderUsed: boolean }): Response {
+export function tokenErrorResponse(
+  refusal: Refusal<TokenRefusal>,
+  options: { authorizationHeaderUsed: boolean },
+): Response {
   const error = publicTokenError(refusal.reason);
   logRefusal("oauth.token.refused", refusal);
-  const headers: Record<string, string> = error.status === 401 && options.authorizationHeaderUsed
-    ? { "www-authenticate": 'Basic realm="edge-sso", charset="UTF-8"' } : {};
+  const headers: Record<string, string> =
+    error.status === 401 && options.authorizationHeaderUsed
+      ? { "www-authenticate": 'Basic realm="edge-sso", charset="UTF-8"' }
+      : {};
   return oauthJson({ error: error.code, error_description: error.description }, error.status, headers);
 }
 
@@ -138,7 +151,8 @@ export function bearerErrorResponse(refusal: Refusal<BearerRefusal>): Response {
     case "malformed_token":
     case "unknown_token":
       return oauthJson({ error: "invalid_token", error_description: "The access token is invalid or expired." }, 401, {
-        "www-authenticate": 'Bearer realm="edge-sso", error="invalid_token", error_description="The access token is invalid or expired"',
+        "www-authenticate":
+          'Bearer realm="edge-sso", error="invalid_token", error_description="The access token is invalid or expired"',
       });
     case "internal_error":
       return oauthJson({ error: "server_error", error_description: "The server could not complete the request." }, 500);

@@ -37,7 +37,8 @@ export function readClientCredentials(input: CredentialInput): Result<ClientCred
     return ok({ method: "client_secret_basic", ...basic });
   }
   if (input.clientId === null) return refuse("missing_client_id", "no client_id and no HTTP Basic credentials");
-  if (input.clientSecret !== null) return ok({ method: "client_secret_post", clientId: input.clientId, secret: input.clientSecret });
+  if (input.clientSecret !== null)
+    return ok({ method: "client_secret_post", clientId: input.clientId, secret: input.clientSecret });
   return ok({ method: "none", clientId: input.clientId, secret: null });
 }
 

@@ -27,7 +27,8 @@ const KNOWN = ["grant_type", "code", "redirect_uri", "client_id", "client_secret
  */
 export async function readTokenForm(request: Request): Promise<Result<URLSearchParams, TokenRefusal>> {
   const type = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
-  if (type !== "application/x-www-form-urlencoded") return refuse("wrong_content_type", `content-type ${type ?? "(none)"}`);
+  if (type !== "application/x-www-form-urlencoded")
+    return refuse("wrong_content_type", `content-type ${type ?? "(none)"}`);
   try {
     return ok(new URLSearchParams(await readCapped(request, MAX_TOKEN_BODY_BYTES)));
   } catch (error) {
@@ -41,23 +42,32 @@ export async function readTokenForm(request: Request): Promise<Result<URLSearchP
  * Checks the parameters of an authorization_code token request (RFC 6749 §4.1.3). Empty
  * values count as absent (§3.1); unknown parameters are ignored (§3.2). Pure.
  */
-export function parseTokenRequest(form: URLSearchParams, authorization: string | null): Result<TokenRequest, TokenRefusal> {
+export function parseTokenRequest(
+  form: URLSearchParams,
+  authorization: string | null,
+): Result<TokenRequest, TokenRefusal> {
   for (const name of KNOWN) {
     if (form.getAll(name).length > 1) return refuse("duplicate_parameter", `${name} appears more than once`);
   }
   const param = (name: (typeof KNOWN)[number]) => form.get(name) || null;
   const grantType = param("grant_type");
   if (grantType === null) return refuse("missing_parameter", "grant_type is missing");
-  if (grantType !== "authorization_code") return refuse("unsupported_grant_type", `grant_type ${grantType.slice(0, 64)}`);
+  if (grantType !== "authorization_code")
+    return refuse("unsupported_grant_type", `grant_type ${grantType.slice(0, 64)}`);
   const code = param("code");
   const redirectUri = param("redirect_uri");
   if (code === null) return refuse("missing_parameter", "code is missing");
   // Required here: every authorization request names its redirect_uri (OIDC Core §3.1.2.1).
   if (redirectUri === null) return refuse("missing_parameter", "redirect_uri is missing");
   const codeVerifier = param("code_verifier");
-  if (codeVerifier !== null && !isCodeVerifier(codeVerifier)) return refuse("malformed_code_verifier", "code_verifier violates RFC 7636 §4.1");
+  if (codeVerifier !== null && !isCodeVerifier(codeVerifier))
+    return refuse("malformed_code_verifier", "code_verifier violates RFC 7636 §4.1");
   return ok({
-    code, redirectUri, codeVerifier,
-    clientId: param("client_id"), clientSecret: param("client_secret"), authorization,
+    code,
+    redirectUri,
+    codeVerifier,
+    clientId: param("client_id"),
+    clientSecret: param("client_secret"),
+    authorization,
   });
 }

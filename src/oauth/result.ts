@@ -8,4 +8,8 @@ export type Result<T, R> = { ok: true; value: T } | { ok: false; reason: R; deta
 export const ok = <T>(value: T): { ok: true; value: T } => ({ ok: true, value });
 
 /** A refusal with its internal reason and log detail. */
-export const refuse = <R>(reason: R, detail: string): { ok: false; reason: R; detail: string } => ({ ok: false, reason, detail });
+export const refuse = <R>(reason: R, detail: string): { ok: false; reason: R; detail: string } => ({
+  ok: false,
+  reason,
+  detail,
+});

@@ -9,12 +9,18 @@ import { rotateSigningKey } from "./signing-keys";
  */
 export const signingKeyRoutes = [
   route({
-    method: "POST", path: "/api/v1/signing-keys/rotate", tag: "Signing keys", access: "app",
+    method: "POST",
+    path: "/api/v1/signing-keys/rotate",
+    tag: "Signing keys",
+    access: "app",
     summary: "Rotate the ID-token signing key",
     success: { status: 201, description: "The new active key: kid, alg, createdAt" },
     handler: async ({ env, actor }) => {
       const key = await rotateSigningKey(env, actorName(actor));
-      return json({ kid: key.kid, alg: key.alg, createdAt: key.createdAt, publicJwk: JSON.parse(key.publicJwk) as unknown }, 201);
+      return json(
+        { kid: key.kid, alg: key.alg, createdAt: key.createdAt, publicJwk: JSON.parse(key.publicJwk) as unknown },
+        201,
+      );
     },
   }),
 ];

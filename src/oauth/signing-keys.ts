@@ -27,13 +27,17 @@ let cached: { key: ActiveSigningKey; fetchedAt: number } | null = null;
 
 /** Generates an ES256 (P-256) key pair; its `kid` is the RFC 7638 thumbprint. */
 export async function generateSigningKey(env: Pick<Env, "SECRETS_KEY">): Promise<NewSigningKey> {
-  const pair = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign", "verify"])) as CryptoKeyPair;
+  const pair = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, [
+    "sign",
+    "verify",
+  ])) as CryptoKeyPair;
   const publicJwk = (await crypto.subtle.exportKey("jwk", pair.publicKey)) as JWK;
   const privateJwk = (await crypto.subtle.exportKey("jwk", pair.privateKey)) as JWK;
   const kid = await calculateJwkThumbprint(publicJwk, "sha256");
   const { kty, crv, x, y } = publicJwk;
   return {
-    kid, alg: "ES256",
+    kid,
+    alg: "ES256",
     publicJwk: JSON.stringify({ kty, crv, x, y, kid, alg: "ES256", use: "sig" }),
     privateJwkSealed: await seal(env, JSON.stringify({ kty, crv, x, y, d: privateJwk.d })),
   };
@@ -43,7 +47,8 @@ export async function generateSigningKey(env: Pick<Env, "SECRETS_KEY">): Promise
 export async function activeSigningKey(env: Env, now: number): Promise<ActiveSigningKey> {
   if (cached && now - cached.fetchedAt < SIGNING_KEY_CACHE_MS) return cached.key;
   const keys = await appOp(env, "signing-keys", "getSigningKeys", { retainMs: RETAIN_MS });
-  const record = keys.active ?? (await appOp(env, "signing-keys", "ensureActiveKey", { key: await generateSigningKey(env) }));
+  const record =
+    keys.active ?? (await appOp(env, "signing-keys", "ensureActiveKey", { key: await generateSigningKey(env) }));
   const key = cached?.key.kid === record.kid ? cached.key : await openSigningKey(env, record);
   cached = { key, fetchedAt: now };
   return key;
@@ -66,7 +71,13 @@ export async function publishedJwks(env: Env): Promise<{ keys: JWK[] }> {
  * This isolate switches at once; others within SIGNING_KEY_CACHE_MS.
  */
 export async function rotateSigningKey(env: Env, actor: string): Promise<SigningKeyRecord> {
-  const record = await appOp(env, "signing-keys", "rotateSigningKey", { key: await generateSigningKey(env), retainMs: RETAIN_MS }, actor);
+  const record = await appOp(
+    env,
+    "signing-keys",
+    "rotateSigningKey",
+    { key: await generateSigningKey(env), retainMs: RETAIN_MS },
+    actor,
+  );
   cached = null;
   return record;
 }

@@ -37,7 +37,11 @@ async function tokenEndpoint({ request, env }: RouteContext): Promise<Response> 
 
 type Grant = { client: ClientRecord; code: AuthCode; codeHash: string };
 
-async function exchangeCode(env: Env, request: Request, authorization: string | null): Promise<Result<Grant, TokenRefusal>> {
+async function exchangeCode(
+  env: Env,
+  request: Request,
+  authorization: string | null,
+): Promise<Result<Grant, TokenRefusal>> {
   const form = await readTokenForm(request);
   if (!form.ok) return form;
   const params = parseTokenRequest(form.value, authorization);
@@ -50,7 +54,10 @@ async function exchangeCode(env: Env, request: Request, authorization: string | 
   const codeHash = await sha256Hex(params.value.code);
   const code = await orgOp(env, organizationId, "consumeCode", { codeHash });
   const grant = await checkCodeGrant({
-    code, client: client.value, redirectUri: params.value.redirectUri, codeVerifier: params.value.codeVerifier,
+    code,
+    client: client.value,
+    redirectUri: params.value.redirectUri,
+    codeVerifier: params.value.codeVerifier,
   });
   return grant.ok ? { ok: true, value: { client: client.value, code: grant.value, codeHash } } : grant;
 }
@@ -73,23 +80,42 @@ async function issueTokens(env: Env, { client, code, codeHash }: Grant, now: num
   const { profile } = code;
   const accessToken = newOrgToken(profile.organizationId);
   await orgOp(env, profile.organizationId, "createAccessToken", {
-    tokenHash: await sha256Hex(accessToken), clientId: client.clientId, memberId: code.memberId,
-    scope: code.scope, profile, expiresAt: now + ACCESS_TOKEN_TTL_S * 1000, codeHash,
+    tokenHash: await sha256Hex(accessToken),
+    clientId: client.clientId,
+    memberId: code.memberId,
+    scope: code.scope,
+    profile,
+    expiresAt: now + ACCESS_TOKEN_TTL_S * 1000,
+    codeHash,
   });
   const idToken = await signIdToken({
-    issuer: issuerOf(env.PUBLIC_URL), clientId: client.clientId, profile, nonce: code.nonce,
-    key: await activeSigningKey(env, now), now,
+    issuer: issuerOf(env.PUBLIC_URL),
+    clientId: client.clientId,
+    profile,
+    nonce: code.nonce,
+    key: await activeSigningKey(env, now),
+    now,
   });
   return {
-    access_token: accessToken, token_type: "Bearer", expires_in: ACCESS_TOKEN_TTL_S, scope: code.scope,
-    id_token: idToken, profile: profileView(profile),
+    access_token: accessToken,
+    token_type: "Bearer",
+    expires_in: ACCESS_TOKEN_TTL_S,
+    scope: code.scope,
+    id_token: idToken,
+    profile: profileView(profile),
   };
 }
 
 /** The token endpoint's route: public (the client authenticates itself), form-encoded. */
 export const tokenRoute = route({
-  method: "POST", path: "/oauth/token", tag: "OpenID Connect", access: "public",
+  method: "POST",
+  path: "/oauth/token",
+  tag: "OpenID Connect",
+  access: "public",
   summary: "Exchange an authorization code for an ID token, access token and profile (RFC 6749 §4.1.3)",
-  success: { status: 200, description: "access_token, token_type, expires_in, id_token, profile; errors per RFC 6749 §5.2" },
+  success: {
+    status: 200,
+    description: "access_token, token_type, expires_in, id_token, profile; errors per RFC 6749 §5.2",
+  },
   handler: tokenEndpoint,
 });

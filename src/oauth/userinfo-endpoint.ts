@@ -26,7 +26,8 @@ async function userinfoEndpoint({ request, env }: RouteContext): Promise<Respons
     const token = readBearerToken(request.headers.get("authorization"));
     if (!token.ok) return bearerErrorResponse(token);
     const organizationId = orgIdOfToken(token.value);
-    if (!organizationId) return bearerErrorResponse(refuse("malformed_token", "the token does not embed an organization"));
+    if (!organizationId)
+      return bearerErrorResponse(refuse("malformed_token", "the token does not embed an organization"));
     const grant = await orgOp(env, organizationId, "findAccessToken", { tokenHash: await sha256Hex(token.value) });
     if (!grant) return bearerErrorResponse(refuse("unknown_token", "the access token is unknown or expired"));
     return oauthJson(userClaims(grant.profile));
@@ -37,9 +38,14 @@ async function userinfoEndpoint({ request, env }: RouteContext): Promise<Respons
 }
 
 const definition = {
-  path: "/oauth/userinfo", tag: "OpenID Connect", access: "public" as const,
+  path: "/oauth/userinfo",
+  tag: "OpenID Connect",
+  access: "public" as const,
   summary: "The signed-in user's claims, for a Bearer access token (OIDC Core §5.3)",
-  success: { status: 200, description: "sub, email, email_verified, given_name, family_name, name, groups, roles, org_id" },
+  success: {
+    status: 200,
+    description: "sub, email, email_verified, given_name, family_name, name, groups, roles, org_id",
+  },
   handler: userinfoEndpoint,
 };
 

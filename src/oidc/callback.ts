@@ -21,15 +21,25 @@ async function oidcCallback({ request, env, url }: RouteContext): Promise<Respon
   const state = url.searchParams.get("state");
   const organizationId = state ? orgIdOfToken(state) : null;
   try {
-    if (!state || !organizationId) return await fail(env, null, "unknown_state", "the callback has no state, or one that names no org");
+    if (!state || !organizationId)
+      return await fail(env, null, "unknown_state", "the callback has no state, or one that names no org");
     return await withPendingLogin(request, env, url.searchParams, organizationId, state);
   } catch (error) {
     return fail(env, organizationId, "internal_error", `the callback failed: ${messageOf(error)}`);
   }
 }
 
-async function withPendingLogin(request: Request, env: Env, params: URLSearchParams, organizationId: string, state: string): Promise<Response> {
-  const claim = await orgOp(env, organizationId, "consumePendingLogin", { relayState: state, browserHashes: await browserBindingHashes(request) });
+async function withPendingLogin(
+  request: Request,
+  env: Env,
+  params: URLSearchParams,
+  organizationId: string,
+  state: string,
+): Promise<Response> {
+  const claim = await orgOp(env, organizationId, "consumePendingLogin", {
+    relayState: state,
+    browserHashes: await browserBindingHashes(request),
+  });
   if (!claim.ok) {
     return claim.reason === "browser_mismatch"
       ? fail(env, organizationId, "browser_mismatch", "the pending login was started in another browser")
@@ -41,13 +51,19 @@ async function withPendingLogin(request: Request, env: Env, params: URLSearchPar
   const connection = await findConnectionOfType(env, organizationId, connectionId, "oidc");
   const upstream = upstreamOf(pending);
   if (!connection || !upstream) {
-    return fail(env, organizationId, "connection_mismatch", "the pending login is not for an OIDC connection", { connectionId, headers });
+    return fail(env, organizationId, "connection_mismatch", "the pending login is not for an OIDC connection", {
+      connectionId,
+      headers,
+    });
   }
   const idpError = params.get("error");
   if (idpError !== null) return idpErrorResponse(env, pending, idpError, params.get("error_description"), headers);
   const outcome = await completeOidcLogin(env, { connection, pending, upstream, params, now: Date.now() });
   if (!outcome.ok) return loginFailureResponse(env, outcome.failure, outcome.redirect, headers);
-  return new Response(null, { status: 302, headers: { location: outcome.location, "cache-control": "no-store", ...headers } });
+  return new Response(null, {
+    status: 302,
+    headers: { location: outcome.location, "cache-control": "no-store", ...headers },
+  });
 }
 
 /**
@@ -55,20 +71,46 @@ async function withPendingLogin(request: Request, env: Env, params: URLSearchPar
  * goes back to the app as `access_denied` (its redirect URI is trusted); any other error is
  * shown on the error page by its code. The IdP's description goes only to the audit log.
  */
-function idpErrorResponse(env: Env, pending: PendingLogin, error: string, description: string | null, headers: Record<string, string>): Promise<Response> {
+function idpErrorResponse(
+  env: Env,
+  pending: PendingLogin,
+  error: string,
+  description: string | null,
+  headers: Record<string, string>,
+): Promise<Response> {
   const code = /^[\x21-\x7e]{1,64}$/.test(error) ? error : "invalid_error_code";
   const failure = {
-    reason: "idp_error", detail: `the IdP answered error=${code}${description ? `: ${description.slice(0, 500)}` : ""}`,
-    organizationId: orgIdOfToken(pending.relayState), connectionId: pending.connectionId,
-    message: code === "access_denied" ? "The sign-in was cancelled or refused at your identity provider." : `Your identity provider refused the sign-in (${code}).`,
+    reason: "idp_error",
+    detail: `the IdP answered error=${code}${description ? `: ${description.slice(0, 500)}` : ""}`,
+    organizationId: orgIdOfToken(pending.relayState),
+    connectionId: pending.connectionId,
+    message:
+      code === "access_denied"
+        ? "The sign-in was cancelled or refused at your identity provider."
+        : `Your identity provider refused the sign-in (${code}).`,
   };
   const target: TrustedRedirect = { redirectUri: pending.redirectUri, state: pending.state };
-  return loginFailureResponse(env, failure, code === "access_denied" ? { target, oauthError: "access_denied" } : undefined, headers);
+  return loginFailureResponse(
+    env,
+    failure,
+    code === "access_denied" ? { target, oauthError: "access_denied" } : undefined,
+    headers,
+  );
 }
 
-function fail(env: Env, organizationId: string | null, reason: string, detail: string,
-  extra: { connectionId?: string; headers?: Record<string, string> } = {}): Promise<Response> {
-  return loginFailureResponse(env, { reason, detail, organizationId, connectionId: extra.connectionId ?? null, message: failureMessage(reason) }, undefined, extra.headers);
+function fail(
+  env: Env,
+  organizationId: string | null,
+  reason: string,
+  detail: string,
+  extra: { connectionId?: string; headers?: Record<string, string> } = {},
+): Promise<Response> {
+  return loginFailureResponse(
+    env,
+    { reason, detail, organizationId, connectionId: extra.connectionId ?? null, message: failureMessage(reason) },
+    undefined,
+    extra.headers,
+  );
 }
 
 function upstreamOf(pending: PendingLogin): { codeVerifier: string; nonce: string } | null {
@@ -78,8 +120,15 @@ function upstreamOf(pending: PendingLogin): { codeVerifier: string; nonce: strin
 }
 
 export const oidcCallbackRoute = route({
-  method: "GET", path: "/oidc/callback", tag: "Login", access: "public",
+  method: "GET",
+  path: "/oidc/callback",
+  tag: "Login",
+  access: "public",
   summary: "OpenID Connect redirect URI for upstream IdPs (code exchanged, ID token verified)",
-  success: { status: 302, description: "Redirect to the app's redirect_uri with code and state; failures are an HTML page with a reference id" },
+  success: {
+    status: 302,
+    description:
+      "Redirect to the app's redirect_uri with code and state; failures are an HTML page with a reference id",
+  },
   handler: oidcCallback,
 });

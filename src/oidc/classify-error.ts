@@ -8,7 +8,10 @@ export type OidcStep = "token" | "signature" | "userinfo";
 
 /** A claim whose comparison failed (JWT_CLAIM_COMPARISON) → its reason. */
 const CLAIM_REASONS: Record<string, OidcFailureReason> = {
-  nonce: "nonce_mismatch", aud: "audience_mismatch", iss: "issuer_mismatch", azp: "azp_mismatch",
+  nonce: "nonce_mismatch",
+  aud: "audience_mismatch",
+  iss: "issuer_mismatch",
+  azp: "azp_mismatch",
 };
 
 /**
@@ -19,10 +22,13 @@ const CLAIM_REASONS: Record<string, OidcFailureReason> = {
 export function classifyOidcError(step: OidcStep, error: unknown): OidcFailure {
   const detail = describe(error);
   if (isNetworkError(error)) return oidcFailure("idp_unreachable", `${step}: ${detail}`);
-  const endpointError: OidcFailureReason = step === "token" ? "token_endpoint_error" : step === "userinfo" ? "userinfo_failed" : "jwks_unavailable";
-  if (error instanceof oauth.ResponseBodyError || error instanceof oauth.WWWAuthenticateChallengeError) return oidcFailure(endpointError, detail);
+  const endpointError: OidcFailureReason =
+    step === "token" ? "token_endpoint_error" : step === "userinfo" ? "userinfo_failed" : "jwks_unavailable";
+  if (error instanceof oauth.ResponseBodyError || error instanceof oauth.WWWAuthenticateChallengeError)
+    return oidcFailure(endpointError, detail);
   if (!(error instanceof oauth.OperationProcessingError)) {
-    if (error instanceof oauth.UnsupportedOperationError && step === "signature") return oidcFailure("id_token_alg_not_allowed", detail);
+    if (error instanceof oauth.UnsupportedOperationError && step === "signature")
+      return oidcFailure("id_token_alg_not_allowed", detail);
     return oidcFailure(step === "userinfo" ? "userinfo_failed" : "id_token_invalid", detail);
   }
   const cause = (error.cause ?? {}) as { claim?: string; header?: unknown };
@@ -33,9 +39,20 @@ export function classifyOidcError(step: OidcStep, error: unknown): OidcFailure {
     case oauth.KEY_SELECTION:
       return oidcFailure("id_token_signature_invalid", detail);
     case oauth.JWT_TIMESTAMP_CHECK:
-      return oidcFailure(cause.claim === "exp" ? "id_token_expired" : cause.claim === "nbf" ? "id_token_not_yet_valid" : "id_token_invalid", detail);
+      return oidcFailure(
+        cause.claim === "exp"
+          ? "id_token_expired"
+          : cause.claim === "nbf"
+            ? "id_token_not_yet_valid"
+            : "id_token_invalid",
+        detail,
+      );
     case oauth.JWT_CLAIM_COMPARISON:
-      return oidcFailure((cause.claim ? CLAIM_REASONS[cause.claim] : undefined) ?? (step === "userinfo" ? "userinfo_failed" : "id_token_invalid"), detail);
+      return oidcFailure(
+        (cause.claim ? CLAIM_REASONS[cause.claim] : undefined) ??
+          (step === "userinfo" ? "userinfo_failed" : "id_token_invalid"),
+        detail,
+      );
   }
   if (step === "signature") return oidcFailure("id_token_signature_invalid", detail);
   if (cause.header !== undefined) return oidcFailure("id_token_alg_not_allowed", detail);
@@ -44,7 +61,10 @@ export function classifyOidcError(step: OidcStep, error: unknown): OidcFailure {
 
 /** fetch() failing (refused, reset, DNS, timeout) rather than the IdP answering badly. */
 function isNetworkError(error: unknown): boolean {
-  return error instanceof IdpUnreachableError || (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError"));
+  return (
+    error instanceof IdpUnreachableError ||
+    (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError"))
+  );
 }
 
 function describe(error: unknown): string {

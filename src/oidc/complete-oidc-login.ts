@@ -23,21 +23,40 @@ export type OidcLoginOutcome =
  * code, verify the ID token, complete the claims, then the same member/JIT/code path as
  * SAML (the org's `completeLogin`, atomically). Returns where to send the browser.
  */
-export async function completeOidcLogin(env: Env, input: {
-  connection: ConnectionRecord; pending: PendingLogin; upstream: { codeVerifier: string; nonce: string }; params: URLSearchParams; now: number;
-}): Promise<OidcLoginOutcome> {
+export async function completeOidcLogin(
+  env: Env,
+  input: {
+    connection: ConnectionRecord;
+    pending: PendingLogin;
+    upstream: { codeVerifier: string; nonce: string };
+    params: URLSearchParams;
+    now: number;
+  },
+): Promise<OidcLoginOutcome> {
   const { connection, pending } = input;
   const target = targetOf(pending);
   const fail = (reason: string, detail: string): OidcLoginOutcome => {
-    const failure: LoginFailure = { reason, detail, message: failureMessage(reason), organizationId: connection.organizationId, connectionId: connection.id };
-    return USER_CAUSED.has(reason) ? { ok: false, failure, redirect: { target, oauthError: "access_denied" } } : { ok: false, failure };
+    const failure: LoginFailure = {
+      reason,
+      detail,
+      message: failureMessage(reason),
+      organizationId: connection.organizationId,
+      connectionId: connection.id,
+    };
+    return USER_CAUSED.has(reason)
+      ? { ok: false, failure, redirect: { target, oauthError: "access_denied" } }
+      : { ok: false, failure };
   };
   const verified = await verifyUpstream(env, input);
   if (!verified.ok) return fail(verified.reason, verified.detail);
   const code = newOrgToken(connection.organizationId);
   const result = await orgOp(env, connection.organizationId, "completeLogin", {
-    connectionId: connection.id, assertion: null, identity: verified.identity, target,
-    codeHash: await sha256Hex(code), codeExpiresAt: input.now + CODE_TTL_MS,
+    connectionId: connection.id,
+    assertion: null,
+    identity: verified.identity,
+    target,
+    codeHash: await sha256Hex(code),
+    codeExpiresAt: input.now + CODE_TTL_MS,
   });
   if (!result.ok) return fail(result.reason, result.detail);
   const location = new URL(target.redirectUri);
@@ -53,10 +72,21 @@ async function verifyUpstream(env: Env, input: Parameters<typeof completeOidcLog
   if (!resolved.ok) return resolved;
   const idp = resolved.idp;
   const sealed = connection.secrets.clientSecret;
-  if (!sealed) return { ok: false, reason: "discovery_failed", detail: "the connection has no client secret" } satisfies OidcFailure;
+  if (!sealed)
+    return {
+      ok: false,
+      reason: "discovery_failed",
+      detail: "the connection has no client secret",
+    } satisfies OidcFailure;
   const exchanged = await exchangeCode(env, idp, {
-    organizationId: connection.organizationId, connectionId: connection.id, params: input.params, state: pending.relayState,
-    codeVerifier: input.upstream.codeVerifier, nonce: input.upstream.nonce, clientSecret: await unseal(env, sealed), now: input.now,
+    organizationId: connection.organizationId,
+    connectionId: connection.id,
+    params: input.params,
+    state: pending.relayState,
+    codeVerifier: input.upstream.codeVerifier,
+    nonce: input.upstream.nonce,
+    clientSecret: await unseal(env, sealed),
+    now: input.now,
   });
   if (!exchanged.ok) return exchanged;
   const claims = await completeClaims(idp, exchanged.tokens.claims, exchanged.tokens.accessToken);
@@ -68,5 +98,12 @@ async function verifyUpstream(env: Env, input: Parameters<typeof completeOidcLog
 }
 
 function targetOf(pending: PendingLogin): LoginTarget {
-  return { clientId: pending.clientId, redirectUri: pending.redirectUri, state: pending.state, nonce: pending.nonce, codeChallenge: pending.codeChallenge, scope: pending.scope };
+  return {
+    clientId: pending.clientId,
+    redirectUri: pending.redirectUri,
+    state: pending.state,
+    nonce: pending.nonce,
+    codeChallenge: pending.codeChallenge,
+    scope: pending.scope,
+  };
 }

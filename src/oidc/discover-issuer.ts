@@ -11,7 +11,10 @@ export type DiscoveryResult = { ok: true; metadata: oauth.AuthorizationServer } 
  * issuer (§4.3). Failures say why in words the admin API shows as they are
  * (`discovery answered HTTP 404`, `discovery names issuer "…"`, `discovery failed: …`).
  */
-export async function discoverIssuer(env: Pick<Env, "ALLOW_INSECURE_LOOPBACK_IDP">, issuer: string): Promise<DiscoveryResult> {
+export async function discoverIssuer(
+  env: Pick<Env, "ALLOW_INSECURE_LOOPBACK_IDP">,
+  issuer: string,
+): Promise<DiscoveryResult> {
   const insecure = refuseInsecureUrl(env, issuer);
   if (insecure) return oidcFailure("insecure_endpoint", insecure);
   const issuerUrl = new URL(issuer);

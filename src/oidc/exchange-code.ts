@@ -22,10 +22,20 @@ export interface ExchangedTokens {
  * authentication, the ID token's claims (`iss`, `aud`, `azp`, `exp`, `nonce`, algorithm
  * allowlist), then its signature against the IdP's JWKS, cached in the org's object.
  */
-export async function exchangeCode(env: Env, idp: ResolvedIdp, input: {
-  organizationId: string; connectionId: string; params: URLSearchParams; state: string;
-  codeVerifier: string; nonce: string; clientSecret: string; now: number;
-}): Promise<{ ok: true; tokens: ExchangedTokens } | OidcFailure> {
+export async function exchangeCode(
+  env: Env,
+  idp: ResolvedIdp,
+  input: {
+    organizationId: string;
+    connectionId: string;
+    params: URLSearchParams;
+    state: string;
+    codeVerifier: string;
+    nonce: string;
+    clientSecret: string;
+    now: number;
+  },
+): Promise<{ ok: true; tokens: ExchangedTokens } | OidcFailure> {
   const { as, client } = idp;
   const options = requestOptions(idp.urls);
   let callbackParams: URLSearchParams;
@@ -34,13 +44,26 @@ export async function exchangeCode(env: Env, idp: ResolvedIdp, input: {
   } catch (error) {
     return oidcFailure("invalid_authorization_response", error instanceof Error ? error.message : String(error));
   }
-  const auth = idp.settings.tokenEndpointAuthMethod === "client_secret_post"
-    ? oauth.ClientSecretPost(input.clientSecret) : oauth.ClientSecretBasic(input.clientSecret);
+  const auth =
+    idp.settings.tokenEndpointAuthMethod === "client_secret_post"
+      ? oauth.ClientSecretPost(input.clientSecret)
+      : oauth.ClientSecretBasic(input.clientSecret);
   let response: Response;
   let result: oauth.TokenEndpointResponse;
   try {
-    response = await oauth.authorizationCodeGrantRequest(as, client, auth, callbackParams, oidcCallbackUrl(env.PUBLIC_URL), input.codeVerifier, options);
-    result = await oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: input.nonce, requireIdToken: true });
+    response = await oauth.authorizationCodeGrantRequest(
+      as,
+      client,
+      auth,
+      callbackParams,
+      oidcCallbackUrl(env.PUBLIC_URL),
+      input.codeVerifier,
+      options,
+    );
+    result = await oauth.processAuthorizationCodeResponse(as, client, response, {
+      expectedNonce: input.nonce,
+      requireIdToken: true,
+    });
   } catch (error) {
     return classifyOidcError("token", error);
   }
@@ -58,19 +81,31 @@ export async function exchangeCode(env: Env, idp: ResolvedIdp, input: {
  * refreshes the cache object (`uat` is when it was fetched; it refetches after 5 minutes
  * or when no key matches a new `kid`); a refreshed JWKS is written back to the org's object.
  */
-async function verifySignature(env: Env, idp: ResolvedIdp, response: Response, input: { organizationId: string; connectionId: string }): Promise<OidcFailure | null> {
+async function verifySignature(
+  env: Env,
+  idp: ResolvedIdp,
+  response: Response,
+  input: { organizationId: string; connectionId: string },
+): Promise<OidcFailure | null> {
   const cache = idp.jwks as { jwks?: oauth.JWKS; uat?: number };
   const before = cache.uat;
   try {
-    await oauth.validateApplicationLevelSignature(idp.as, response, { ...requestOptions(idp.urls), [oauth.jwksCache]: idp.jwks });
+    await oauth.validateApplicationLevelSignature(idp.as, response, {
+      ...requestOptions(idp.urls),
+      [oauth.jwksCache]: idp.jwks,
+    });
   } catch (error) {
     return classifyOidcError("signature", error);
   } finally {
     if (cache.jwks && cache.uat !== undefined && cache.uat !== before) {
       await orgOp(env, input.organizationId, "putOidcJwks", {
-        connectionId: input.connectionId, issuer: idp.settings.issuer,
-        jwks: cache.jwks as unknown as { keys: Array<Record<string, unknown>> }, fetchedAt: cache.uat,
-      }).catch((error: unknown) => console.error("could not cache the IdP's JWKS", error instanceof Error ? error.message : error));
+        connectionId: input.connectionId,
+        issuer: idp.settings.issuer,
+        jwks: cache.jwks as unknown as { keys: Array<Record<string, unknown>> },
+        fetchedAt: cache.uat,
+      }).catch((error: unknown) =>
+        console.error("could not cache the IdP's JWKS", error instanceof Error ? error.message : error),
+      );
     }
   }
   return null;
@@ -82,7 +117,9 @@ async function verifySignature(env: Env, idp: ResolvedIdp, response: Response, i
  * issued in the future (beyond skew) or long before the login.
  */
 export function checkIssuedAt(iat: number, nowSeconds: number): OidcFailure | null {
-  if (iat > nowSeconds + IAT_FUTURE_SKEW_S) return oidcFailure("id_token_not_yet_valid", `iat ${iat} is in the future (now ${nowSeconds})`);
-  if (iat < nowSeconds - IAT_MAX_AGE_S - IAT_FUTURE_SKEW_S) return oidcFailure("id_token_invalid", `iat ${iat} is too old (now ${nowSeconds})`);
+  if (iat > nowSeconds + IAT_FUTURE_SKEW_S)
+    return oidcFailure("id_token_not_yet_valid", `iat ${iat} is in the future (now ${nowSeconds})`);
+  if (iat < nowSeconds - IAT_MAX_AGE_S - IAT_FUTURE_SKEW_S)
+    return oidcFailure("id_token_invalid", `iat ${iat} is too old (now ${nowSeconds})`);
   return null;
 }

@@ -13,9 +13,14 @@ export type UserClaims = Record<string, unknown> & { sub: string };
  * (oidc-provider by default) put them only in userinfo. oauth4webapi checks that userinfo's
  * `sub` equals the ID token's (§5.3.2). The signed ID token's values win over userinfo's.
  */
-export async function completeClaims(idp: ResolvedIdp, idToken: oauth.IDToken, accessToken: string): Promise<{ ok: true; claims: UserClaims } | OidcFailure> {
+export async function completeClaims(
+  idp: ResolvedIdp,
+  idToken: oauth.IDToken,
+  accessToken: string,
+): Promise<{ ok: true; claims: UserClaims } | OidcFailure> {
   const claims: UserClaims = { ...idToken };
-  const needed = typeof claims.email !== "string" || (idp.settings.emailVerifiedRequired && claims.email_verified === undefined);
+  const needed =
+    typeof claims.email !== "string" || (idp.settings.emailVerifiedRequired && claims.email_verified === undefined);
   if (!needed || !idp.as.userinfo_endpoint) return { ok: true, claims };
   try {
     const response = await oauth.userInfoRequest(idp.as, idp.client, accessToken, requestOptions(idp.urls));

@@ -5,7 +5,23 @@ import type { UserClaims } from "./fetch-userinfo";
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** JWT and protocol claims that say nothing about the user; the rest is `rawAttributes`. */
-const PROTOCOL_CLAIMS = new Set(["iss", "aud", "exp", "iat", "nbf", "jti", "nonce", "at_hash", "c_hash", "s_hash", "azp", "auth_time", "sid", "acr", "amr"]);
+const PROTOCOL_CLAIMS = new Set([
+  "iss",
+  "aud",
+  "exp",
+  "iat",
+  "nbf",
+  "jti",
+  "nonce",
+  "at_hash",
+  "c_hash",
+  "s_hash",
+  "azp",
+  "auth_time",
+  "sid",
+  "acr",
+  "amr",
+]);
 
 /**
  * The identity a verified OIDC login asserts (pure): subject = `sub`, the standard claims
@@ -23,7 +39,11 @@ export function oidcIdentity(claims: UserClaims): VerifiedIdentity {
     lastName: text(claims.family_name),
     groups: strings(claims.groups),
     roles: strings(claims.roles),
-    rawAttributes: Object.fromEntries(Object.entries(claims).filter(([name]) => !PROTOCOL_CLAIMS.has(name)).map(([name, value]) => [name, strings(value)])),
+    rawAttributes: Object.fromEntries(
+      Object.entries(claims)
+        .filter(([name]) => !PROTOCOL_CLAIMS.has(name))
+        .map(([name, value]) => [name, strings(value)]),
+    ),
   };
 }
 
@@ -40,5 +60,8 @@ function text(value: unknown): string | null {
 /** A claim as a list of strings: arrays keep their scalar members, a scalar becomes one item. */
 function strings(value: unknown): string[] {
   const list = Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
-  return list.filter((v) => typeof v === "string" || typeof v === "number" || typeof v === "boolean").map(String).filter((v) => v.length > 0);
+  return list
+    .filter((v) => typeof v === "string" || typeof v === "number" || typeof v === "boolean")
+    .map(String)
+    .filter((v) => v.length > 0);
 }

@@ -18,7 +18,9 @@ export function refuseInsecureUrl(env: Pick<Env, "ALLOW_INSECURE_LOOPBACK_IDP">,
 export class IdpUnreachableError extends Error {
   readonly code = "idp_unreachable";
   constructor(url: string, cause: unknown) {
-    super(`${new URL(url).origin} did not answer: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(`${new URL(url).origin} did not answer: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
     this.name = "IdpUnreachableError";
   }
 }
@@ -34,8 +36,9 @@ export function requestOptions(urls: Array<string | undefined>) {
   return {
     signal: () => AbortSignal.timeout(IDP_REQUEST_TIMEOUT_MS),
     [oauth.allowInsecureRequests]: insecure,
-    [oauth.customFetch]: (url: string, init: RequestInit) => fetch(url, init).catch((cause: unknown) => {
-      throw new IdpUnreachableError(url, cause);
-    }),
+    [oauth.customFetch]: (url: string, init: RequestInit) =>
+      fetch(url, init).catch((cause: unknown) => {
+        throw new IdpUnreachableError(url, cause);
+      }),
   };
 }

@@ -17,7 +17,19 @@ export const DISCOVERY_MAX_STALE_MS = 24 * 60 * 60 * 1000;
  * ID-token algorithms edge-sso accepts: asymmetric signatures only. `none` and the HMAC
  * family (which would make the client secret a signing key) never.
  */
-export const ID_TOKEN_ALGS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA", "Ed25519"];
+export const ID_TOKEN_ALGS = [
+  "RS256",
+  "RS384",
+  "RS512",
+  "PS256",
+  "PS384",
+  "PS512",
+  "ES256",
+  "ES384",
+  "ES512",
+  "EdDSA",
+  "Ed25519",
+];
 
 /** The upstream IdP of an OIDC connection, ready for oauth4webapi. */
 export interface ResolvedIdp {
@@ -35,24 +47,43 @@ export interface ResolvedIdp {
  * token and JWKS endpoints are all configured no discovery happens. The discovery document
  * is cached in the org's object and refreshed after DISCOVERY_TTL_MS.
  */
-export async function resolveIdp(env: Env, connection: ConnectionRecord, now: number): Promise<{ ok: true; idp: ResolvedIdp } | OidcFailure> {
+export async function resolveIdp(
+  env: Env,
+  connection: ConnectionRecord,
+  now: number,
+): Promise<{ ok: true; idp: ResolvedIdp } | OidcFailure> {
   const s = settingsOf(connection).oidc;
   if (!s?.issuer || !s.clientId) return oidcFailure("discovery_failed", "the connection has no issuer or client ID");
   const settings = { ...s, issuer: s.issuer, clientId: s.clientId };
-  const cache = await orgOp(env, connection.organizationId, "getOidcIdpCache", { connectionId: connection.id, issuer: s.issuer });
+  const cache = await orgOp(env, connection.organizationId, "getOidcIdpCache", {
+    connectionId: connection.id,
+    issuer: s.issuer,
+  });
   const explicitOnly = !!(s.authorizationEndpoint && s.tokenEndpoint && s.jwksUri);
-  const discovered = explicitOnly ? { ok: true as const, metadata: null } : await cachedDiscovery(env, connection, s.issuer, cache, now);
+  const discovered = explicitOnly
+    ? { ok: true as const, metadata: null }
+    : await cachedDiscovery(env, connection, s.issuer, cache, now);
   if (!discovered.ok) return discovered;
   return buildIdp(env, settings, discovered.metadata, cache);
 }
 
-async function cachedDiscovery(env: Env, connection: ConnectionRecord, issuer: string, cache: OidcIdpCache | null, now: number) {
+async function cachedDiscovery(
+  env: Env,
+  connection: ConnectionRecord,
+  issuer: string,
+  cache: OidcIdpCache | null,
+  now: number,
+) {
   const age = cache?.metadata ? now - cache.metadataFetchedAt : Infinity;
-  if (cache?.metadata && age < DISCOVERY_TTL_MS) return { ok: true as const, metadata: cache.metadata as unknown as oauth.AuthorizationServer };
+  if (cache?.metadata && age < DISCOVERY_TTL_MS)
+    return { ok: true as const, metadata: cache.metadata as unknown as oauth.AuthorizationServer };
   const fresh = await discoverIssuer(env, issuer);
   if (fresh.ok) {
     await orgOp(env, connection.organizationId, "putOidcMetadata", {
-      connectionId: connection.id, issuer, metadata: fresh.metadata as unknown as Record<string, unknown>, fetchedAt: now,
+      connectionId: connection.id,
+      issuer,
+      metadata: fresh.metadata as unknown as Record<string, unknown>,
+      fetchedAt: now,
     });
     return { ok: true as const, metadata: fresh.metadata };
   }
@@ -63,9 +94,15 @@ async function cachedDiscovery(env: Env, connection: ConnectionRecord, issuer: s
   return fresh;
 }
 
-function buildIdp(env: Env, settings: ResolvedIdp["settings"], metadata: oauth.AuthorizationServer | null, cache: OidcIdpCache | null): { ok: true; idp: ResolvedIdp } | OidcFailure {
+function buildIdp(
+  env: Env,
+  settings: ResolvedIdp["settings"],
+  metadata: oauth.AuthorizationServer | null,
+  cache: OidcIdpCache | null,
+): { ok: true; idp: ResolvedIdp } | OidcFailure {
   const algs = allowedAlgs(metadata);
-  if (algs.length === 0) return oidcFailure("discovery_failed", `the IdP signs ID tokens with none of ${ID_TOKEN_ALGS.join(", ")}`);
+  if (algs.length === 0)
+    return oidcFailure("discovery_failed", `the IdP signs ID tokens with none of ${ID_TOKEN_ALGS.join(", ")}`);
   const as: oauth.AuthorizationServer = {
     ...metadata,
     issuer: metadata?.issuer ?? settings.issuer,
@@ -78,13 +115,17 @@ function buildIdp(env: Env, settings: ResolvedIdp["settings"], metadata: oauth.A
   for (const field of ["authorization_endpoint", "token_endpoint", "jwks_uri"] as const) {
     if (typeof as[field] !== "string") return oidcFailure("discovery_failed", `the IdP's metadata has no ${field}`);
   }
-  const urls = [as.issuer, as.authorization_endpoint, as.token_endpoint, as.userinfo_endpoint, as.jwks_uri].filter((u): u is string => typeof u === "string");
+  const urls = [as.issuer, as.authorization_endpoint, as.token_endpoint, as.userinfo_endpoint, as.jwks_uri].filter(
+    (u): u is string => typeof u === "string",
+  );
   for (const url of urls) {
     const refused = refuseInsecureUrl(env, url);
     if (refused) return oidcFailure("insecure_endpoint", refused);
   }
-  const jwks: oauth.JWKSCacheInput = cache?.jwks && cache.jwksFetchedAt !== null
-    ? { jwks: cache.jwks as unknown as oauth.JWKS, uat: cache.jwksFetchedAt } : {};
+  const jwks: oauth.JWKSCacheInput =
+    cache?.jwks && cache.jwksFetchedAt !== null
+      ? { jwks: cache.jwks as unknown as oauth.JWKS, uat: cache.jwksFetchedAt }
+      : {};
   return { ok: true, idp: { settings, as, client: { client_id: settings.clientId }, urls, jwks } };
 }
 

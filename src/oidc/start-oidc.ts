@@ -11,7 +11,12 @@ import { oidcCallbackUrl, resolveIdp } from "./resolve-idp";
  * finds the org without a lookup), a fresh `nonce`, and PKCE S256 (RFC 7636). The verifier
  * and nonce stay in the pending login (`upstream`), never in the browser.
  */
-export async function startOidc(env: Env, connection: ConnectionRecord, pending: PendingLogin, now: number): Promise<StartResult> {
+export async function startOidc(
+  env: Env,
+  connection: ConnectionRecord,
+  pending: PendingLogin,
+  now: number,
+): Promise<StartResult> {
   const resolved = await resolveIdp(env, connection, now);
   if (!resolved.ok) return { ok: false, reason: resolved.reason, detail: resolved.detail };
   const { as, settings } = resolved.idp;
@@ -32,7 +37,10 @@ export async function startOidc(env: Env, connection: ConnectionRecord, pending:
   return {
     ok: true,
     upstream: { codeVerifier, nonce },
-    response: new Response(null, { status: 302, headers: { location: location.toString(), "cache-control": "no-store" } }),
+    response: new Response(null, {
+      status: 302,
+      headers: { location: location.toString(), "cache-control": "no-store" },
+    }),
   };
 }
 

@@ -8,12 +8,16 @@ import type { ConnectionRecord, OrganizationRecord } from "../store/org/types";
 
 /** Why a login could not be routed. */
 export type RouteFailure =
-  | "invalid_email" | "unknown_domain" | "unverified_domain" | "unknown_organization" | "unknown_connection"
-  | "sso_not_allowed" | "no_active_connection";
+  | "invalid_email"
+  | "unknown_domain"
+  | "unverified_domain"
+  | "unknown_organization"
+  | "unknown_connection"
+  | "sso_not_allowed"
+  | "no_active_connection";
 
 export type LoginRoute =
-  | { ok: true; organization: OrganizationRecord; connection: ConnectionRecord }
-  | { ok: false; reason: RouteFailure };
+  { ok: true; organization: OrganizationRecord; connection: ConnectionRecord } | { ok: false; reason: RouteFailure };
 
 /**
  * Routes a login by email domain (SPEC §2 "Routing a login"). KV gives the org fast at the
@@ -36,7 +40,9 @@ export async function routeLoginByEmail(env: Env, email: string, exec?: Executio
   }
   const route = await orgOp(env, owner, "routeDomain", { domain });
   if (route.ok && exec) {
-    exec.waitUntil(env.DOMAINS.put(domain, JSON.stringify({ organizationId: owner, connectionId: route.connection.id })));
+    exec.waitUntil(
+      env.DOMAINS.put(domain, JSON.stringify({ organizationId: owner, connectionId: route.connection.id })),
+    );
   }
   return toLoginRoute(route);
 }

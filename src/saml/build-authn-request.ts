@@ -62,4 +62,3 @@ export function buildAuthnRequest(input: AuthnRequestInput): string {
 export function nameIdFormatUri(format: NameIdFormat | string): string {
   return Object.hasOwn(NAME_ID_FORMATS, format) ? NAME_ID_FORMATS[format as NameIdFormat] : format;
 }
-

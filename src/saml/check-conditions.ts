@@ -64,7 +64,12 @@ export function checkBearerConfirmation(subject: Element, ctx: ConditionContext)
     }
     const notOnOrAfter = instantAttr(data, "NotOnOrAfter");
     if (notOnOrAfter === null) fail("missing_condition", "SubjectConfirmationData has no NotOnOrAfter");
-    checkWindow({ notBefore: instantAttr(data, "NotBefore"), notOnOrAfter }, ctx.now, ctx.skewMs, "SubjectConfirmationData");
+    checkWindow(
+      { notBefore: instantAttr(data, "NotBefore"), notOnOrAfter },
+      ctx.now,
+      ctx.skewMs,
+      "SubjectConfirmationData",
+    );
     earliest = Math.min(earliest, notOnOrAfter);
     const irt = attr(data, "InResponseTo");
     if (irt !== null) inResponseTo.push(irt);

@@ -33,7 +33,7 @@ export async function decryptElement(encrypted: Element, spKeys: readonly string
   if (data.length !== 1) fail("decryption_failed", `${data.length} EncryptedData in ${encrypted.localName}`);
   const encryptedData = data[0]!;
   const method = optionalChild(encryptedData, NS.xenc, "EncryptionMethod", "malformed_xml");
-  const uri = method ? attr(method, "Algorithm") ?? "" : "";
+  const uri = method ? (attr(method, "Algorithm") ?? "") : "";
   const cipher = Object.hasOwn(CONTENT_CIPHERS, uri) ? CONTENT_CIPHERS[uri]! : undefined;
   if (!cipher) fail("unsupported_algorithm", `content encryption ${uri || "(none)"}`);
   if (spKeys.length === 0) fail("decryption_failed", "the connection has no SP decryption key");
@@ -94,7 +94,9 @@ async function decryptAesCbc(keyBytes: Uint8Array, data: Uint8Array): Promise<Ui
   const extended = new Uint8Array(body.length + 16);
   extended.set(body);
   extended.set(bridge.subarray(0, 16), body.length);
-  const padded = new Uint8Array(await crypto.subtle.decrypt({ name: "AES-CBC", iv: data.subarray(0, 16) }, key, extended));
+  const padded = new Uint8Array(
+    await crypto.subtle.decrypt({ name: "AES-CBC", iv: data.subarray(0, 16) }, key, extended),
+  );
   const padLength = padded[padded.length - 1]!;
   if (padLength < 1 || padLength > 16 || padLength > padded.length) fail("decryption_failed", "CBC padding");
   return padded.subarray(0, padded.length - padLength);

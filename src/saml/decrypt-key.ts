@@ -36,11 +36,11 @@ export function keyTransport(encryptedKey: Element): KeyTransport {
   const hash = oaepDigest(digestElement ? attr(digestElement, "Algorithm") : null);
   if (!hash) fail("unsupported_algorithm", "RSA-OAEP digest");
   const mgfElement = optionalChild(method, NS.xenc11, "MGF");
-  const mgfUri = mgfElement ? attr(mgfElement, "Algorithm") ?? "" : `${NS.xenc11}mgf1sha1`;
+  const mgfUri = mgfElement ? (attr(mgfElement, "Algorithm") ?? "") : `${NS.xenc11}mgf1sha1`;
   const mgf = uri === RSA_OAEP_MGF1P ? "SHA-1" : Object.hasOwn(MGF1, mgfUri) ? MGF1[mgfUri] : undefined;
   if (mgf !== hash) fail("unsupported_algorithm", `RSA-OAEP digest ${hash} with MGF1 ${mgf ?? mgfUri}`);
   const params = optionalChild(method, NS.xenc, "OAEPparams");
-  const label = params ? decodeBase64(strictText(params)) ?? fail("decryption_failed", "OAEPparams") : undefined;
+  const label = params ? (decodeBase64(strictText(params)) ?? fail("decryption_failed", "OAEPparams")) : undefined;
   return { hash, label };
 }
 

@@ -22,9 +22,15 @@ export interface Window {
 /** `not_yet_valid` before NotBefore − skew, `expired` at or after NotOnOrAfter + skew. */
 export function checkWindow(window: Window, now: number, skewMs: number, what: string): void {
   if (window.notBefore !== null && now + skewMs < window.notBefore) {
-    fail("not_yet_valid", `${what} NotBefore ${new Date(window.notBefore).toISOString()}, now ${new Date(now).toISOString()}`);
+    fail(
+      "not_yet_valid",
+      `${what} NotBefore ${new Date(window.notBefore).toISOString()}, now ${new Date(now).toISOString()}`,
+    );
   }
   if (window.notOnOrAfter !== null && now - skewMs >= window.notOnOrAfter) {
-    fail("expired", `${what} NotOnOrAfter ${new Date(window.notOnOrAfter).toISOString()}, now ${new Date(now).toISOString()}`);
+    fail(
+      "expired",
+      `${what} NotOnOrAfter ${new Date(window.notOnOrAfter).toISOString()}, now ${new Date(now).toISOString()}`,
+    );
   }
 }

@@ -4,9 +4,7 @@ import { NS } from "./namespaces";
 import { fail } from "./saml-error";
 
 /** The one assertion of a Response, as sent: plain or encrypted. */
-export type LocatedAssertion =
-  | { encrypted: false; element: Element }
-  | { encrypted: true; element: Element };
+export type LocatedAssertion = { encrypted: false; element: Element } | { encrypted: true; element: Element };
 
 /**
  * SPEC §5: exactly one Assertion or EncryptedAssertion, a direct child of the Response,

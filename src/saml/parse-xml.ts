@@ -77,7 +77,10 @@ function walkElements(root: Element, ids: Set<string>): void {
 function collectIds(element: Element, ids: Set<string>): void {
   const attributes = element.attributes;
   if (attributes.length > SAML_LIMITS.maxAttributesPerElement) {
-    fail("too_large", `${attributes.length} attributes on one element (at most ${SAML_LIMITS.maxAttributesPerElement})`);
+    fail(
+      "too_large",
+      `${attributes.length} attributes on one element (at most ${SAML_LIMITS.maxAttributesPerElement})`,
+    );
   }
   for (let i = 0; i < attributes.length; i++) {
     const attribute = attributes.item(i);

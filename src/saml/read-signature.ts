@@ -114,7 +114,10 @@ function inclusivePrefixes(method: Element): string[] {
   // Each listed prefix is looked up on every canonicalized element: an attacker's long
   // list would cost CPU before any signature check. Real IdPs list a handful.
   if (prefixes.length > SAML_LIMITS.maxInclusivePrefixes) {
-    fail("unsupported_transform", `InclusiveNamespaces lists ${prefixes.length} prefixes (at most ${SAML_LIMITS.maxInclusivePrefixes})`);
+    fail(
+      "unsupported_transform",
+      `InclusiveNamespaces lists ${prefixes.length} prefixes (at most ${SAML_LIMITS.maxInclusivePrefixes})`,
+    );
   }
   const bad = prefixes.find((p) => p !== "#default" && !NC_NAME.test(p));
   if (bad !== undefined) fail("unsupported_transform", `InclusiveNamespaces prefix "${bad}" is not an NCName`);

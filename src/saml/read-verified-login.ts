@@ -109,7 +109,8 @@ function checkIssuers(response: Element, assertion: Element, idpEntityId: string
   }
   const assertionIssuer = optionalChild(assertion, NS.assertion, "Issuer");
   const issuer = assertionIssuer ? strictText(assertionIssuer).trim() : null;
-  if (!issuer || issuer !== idpEntityId) fail("issuer_mismatch", `Assertion Issuer "${issuer ?? ""}", expected "${idpEntityId}"`);
+  if (!issuer || issuer !== idpEntityId)
+    fail("issuer_mismatch", `Assertion Issuer "${issuer ?? ""}", expected "${idpEntityId}"`);
   return issuer;
 }
 

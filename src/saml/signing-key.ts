@@ -13,7 +13,9 @@ export function importSigningKey(pem: string): Promise<CryptoKey> {
   const body = /-----BEGIN PRIVATE KEY-----([\s\S]*?)-----END PRIVATE KEY-----/.exec(pem);
   const der = decodeBase64(body ? body[1]! : pem);
   if (!der) return Promise.reject(new TypeError("the signing key is not a PKCS#8 PEM"));
-  const pending = crypto.subtle.importKey("pkcs8", der, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, false, ["sign"]);
+  const pending = crypto.subtle.importKey("pkcs8", der, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, false, [
+    "sign",
+  ]);
   if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
   cache.set(pem, pending);
   pending.catch(() => cache.delete(pem));

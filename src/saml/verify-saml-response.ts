@@ -126,4 +126,3 @@ function requireCoverage(
   if (policy.wantAssertionsSigned) fail("unsigned", "the assertion is not signed");
   if (!response) fail("unsigned", "neither the assertion nor the Response is signed");
 }
-

@@ -16,9 +16,7 @@ export async function verifySignature(sig: SignatureToVerify): Promise<void> {
   const signedInfo = canonicalize(sig.signedInfo, { inclusivePrefixes: sig.signedInfoPrefixes });
   const key = await verificationKey(sig.certificate, sig.algorithm);
   const params =
-    sig.algorithm.kind === "ECDSA"
-      ? { name: "ECDSA", hash: sig.algorithm.hash }
-      : { name: "RSASSA-PKCS1-v1_5" };
+    sig.algorithm.kind === "ECDSA" ? { name: "ECDSA", hash: sig.algorithm.hash } : { name: "RSASSA-PKCS1-v1_5" };
   let valid = false;
   try {
     valid = await crypto.subtle.verify(params, key, sig.signatureValue, utf8.encode(signedInfo));

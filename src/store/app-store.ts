@@ -17,7 +17,11 @@ export class AppStore extends DurableObject<Env> {
   }
 
   run<S extends AppShard, K extends AppOpName<S>>(
-    shard: S, op: K, input: AppOpInput<S, K>, actor: string, now: number,
+    shard: S,
+    op: K,
+    input: AppOpInput<S, K>,
+    actor: string,
+    now: number,
   ): OpResult<AppOpOutput<S, K>> & { events: AuditEvent[] } {
     const ctx: AppContext = { sql: this.ctx.storage.sql, now: new Date(now), actor, events: [] };
     const fn = appOps[shard][op] as (ctx: AppContext, input: AppOpInput<S, K>) => AppOpOutput<S, K>;

@@ -9,14 +9,21 @@ import type { Env } from "../env";
 export class DomainClaim extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS claim (domain TEXT PRIMARY KEY, organization_id TEXT NOT NULL, claimed_at TEXT NOT NULL)");
+    ctx.storage.sql.exec(
+      "CREATE TABLE IF NOT EXISTS claim (domain TEXT PRIMARY KEY, organization_id TEXT NOT NULL, claimed_at TEXT NOT NULL)",
+    );
   }
 
   /** Claims the domain for the org. `claimed` is false when another org owns it. */
   claim(domain: string, organizationId: string, now: number): { claimed: boolean; owner: string; created: boolean } {
     const owner = this.owner();
     if (owner) return { claimed: owner === organizationId, owner, created: false };
-    this.ctx.storage.sql.exec("INSERT INTO claim VALUES (?, ?, ?)", domain, organizationId, new Date(now).toISOString());
+    this.ctx.storage.sql.exec(
+      "INSERT INTO claim VALUES (?, ?, ?)",
+      domain,
+      organizationId,
+      new Date(now).toISOString(),
+    );
     return { claimed: true, owner: organizationId, created: true };
   }
 
@@ -26,7 +33,9 @@ export class DomainClaim extends DurableObject<Env> {
   }
 
   owner(): string | null {
-    const row = this.ctx.storage.sql.exec<{ organization_id: string }>("SELECT organization_id FROM claim LIMIT 1").toArray()[0];
+    const row = this.ctx.storage.sql
+      .exec<{ organization_id: string }>("SELECT organization_id FROM claim LIMIT 1")
+      .toArray()[0];
     return row?.organization_id ?? null;
   }
 }

@@ -11,7 +11,11 @@ type WithEvents<T> = OpResult<T> & { events: AuditEvent[] };
  * app-wide log. Throws the operation's ApiError.
  */
 export async function orgOp<K extends OrgOpName>(
-  env: Env, organizationId: string, op: K, input: OrgOpInput<K>, actor = "system",
+  env: Env,
+  organizationId: string,
+  op: K,
+  input: OrgOpInput<K>,
+  actor = "system",
 ): Promise<OrgOpOutput<K>> {
   const stub = env.ORGS.get(env.ORGS.idFromName(organizationId));
   const result = (await stub.run(op, input as never, actor, Date.now())) as unknown as WithEvents<OrgOpOutput<K>>;
@@ -21,10 +25,16 @@ export async function orgOp<K extends OrgOpName>(
 
 /** Runs an operation in one of the app-wide objects. */
 export async function appOp<S extends AppShard, K extends AppOpName<S>>(
-  env: Env, shard: S, op: K, input: AppOpInput<S, K>, actor = "system",
+  env: Env,
+  shard: S,
+  op: K,
+  input: AppOpInput<S, K>,
+  actor = "system",
 ): Promise<AppOpOutput<S, K>> {
   const stub = env.APP.get(env.APP.idFromName(shard));
-  const result = (await stub.run(shard, op as never, input as never, actor, Date.now())) as unknown as WithEvents<AppOpOutput<S, K>>;
+  const result = (await stub.run(shard, op as never, input as never, actor, Date.now())) as unknown as WithEvents<
+    AppOpOutput<S, K>
+  >;
   await mirrorEvents(env, result.events);
   return unwrap(result);
 }

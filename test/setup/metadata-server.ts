@@ -41,7 +41,11 @@ export async function startMetadataServer(project: TestProject): Promise<() => P
       case "/idp/okta.xml":
         return send(200, "application/samlmetadata+xml", okta);
       case "/idp/doctype.xml":
-        return send(200, "application/xml", `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "x">]>${okta.replace(/^<\?xml[^>]*\?>/, "")}`);
+        return send(
+          200,
+          "application/xml",
+          `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "x">]>${okta.replace(/^<\?xml[^>]*\?>/, "")}`,
+        );
       case "/idp/redirect.xml":
         response.writeHead(302, { location: "/idp/okta.xml" });
         return response.end();

@@ -38,7 +38,9 @@ export async function startOidcProvider(project: TestProject): Promise<() => Pro
 }
 
 /** The provider itself, its clients redirecting to `callbacks` (the whole-system tests use their own). */
-export async function startOidcPeer(callbacks: string[]): Promise<{ peer: OidcProviderPeer; close: () => Promise<void> }> {
+export async function startOidcPeer(
+  callbacks: string[],
+): Promise<{ peer: OidcProviderPeer; close: () => Promise<void> }> {
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -46,7 +48,8 @@ export async function startOidcPeer(callbacks: string[]): Promise<{ peer: OidcPr
   });
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const peer: OidcProviderPeer = {
-    issuer, password: PASSWORD,
+    issuer,
+    password: PASSWORD,
     clients: {
       basic: { clientId: "edge-sso-basic", clientSecret: "basic-secret-0123456789abcdef0123456789" },
       post: { clientId: "edge-sso-post", clientSecret: "post-secret-0123456789abcdef0123456789" },
@@ -70,14 +73,23 @@ async function buildProvider(peer: OidcProviderPeer, accounts: Map<string, Accou
   const { privateKey } = await generateKeyPair("RS256", { extractable: true });
   const jwk = { ...(await exportJWK(privateKey)), kid: "oidc-provider-test-1", alg: "RS256", use: "sig" };
   const client = (c: { clientId: string; clientSecret: string }, method: string) => ({
-    client_id: c.clientId, client_secret: c.clientSecret, redirect_uris: callbacks,
-    token_endpoint_auth_method: method, grant_types: ["authorization_code"], response_types: ["code"],
+    client_id: c.clientId,
+    client_secret: c.clientSecret,
+    redirect_uris: callbacks,
+    token_endpoint_auth_method: method,
+    grant_types: ["authorization_code"],
+    response_types: ["code"],
   });
   return new Provider(peer.issuer, {
     clients: [client(peer.clients.basic, "client_secret_basic"), client(peer.clients.post, "client_secret_post")],
     jwks: { keys: [jwk] },
     cookies: { keys: ["oidc-provider-test-cookie-key-0123456789"] },
-    claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["given_name", "family_name", "name"], groups: ["groups"] },
+    claims: {
+      openid: ["sub"],
+      email: ["email", "email_verified"],
+      profile: ["given_name", "family_name", "name"],
+      groups: ["groups"],
+    },
     scopes: ["openid", "email", "profile", "groups"],
     features: { devInteractions: { enabled: false } },
     pkce: { required: () => true },
@@ -95,25 +107,41 @@ async function autoGrant(ctx: any) {
   const grantId = ctx.oidc.result?.consent?.grantId || ctx.oidc.session.grantIdFor(ctx.oidc.client.clientId);
   if (grantId) return ctx.oidc.provider.Grant.find(grantId);
   if (!ctx.oidc.session.accountId) return undefined;
-  const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client.clientId, accountId: ctx.oidc.session.accountId });
+  const grant = new ctx.oidc.provider.Grant({
+    clientId: ctx.oidc.client.clientId,
+    accountId: ctx.oidc.session.accountId,
+  });
   grant.addOIDCScope(String(ctx.oidc.params.scope ?? "openid"));
   await grant.save();
   return grant;
 }
 
 /** The login form (GET /interaction/:uid) and its submission (POST /interaction/:uid/login). */
-async function interaction(provider: any, accounts: Map<string, Account>, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function interaction(
+  provider: any,
+  accounts: Map<string, Account>,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const details = await provider.interactionDetails(req, res);
   const uid = details.uid as string;
   if (req.method === "GET") return loginForm(res, uid, String(details.params.login_hint ?? ""), null);
   const form = new URLSearchParams(await readBody(req));
   const email = (form.get("login") ?? "").trim().toLowerCase();
-  if (form.get("password") !== PASSWORD || !email.includes("@")) return loginForm(res, uid, email, "Wrong email or password.");
+  if (form.get("password") !== PASSWORD || !email.includes("@"))
+    return loginForm(res, uid, email, "Wrong email or password.");
   const accountId = `acct-${createHash("sha256").update(email).digest("hex").slice(0, 16)}`;
   const local = email.slice(0, email.indexOf("@"));
   accounts.set(accountId, {
     email,
-    claims: { email, email_verified: !local.startsWith("unverified"), given_name: "Ada", family_name: "Lovelace", name: "Ada Lovelace", groups: ["engineering", "admins"] },
+    claims: {
+      email,
+      email_verified: !local.startsWith("unverified"),
+      given_name: "Ada",
+      family_name: "Lovelace",
+      name: "Ada Lovelace",
+      groups: ["engineering", "admins"],
+    },
   });
   await provider.interactionFinished(req, res, { login: { accountId } }, { mergeWithLastSubmission: false });
 }
@@ -121,9 +149,11 @@ async function interaction(provider: any, accounts: Map<string, Account>, req: I
 function loginForm(res: ServerResponse, uid: string, login: string, error: string | null): void {
   const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
   res.writeHead(error ? 401 : 200, { "content-type": "text/html; charset=utf-8" });
-  res.end(`<!doctype html><title>Sign in</title>${error ? `<p class="error">${esc(error)}</p>` : ""}` +
-    `<form method="post" action="/interaction/${esc(uid)}/login"><input name="login" value="${esc(login)}">` +
-    `<input name="password" type="password"><button>Sign in</button></form>`);
+  res.end(
+    `<!doctype html><title>Sign in</title>${error ? `<p class="error">${esc(error)}</p>` : ""}` +
+      `<form method="post" action="/interaction/${esc(uid)}/login"><input name="login" value="${esc(login)}">` +
+      `<input name="password" type="password"><button>Sign in</button></form>`,
+  );
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -31,10 +31,21 @@ function run(command: string, args: string[]): void {
 }
 
 function makeKey(dir: string, name: KeyName): void {
-  const algorithm = name === "idpEc" ? ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"] : ["-newkey", "rsa:2048"];
+  const algorithm =
+    name === "idpEc" ? ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"] : ["-newkey", "rsa:2048"];
   run("openssl", [
-    "req", "-x509", ...algorithm, "-nodes", "-days", "3650", "-subj", `/CN=${name}.edge-sso.test`,
-    "-keyout", join(dir, `${name}.key`), "-out", join(dir, `${name}.crt`),
+    "req",
+    "-x509",
+    ...algorithm,
+    "-nodes",
+    "-days",
+    "3650",
+    "-subj",
+    `/CN=${name}.edge-sso.test`,
+    "-keyout",
+    join(dir, `${name}.key`),
+    "-out",
+    join(dir, `${name}.crt`),
   ]);
 }
 
@@ -42,8 +53,15 @@ function makeKey(dir: string, name: KeyName): void {
 function sign(dir: string, file: string, key: KeyName, xpath: string): void {
   const path = join(dir, file);
   run("xmlsec1", [
-    "--sign", ...ID_ATTRS, "--privkey-pem", `${join(dir, `${key}.key`)},${join(dir, `${key}.crt`)}`,
-    "--node-xpath", xpath, "--output", path, path,
+    "--sign",
+    ...ID_ATTRS,
+    "--privkey-pem",
+    `${join(dir, `${key}.key`)},${join(dir, `${key}.crt`)}`,
+    "--node-xpath",
+    xpath,
+    "--output",
+    path,
+    path,
   ]);
 }
 
@@ -52,11 +70,24 @@ function sign(dir: string, file: string, key: KeyName, xpath: string): void {
 function encrypt(dir: string, file: string, xpath: string, cipher: string): void {
   const path = join(dir, file);
   const template = join(dir, `${file}.enc-template.xml`);
-  writeFileSync(template, encryptionTemplate(cipher, `${XENC}rsa-oaep-mgf1p`, "http://www.w3.org/2000/09/xmldsig#sha1"));
+  writeFileSync(
+    template,
+    encryptionTemplate(cipher, `${XENC}rsa-oaep-mgf1p`, "http://www.w3.org/2000/09/xmldsig#sha1"),
+  );
   const sessionKey = cipher.includes("128") ? "aes-128" : "aes-256";
   run("xmlsec1", [
-    "--encrypt", "--pubkey-cert-pem", join(dir, "sp.crt"), "--session-key", sessionKey,
-    "--xml-data", path, "--node-xpath", xpath, "--output", path, template,
+    "--encrypt",
+    "--pubkey-cert-pem",
+    join(dir, "sp.crt"),
+    "--session-key",
+    sessionKey,
+    "--xml-data",
+    path,
+    "--node-xpath",
+    xpath,
+    "--output",
+    path,
+    template,
   ]);
 }
 
@@ -109,13 +140,16 @@ const RECIPES: Record<string, Recipe> = {
   },
   "signed-attribute-with-element": {
     options: {},
-    template: (xml) => xml.replace(">engineering<", "><x:team xmlns:x=\"urn:x\">engineering</x:team><"),
+    template: (xml) => xml.replace(">engineering<", '><x:team xmlns:x="urn:x">engineering</x:team><'),
     steps: [signAssertion("idp")],
   },
   "signed-advice": {
     options: {},
     template: (xml) =>
-      xml.replace("<saml:AuthnStatement", "<saml:Advice><saml:AssertionIDRef>_other</saml:AssertionIDRef></saml:Advice><saml:AuthnStatement"),
+      xml.replace(
+        "<saml:AuthnStatement",
+        "<saml:Advice><saml:AssertionIDRef>_other</saml:AssertionIDRef></saml:Advice><saml:AuthnStatement",
+      ),
     steps: [signAssertion("idp")],
   },
   "encrypted-aes256-cbc": {
@@ -145,7 +179,8 @@ const RECIPES: Record<string, Recipe> = {
   "encrypted-nameid": {
     options: { encryptNameId: true },
     steps: [
-      (dir, file) => encrypt(dir, file, "//*[local-name()='EncryptedID']/*[local-name()='NameID']", `${XENC}aes256-cbc`),
+      (dir, file) =>
+        encrypt(dir, file, "//*[local-name()='EncryptedID']/*[local-name()='NameID']", `${XENC}aes256-cbc`),
       signAssertion("idp"),
     ],
   },

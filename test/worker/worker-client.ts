@@ -24,19 +24,32 @@ export async function send(pathOrUrl: string, init: RequestInit = {}): Promise<R
   const response = await exports.default.fetch(url, { redirect: "manual", ...init });
   const text = await response.text();
   const type = response.headers.get("content-type") ?? "";
-  return { status: response.status, headers: response.headers, body: /json/.test(type) && text ? JSON.parse(text) : null, text };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: /json/.test(type) && text ? JSON.parse(text) : null,
+    text,
+  };
 }
 
 /** Calls the admin API with the root key and expects success. */
 export async function admin(method: string, path: string, body?: unknown): Promise<Reply> {
   const headers: Record<string, string> = { authorization: `Bearer ${ROOT_KEY}` };
   if (body !== undefined) headers["content-type"] = "application/json";
-  const reply = await send(`/api/v1/${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const reply = await send(`/api/v1/${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   expect(reply.status, reply.text).toBeLessThan(300);
   return reply;
 }
 
-const b64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+const b64url = (bytes: Uint8Array) =>
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 
 /** A PKCE pair (RFC 7636 §4.1, §4.2). */
 export async function pkcePair(): Promise<{ verifier: string; challenge: string }> {

@@ -74,9 +74,11 @@ export function verifyRedirectSignature(rawQuery, certificatePem) {
     .map((name) => `${name}=${raw.get(name)}`)
     .join("&");
   const sigAlg = decodeURIComponent(raw.get("SigAlg") ?? "");
-  const hash = { "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256": "sha256",
+  const hash = {
+    "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256": "sha256",
     "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512": "sha512",
-    "http://www.w3.org/2000/09/xmldsig#rsa-sha1": "sha1" }[sigAlg];
+    "http://www.w3.org/2000/09/xmldsig#rsa-sha1": "sha1",
+  }[sigAlg];
   if (!hash) return false;
   const signature = Buffer.from(decodeURIComponent(raw.get("Signature") ?? ""), "base64");
   return createVerify(hash).update(signed).verify(createPublicKey(certificatePem), signature);

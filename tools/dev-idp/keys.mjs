@@ -22,8 +22,19 @@ export async function generateKeyPair(dir, name) {
   const keyPath = join(dir, `${name}.key`);
   const certPath = join(dir, `${name}.crt`);
   await execFileAsync("openssl", [
-    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "3650", "-subj", `/CN=${name}.dev-idp.edge-sso.test`,
-    "-keyout", keyPath, "-out", certPath,
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-days",
+    "3650",
+    "-subj",
+    `/CN=${name}.dev-idp.edge-sso.test`,
+    "-keyout",
+    keyPath,
+    "-out",
+    certPath,
   ]);
   return { keyPath, certPath, certificatePem: await readFile(certPath, "utf8") };
 }

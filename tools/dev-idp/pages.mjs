@@ -27,8 +27,10 @@ export function loginPage({ pendingId, spEntityId, users }) {
     .map((u) => {
       const name = [u.firstName, u.lastName].filter(Boolean).join(" ");
       const groups = u.groups?.length ? ` <small>(${escapeHtml(u.groups.join(", "))})</small>` : "";
-      return `<button type="submit" name="email" value="${escapeHtml(u.email)}">${escapeHtml(name || u.email)} ` +
-        `&lt;${escapeHtml(u.email)}&gt;${groups}</button>`;
+      return (
+        `<button type="submit" name="email" value="${escapeHtml(u.email)}">${escapeHtml(name || u.email)} ` +
+        `&lt;${escapeHtml(u.email)}&gt;${groups}</button>`
+      );
     })
     .join("");
   return page(

@@ -4,7 +4,11 @@ import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  AuthnRequestError, decodePostRequest, decodeRedirectRequest, parseAuthnRequest, verifyRedirectSignature,
+  AuthnRequestError,
+  decodePostRequest,
+  decodeRedirectRequest,
+  parseAuthnRequest,
+  verifyRedirectSignature,
 } from "./authn-request.mjs";
 import { generateKeyPair, loadKeyPair } from "./keys.mjs";
 import { idpMetadataXml } from "./metadata.mjs";
@@ -38,7 +42,9 @@ import { SignRequestError, createResponseSigner, parseSignRequest } from "./sign
  */
 
 /** @type {DevIdpUser[]} */
-export const DEFAULT_USERS = [{ email: "jane@example.com", firstName: "Jane", lastName: "Doe", groups: ["engineering"] }];
+export const DEFAULT_USERS = [
+  { email: "jane@example.com", firstName: "Jane", lastName: "Doe", groups: ["engineering"] },
+];
 
 const PENDING_TTL_MS = 10 * 60 * 1000;
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -76,7 +82,9 @@ export async function startDevIdp(options = {}) {
   const host = options.host ?? "127.0.0.1";
   const users = options.users ?? DEFAULT_USERS;
   const dir = await mkdtemp(join(tmpdir(), "edge-sso-dev-idp-"));
-  const key = options.key ? await loadKeyPair(options.key.keyPath, options.key.certPath) : await generateKeyPair(dir, "idp");
+  const key = options.key
+    ? await loadKeyPair(options.key.keyPath, options.key.certPath)
+    : await generateKeyPair(dir, "idp");
   /** @type {Promise<import("./keys.mjs").KeyPair> | undefined} */
   let rogue;
   const rogueKey = () => (rogue ??= generateKeyPair(dir, "rogue"));
@@ -106,7 +114,8 @@ export async function startDevIdp(options = {}) {
     for (const [id, entry] of pending) if (entry.expires < now) pending.delete(id);
     const pendingId = randomBytes(16).toString("hex");
     pending.set(pendingId, { request: authnRequest, relayState, expires: now + PENDING_TTL_MS });
-    if (wantsJson) return send(response, 200, "application/json", JSON.stringify({ pendingId, request: authnRequest, relayState }));
+    if (wantsJson)
+      return send(response, 200, "application/json", JSON.stringify({ pendingId, request: authnRequest, relayState }));
     send(response, 200, "text/html; charset=utf-8", loginPage({ pendingId, spEntityId: authnRequest.issuer, users }));
   }
 
@@ -127,12 +136,26 @@ export async function startDevIdp(options = {}) {
       ...(authnRequest.nameIdFormat ? { nameIdFormat: authnRequest.nameIdFormat } : {}),
     });
     if (wantsJson) {
-      const body = { acsUrl, relayState, samlResponse: signed.samlResponse, assertionId: signed.assertionId, request: authnRequest };
+      const body = {
+        acsUrl,
+        relayState,
+        samlResponse: signed.samlResponse,
+        assertionId: signed.assertionId,
+        request: authnRequest,
+      };
       return send(response, 200, "application/json", JSON.stringify(body));
     }
     const nonce = randomBytes(16).toString("base64");
-    response.setHeader("content-security-policy", `default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-${nonce}'; form-action *`);
-    send(response, 200, "text/html; charset=utf-8", autoPostPage({ acsUrl, samlResponse: signed.samlResponse, relayState, nonce }));
+    response.setHeader(
+      "content-security-policy",
+      `default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-${nonce}'; form-action *`,
+    );
+    send(
+      response,
+      200,
+      "text/html; charset=utf-8",
+      autoPostPage({ acsUrl, samlResponse: signed.samlResponse, relayState, nonce }),
+    );
   }
 
   /**
@@ -166,10 +189,17 @@ export async function startDevIdp(options = {}) {
         if (sigAlg && url.searchParams.get("Signature")) {
           const cert = authnRequest.issuer ? options.spSigningCertificates?.[authnRequest.issuer] : undefined;
           const verified = cert ? verifyRedirectSignature(url.search.slice(1), cert) : null;
-          if (verified === false) throw new HttpError(400, "the AuthnRequest's HTTP-Redirect signature does not verify");
+          if (verified === false)
+            throw new HttpError(400, "the AuthnRequest's HTTP-Redirect signature does not verify");
           authnRequest.redirectSignature = { sigAlg, verified };
         }
-        return answerAuthnRequest(authnRequest, url.searchParams.get("RelayState"), url.searchParams.get("autoLogin"), response, wantsJson);
+        return answerAuthnRequest(
+          authnRequest,
+          url.searchParams.get("RelayState"),
+          url.searchParams.get("autoLogin"),
+          response,
+          wantsJson,
+        );
       }
       case "POST /sso": {
         const form = new URLSearchParams(await readBody(request));
@@ -183,7 +213,8 @@ export async function startDevIdp(options = {}) {
         const form = new URLSearchParams(await readBody(request));
         const entry = pending.get(form.get("pending") ?? "");
         const email = form.get("email");
-        if (!entry || entry.expires < Date.now()) throw new HttpError(400, "unknown or expired login; start again from the application");
+        if (!entry || entry.expires < Date.now())
+          throw new HttpError(400, "unknown or expired login; start again from the application");
         if (!email) throw new HttpError(400, "choose a user");
         pending.delete(/** @type {string} */ (form.get("pending")));
         return respondToAcs(entry.request, entry.relayState, email, response, wantsJson);
@@ -205,8 +236,12 @@ export async function startDevIdp(options = {}) {
 
   const server = createServer((request, response) => {
     route(request, response).catch((error) => {
-      const status = error instanceof HttpError ? error.status
-        : error instanceof AuthnRequestError || error instanceof SignRequestError ? 400 : 500;
+      const status =
+        error instanceof HttpError
+          ? error.status
+          : error instanceof AuthnRequestError || error instanceof SignRequestError
+            ? 400
+            : 500;
       if (status === 500) console.error("[dev-idp]", error);
       if (response.headersSent) return response.end();
       const wantsJson = (request.headers.accept ?? "").includes("application/json") || request.url === "/sign";

@@ -74,10 +74,23 @@ function stringField(body, name, required) {
  * @returns {SignRequest}
  */
 export function parseSignRequest(raw) {
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new SignRequestError("body must be a JSON object");
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw))
+    throw new SignRequestError("body must be a JSON object");
   const body = /** @type {Record<string, unknown>} */ (raw);
   for (const name of ["acsUrl", "audience", "email"]) stringField(body, name, true);
-  for (const name of ["nameId", "nameIdFormat", "now", "issueInstant", "notBefore", "notOnOrAfter", "recipient", "issuer", "encryptFor", "statusCode", "statusMessage"]) {
+  for (const name of [
+    "nameId",
+    "nameIdFormat",
+    "now",
+    "issueInstant",
+    "notBefore",
+    "notOnOrAfter",
+    "recipient",
+    "issuer",
+    "encryptFor",
+    "statusCode",
+    "statusMessage",
+  ]) {
     stringField(body, name, false);
   }
   for (const name of ["inResponseTo", "destination", "sessionNotOnOrAfter"]) {
@@ -94,7 +107,10 @@ export function parseSignRequest(raw) {
   }
   const attributes = body.attributes;
   if (attributes !== undefined) {
-    const ok = typeof attributes === "object" && attributes !== null && !Array.isArray(attributes) &&
+    const ok =
+      typeof attributes === "object" &&
+      attributes !== null &&
+      !Array.isArray(attributes) &&
       Object.values(attributes).every((v) => v === null || (Array.isArray(v) && v.every((s) => typeof s === "string")));
     if (!ok) throw new SignRequestError("attributes must map names to arrays of strings (or null to remove one)");
   }
@@ -112,7 +128,10 @@ export function parseSignRequest(raw) {
 function nameIdFor(format, email, audience, user) {
   if (format === NAMEID_FORMAT.transient) return newId();
   if (format === NAMEID_FORMAT.persistent) {
-    return user?.nameId ?? `p_${createHash("sha256").update(`${email.toLowerCase()}\n${audience}`).digest("hex").slice(0, 32)}`;
+    return (
+      user?.nameId ??
+      `p_${createHash("sha256").update(`${email.toLowerCase()}\n${audience}`).digest("hex").slice(0, 32)}`
+    );
   }
   return format === NAMEID_FORMAT.email ? email : (user?.nameId ?? email);
 }
@@ -130,7 +149,9 @@ function attributesFor(email, user, overrides) {
   if (user?.lastName) attributes.lastName = [user.lastName];
   if (user?.groups) attributes.groups = [...user.groups];
   Object.assign(attributes, overrides ?? {});
-  return /** @type {Record<string, string[]>} */ (Object.fromEntries(Object.entries(attributes).filter(([, v]) => v !== null)));
+  return /** @type {Record<string, string[]>} */ (
+    Object.fromEntries(Object.entries(attributes).filter(([, v]) => v !== null))
+  );
 }
 
 /**
@@ -182,6 +203,11 @@ export function createResponseSigner(idp) {
     if (request.encryptFor && success) steps.push(encryptStep(request.encryptFor, request.encryption ?? "aes256-cbc"));
     if (fields.signResponse) steps.push(signStep(key, RESPONSE_SIGNATURE));
     const xml = await processXml(idp.dir, responseXml(fields), steps);
-    return { samlResponse: Buffer.from(xml, "utf8").toString("base64"), assertionId: fields.assertionId, responseId: fields.responseId, xml };
+    return {
+      samlResponse: Buffer.from(xml, "utf8").toString("base64"),
+      assertionId: fields.assertionId,
+      responseId: fields.responseId,
+      xml,
+    };
   };
 }

@@ -66,7 +66,17 @@ export async function processXml(dir, xml, steps) {
  */
 export function signStep(key, xpath) {
   return (file) =>
-    xmlsec1(["--sign", ...ID_ATTRS, "--privkey-pem", `${key.keyPath},${key.certPath}`, "--node-xpath", xpath, "--output", file, file]);
+    xmlsec1([
+      "--sign",
+      ...ID_ATTRS,
+      "--privkey-pem",
+      `${key.keyPath},${key.certPath}`,
+      "--node-xpath",
+      xpath,
+      "--output",
+      file,
+      file,
+    ]);
 }
 
 /**
@@ -92,8 +102,18 @@ export function encryptStep(certificatePem, cipher) {
         `<xenc:CipherData><xenc:CipherValue/></xenc:CipherData></xenc:EncryptedData>`,
     );
     await xmlsec1([
-      "--encrypt", "--pubkey-cert-pem", cert, "--session-key", sessionKey,
-      "--xml-data", file, "--node-xpath", ASSERTION, "--output", file, template,
+      "--encrypt",
+      "--pubkey-cert-pem",
+      cert,
+      "--session-key",
+      sessionKey,
+      "--xml-data",
+      file,
+      "--node-xpath",
+      ASSERTION,
+      "--output",
+      file,
+      template,
     ]);
   };
 }

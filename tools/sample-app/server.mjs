@@ -7,7 +7,8 @@ import { createServer } from "node:http";
 import { createRemoteJWKSet, jwtVerify } from "jose";
 
 const b64url = (buf) => Buffer.from(buf).toString("base64url");
-const escape = (s) => String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+const escape = (s) =>
+  String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 
 /**
  * Starts the sample app. `issuer` is edge-sso's PUBLIC_URL. Register a confidential client
@@ -27,7 +28,12 @@ export async function startSampleApp({ issuer, port = 0, host = "127.0.0.1", log
     const url = new URL(req.url, base);
     if (url.pathname === "/") {
       res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-      return res.end(page("Sample app", `<h1>Sample app</h1><p>This app signs its users in through edge-sso.</p><p><a class="button" id="login" href="/login">Sign in with SSO</a></p>`));
+      return res.end(
+        page(
+          "Sample app",
+          `<h1>Sample app</h1><p>This app signs its users in through edge-sso.</p><p><a class="button" id="login" href="/login">Sign in with SSO</a></p>`,
+        ),
+      );
     }
     if (url.pathname === "/login") {
       const state = b64url(randomBytes(16));
@@ -36,8 +42,14 @@ export async function startSampleApp({ issuer, port = 0, host = "127.0.0.1", log
       sessions.set(state, { verifier, nonce });
       const authorize = new URL(`${issuer}/oauth/authorize`);
       const params = {
-        response_type: "code", client_id: clientId, redirect_uri: `${base}/callback`, scope: "openid email profile",
-        state, nonce, code_challenge: b64url(createHash("sha256").update(verifier).digest()), code_challenge_method: "S256",
+        response_type: "code",
+        client_id: clientId,
+        redirect_uri: `${base}/callback`,
+        scope: "openid email profile",
+        state,
+        nonce,
+        code_challenge: b64url(createHash("sha256").update(verifier).digest()),
+        code_challenge_method: "S256",
       };
       for (const [k, v] of Object.entries(params)) authorize.searchParams.set(k, v);
       const hint = url.searchParams.get("login_hint") ?? loginHint;
@@ -54,31 +66,56 @@ export async function startSampleApp({ issuer, port = 0, host = "127.0.0.1", log
     const session = sessions.get(url.searchParams.get("state") ?? "");
     if (error || !session) {
       res.writeHead(400, { "content-type": "text/html; charset=utf-8" });
-      return res.end(page("Sign-in failed", `<h1>Sign-in failed</h1><p id="error">${escape(error ?? "unknown state")}: ${escape(url.searchParams.get("error_description") ?? "")}</p>`));
+      return res.end(
+        page(
+          "Sign-in failed",
+          `<h1>Sign-in failed</h1><p id="error">${escape(error ?? "unknown state")}: ${escape(url.searchParams.get("error_description") ?? "")}</p>`,
+        ),
+      );
     }
     sessions.delete(url.searchParams.get("state"));
     const tokenResponse = await fetch(`${issuer}/oauth/token`, {
       method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString("base64")}` },
-      body: new URLSearchParams({ grant_type: "authorization_code", code: url.searchParams.get("code") ?? "", redirect_uri: `${base}/callback`, code_verifier: session.verifier }),
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString("base64")}`,
+      },
+      body: new URLSearchParams({
+        grant_type: "authorization_code",
+        code: url.searchParams.get("code") ?? "",
+        redirect_uri: `${base}/callback`,
+        code_verifier: session.verifier,
+      }),
     });
     const tokens = await tokenResponse.json();
     if (!tokenResponse.ok) {
       res.writeHead(400, { "content-type": "text/html; charset=utf-8" });
-      return res.end(page("Token exchange failed", `<h1>Token exchange failed</h1><pre id="error">${escape(JSON.stringify(tokens, null, 2))}</pre>`));
+      return res.end(
+        page(
+          "Token exchange failed",
+          `<h1>Token exchange failed</h1><pre id="error">${escape(JSON.stringify(tokens, null, 2))}</pre>`,
+        ),
+      );
     }
     const { payload } = await jwtVerify(tokens.id_token, jwks, { issuer, audience: clientId });
     if (payload.nonce !== session.nonce) throw new Error("nonce mismatch");
     res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-    res.end(page("Signed in", `<h1>Signed in as <span id="email">${escape(payload.email)}</span></h1>` +
-      `<h2>ID token (verified against edge-sso's JWKS)</h2><pre id="id-token">${escape(JSON.stringify(payload, null, 2))}</pre>` +
-      `<h2>Profile</h2><pre id="profile">${escape(JSON.stringify(tokens.profile, null, 2))}</pre><p><a href="/">Back</a></p>`));
+    res.end(
+      page(
+        "Signed in",
+        `<h1>Signed in as <span id="email">${escape(payload.email)}</span></h1>` +
+          `<h2>ID token (verified against edge-sso's JWKS)</h2><pre id="id-token">${escape(JSON.stringify(payload, null, 2))}</pre>` +
+          `<h2>Profile</h2><pre id="profile">${escape(JSON.stringify(tokens.profile, null, 2))}</pre><p><a href="/">Back</a></p>`,
+      ),
+    );
   }
 
-  const server = createServer((req, res) => handle(req, res).catch((err) => {
-    res.writeHead(500, { "content-type": "text/plain" });
-    res.end(`sample app error: ${err.message}`);
-  }));
+  const server = createServer((req, res) =>
+    handle(req, res).catch((err) => {
+      res.writeHead(500, { "content-type": "text/plain" });
+      res.end(`sample app error: ${err.message}`);
+    }),
+  );
   await new Promise((resolve) => server.listen(port, host, resolve));
   base = `http://${host}:${server.address().port}`;
   return {

@@ -2,7 +2,11 @@ import type { Env } from "../../env";
 import { applyLdapFields, applyOidcFields, applySamlFields } from "../../connections/apply-fields";
 import { connectionView } from "../../connections/connection-view";
 import {
-  DEFAULT_LDAP_SETTINGS, DEFAULT_OIDC_SETTINGS, defaultSamlSettings, type ConnectionSettings, type SecretName,
+  DEFAULT_LDAP_SETTINGS,
+  DEFAULT_OIDC_SETTINGS,
+  defaultSamlSettings,
+  type ConnectionSettings,
+  type SecretName,
 } from "../../connections/settings";
 import { seal } from "../../crypto/seal";
 import { generateSpKeyPair } from "../../crypto/sp-keys";
@@ -28,20 +32,30 @@ export async function createConnection(ctx: RouteContext<CreateConnectionBody>):
   const orgId = params.orgId!;
   const foreign = (["saml", "oidc", "ldap"] as const).filter((t) => t !== body.type && body[t] !== undefined);
   if (foreign.length > 0) {
-    throw new ApiError(400, "validation_failed", `A ${body.type} connection takes no ${foreign.join("/")} block.`,
-      foreign.map((t) => ({ path: t, message: `not allowed for type ${body.type}` })));
+    throw new ApiError(
+      400,
+      "validation_failed",
+      `A ${body.type} connection takes no ${foreign.join("/")} block.`,
+      foreign.map((t) => ({ path: t, message: `not allowed for type ${body.type}` })),
+    );
   }
   const id = newConnectionId(orgId);
   const { settings, secrets } = await initialSettings(env, id, body);
-  const record = await orgOp(env, orgId, "createConnection", {
-    id,
-    type: body.type,
-    name: body.name ?? `${body.provider ?? "Generic"} ${body.type.toUpperCase()}`,
-    provider: body.provider ?? "Generic",
-    domains: body.domains === undefined ? [] : normalizeDomains(body.domains),
-    settings: settings as unknown as Record<string, unknown>,
-    secrets,
-  }, actorName(ctx.actor));
+  const record = await orgOp(
+    env,
+    orgId,
+    "createConnection",
+    {
+      id,
+      type: body.type,
+      name: body.name ?? `${body.provider ?? "Generic"} ${body.type.toUpperCase()}`,
+      provider: body.provider ?? "Generic",
+      domains: body.domains === undefined ? [] : normalizeDomains(body.domains),
+      settings: settings as unknown as Record<string, unknown>,
+      secrets,
+    },
+    actorName(ctx.actor),
+  );
   if (record.domains.length > 0) await refreshDomainIndex(env, orgId);
   return json(connectionView(record, env.PUBLIC_URL), 201);
 }
@@ -60,7 +74,11 @@ async function initialSettings(env: Env, id: string, body: CreateConnectionBody)
     ]);
     secrets.spSigningKey = await seal(env, signing.privateKeyPem);
     secrets.spEncryptionKey = await seal(env, encryption.privateKeyPem);
-    const applied = await applySamlFields(env, defaultSamlSettings(signing.certificatePem, encryption.certificatePem), body.saml ?? {});
+    const applied = await applySamlFields(
+      env,
+      defaultSamlSettings(signing.certificatePem, encryption.certificatePem),
+      body.saml ?? {},
+    );
     settings.saml = applied.settings;
     Object.assign(secrets, applied.secrets);
   } else if (body.type === "oidc") {

@@ -20,7 +20,9 @@ export async function fetchIdpMetadata(env: Env, url: string): Promise<string> {
     let response: Response;
     try {
       response = await fetch(target, {
-        headers: { accept: "application/samlmetadata+xml, application/xml, text/xml" }, redirect: "manual", signal,
+        headers: { accept: "application/samlmetadata+xml, application/xml, text/xml" },
+        redirect: "manual",
+        signal,
       });
     } catch (error) {
       throw failed(url, error instanceof Error ? error.message : "unreachable");
@@ -46,4 +48,6 @@ export async function fetchIdpMetadata(env: Env, url: string): Promise<string> {
 }
 
 const failed = (url: string, cause: string) =>
-  new ApiError(400, "validation_failed", `Could not read IdP metadata from ${url}: ${cause}`, [{ path: "metadataUrl", message: cause }]);
+  new ApiError(400, "validation_failed", `Could not read IdP metadata from ${url}: ${cause}`, [
+    { path: "metadataUrl", message: cause },
+  ]);

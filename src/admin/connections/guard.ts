@@ -21,7 +21,10 @@ export async function guardConnectionRoute(ctx: RouteContext<unknown, unknown>, 
  * `allowAnyEmailDomain` lets a connection's IdP assert addresses outside the org's
  * verified domains; an org-scoped key (a customer) may not grant its own IdP that.
  */
-export function guardEmailDomainOptOut(ctx: RouteContext<unknown, unknown>, allowAnyEmailDomain: boolean | undefined): void {
+export function guardEmailDomainOptOut(
+  ctx: RouteContext<unknown, unknown>,
+  allowAnyEmailDomain: boolean | undefined,
+): void {
   if (allowAnyEmailDomain === true && !isAppWide(ctx.actor)) {
     throw new ApiError(403, "forbidden", "Only an app-wide key may set allowAnyEmailDomain.");
   }

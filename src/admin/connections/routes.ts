@@ -9,7 +9,14 @@ import { route, type RouteContext } from "../../http/route";
 import { orgOp } from "../../store/stores";
 import { actorName } from "../auth";
 import { guardConnectionRoute } from "./guard";
-import { createConnectionBody, idpMetadataBody, listConnectionsQuery, updateConnectionBody, type CreateConnectionBody, type UpdateConnectionBody } from "./schemas";
+import {
+  createConnectionBody,
+  idpMetadataBody,
+  listConnectionsQuery,
+  updateConnectionBody,
+  type CreateConnectionBody,
+  type UpdateConnectionBody,
+} from "./schemas";
 import { spMetadataJson } from "./sp-metadata";
 
 const CONNS = "/api/v1/organizations/:orgId/connections";
@@ -18,14 +25,21 @@ const CONN = `${CONNS}/:connId`;
 // Creating and updating a connection parse certificates (@peculiar/x509), IdP metadata
 // (fast-xml-parser) and generate SP keys: imported on first use, so an isolate that only
 // serves logins never evaluates those libraries (bench/README.md, module evaluation).
-const createConnection = async (ctx: RouteContext<CreateConnectionBody>) => (await import("./create-connection")).createConnection(ctx);
-const updateConnection = async (ctx: RouteContext<UpdateConnectionBody>) => (await import("./update-connection")).updateConnection(ctx);
-const setIdpMetadata = async (ctx: RouteContext<z.infer<typeof idpMetadataBody>>) => (await import("./update-connection")).setIdpMetadata(ctx);
+const createConnection = async (ctx: RouteContext<CreateConnectionBody>) =>
+  (await import("./create-connection")).createConnection(ctx);
+const updateConnection = async (ctx: RouteContext<UpdateConnectionBody>) =>
+  (await import("./update-connection")).updateConnection(ctx);
+const setIdpMetadata = async (ctx: RouteContext<z.infer<typeof idpMetadataBody>>) =>
+  (await import("./update-connection")).setIdpMetadata(ctx);
 
 async function listConnections(ctx: RouteContext<undefined, z.infer<typeof listConnectionsQuery>>) {
   await guardConnectionRoute(ctx, false);
   const { env, params, query } = ctx;
-  const page = await orgOp(env, params.orgId!, "listConnections", { ...pageRequest(query), type: query.type, state: query.state });
+  const page = await orgOp(env, params.orgId!, "listConnections", {
+    ...pageRequest(query),
+    type: query.type,
+    state: query.state,
+  });
   return json({ data: page.data.map((c) => connectionView(c, env.PUBLIC_URL)), nextCursor: page.nextCursor });
 }
 
@@ -42,17 +56,33 @@ async function activateConnection(ctx: RouteContext) {
   const current = await orgOp(env, params.orgId!, "getConnection", { id: params.connId! });
   const missing = await missingForActivation(env, current);
   if (missing.length > 0) {
-    throw new ApiError(409, "connection_incomplete", `The connection cannot be activated; missing: ${missing.join(", ")}`,
-      missing.map((path) => ({ path, message: "is required to activate" })));
+    throw new ApiError(
+      409,
+      "connection_incomplete",
+      `The connection cannot be activated; missing: ${missing.join(", ")}`,
+      missing.map((path) => ({ path, message: "is required to activate" })),
+    );
   }
-  const record = await orgOp(env, params.orgId!, "activateConnection", { id: current.id, expectedUpdatedAt: current.updatedAt }, actorName(ctx.actor));
+  const record = await orgOp(
+    env,
+    params.orgId!,
+    "activateConnection",
+    { id: current.id, expectedUpdatedAt: current.updatedAt },
+    actorName(ctx.actor),
+  );
   await refreshDomainIndex(env, params.orgId!);
   return json(connectionView(record, env.PUBLIC_URL));
 }
 
 async function deactivateConnection(ctx: RouteContext) {
   await guardConnectionRoute(ctx, false);
-  const record = await orgOp(ctx.env, ctx.params.orgId!, "deactivateConnection", { id: ctx.params.connId! }, actorName(ctx.actor));
+  const record = await orgOp(
+    ctx.env,
+    ctx.params.orgId!,
+    "deactivateConnection",
+    { id: ctx.params.connId! },
+    actorName(ctx.actor),
+  );
   await refreshDomainIndex(ctx.env, ctx.params.orgId!);
   return json(connectionView(record, ctx.env.PUBLIC_URL));
 }
@@ -72,18 +102,89 @@ async function getSpMetadata(ctx: RouteContext) {
 
 const tag = "Connections";
 export const connectionRoutes = [
-  route({ method: "POST", path: CONNS, tag, access: "org", summary: "Create a connection (a draft)", body: createConnectionBody,
-    success: { status: 201, description: "The connection" }, handler: createConnection }),
-  route({ method: "GET", path: CONNS, tag, access: "org", summary: "List connections (filters type, state)", query: listConnectionsQuery,
-    success: { status: 200, description: "A page of connections" }, handler: listConnections }),
-  route({ method: "GET", path: CONN, tag, access: "org", summary: "Get a connection", success: { status: 200, description: "The connection" }, handler: getConnection }),
-  route({ method: "PATCH", path: CONN, tag, access: "org", summary: "Update a connection", body: updateConnectionBody,
-    success: { status: 200, description: "The connection" }, handler: updateConnection }),
-  route({ method: "DELETE", path: CONN, tag, access: "org", summary: "Delete a connection", success: { status: 204, description: "Deleted" }, handler: deleteConnection }),
-  route({ method: "POST", path: `${CONN}/activate`, tag, access: "org", summary: "Activate (go live); 409 connection_incomplete names what is missing",
-    success: { status: 200, description: "The connection" }, handler: activateConnection }),
-  route({ method: "POST", path: `${CONN}/deactivate`, tag, access: "org", summary: "Deactivate", success: { status: 200, description: "The connection" }, handler: deactivateConnection }),
-  route({ method: "GET", path: `${CONN}/sp-metadata`, tag, access: "org", summary: "SP details as JSON", success: { status: 200, description: "SP metadata" }, handler: getSpMetadata }),
-  route({ method: "POST", path: `${CONN}/idp-metadata`, tag, access: "org", summary: "Set the IdP side from metadata XML, a metadata URL, or fields",
-    body: idpMetadataBody, success: { status: 200, description: "The connection" }, handler: setIdpMetadata }),
+  route({
+    method: "POST",
+    path: CONNS,
+    tag,
+    access: "org",
+    summary: "Create a connection (a draft)",
+    body: createConnectionBody,
+    success: { status: 201, description: "The connection" },
+    handler: createConnection,
+  }),
+  route({
+    method: "GET",
+    path: CONNS,
+    tag,
+    access: "org",
+    summary: "List connections (filters type, state)",
+    query: listConnectionsQuery,
+    success: { status: 200, description: "A page of connections" },
+    handler: listConnections,
+  }),
+  route({
+    method: "GET",
+    path: CONN,
+    tag,
+    access: "org",
+    summary: "Get a connection",
+    success: { status: 200, description: "The connection" },
+    handler: getConnection,
+  }),
+  route({
+    method: "PATCH",
+    path: CONN,
+    tag,
+    access: "org",
+    summary: "Update a connection",
+    body: updateConnectionBody,
+    success: { status: 200, description: "The connection" },
+    handler: updateConnection,
+  }),
+  route({
+    method: "DELETE",
+    path: CONN,
+    tag,
+    access: "org",
+    summary: "Delete a connection",
+    success: { status: 204, description: "Deleted" },
+    handler: deleteConnection,
+  }),
+  route({
+    method: "POST",
+    path: `${CONN}/activate`,
+    tag,
+    access: "org",
+    summary: "Activate (go live); 409 connection_incomplete names what is missing",
+    success: { status: 200, description: "The connection" },
+    handler: activateConnection,
+  }),
+  route({
+    method: "POST",
+    path: `${CONN}/deactivate`,
+    tag,
+    access: "org",
+    summary: "Deactivate",
+    success: { status: 200, description: "The connection" },
+    handler: deactivateConnection,
+  }),
+  route({
+    method: "GET",
+    path: `${CONN}/sp-metadata`,
+    tag,
+    access: "org",
+    summary: "SP details as JSON",
+    success: { status: 200, description: "SP metadata" },
+    handler: getSpMetadata,
+  }),
+  route({
+    method: "POST",
+    path: `${CONN}/idp-metadata`,
+    tag,
+    access: "org",
+    summary: "Set the IdP side from metadata XML, a metadata URL, or fields",
+    body: idpMetadataBody,
+    success: { status: 200, description: "The connection" },
+    handler: setIdpMetadata,
+  }),
 ];

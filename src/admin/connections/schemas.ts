@@ -2,7 +2,18 @@ import * as z from "zod/mini";
 import { domainsField, httpsOrLoopbackUrl } from "../schemas";
 
 /** Request schemas of the connection routes (SPEC §2 "Connection fields"). */
-export const PROVIDERS = ["Google", "Rippling", "OneLogin", "JumpCloud", "Okta", "Azure", "Duo", "ADFS", "Keycloak", "Generic"] as const;
+export const PROVIDERS = [
+  "Google",
+  "Rippling",
+  "OneLogin",
+  "JumpCloud",
+  "Okta",
+  "Azure",
+  "Duo",
+  "ADFS",
+  "Keycloak",
+  "Generic",
+] as const;
 export const NAME_ID_FORMATS = ["unspecified", "emailAddress", "persistent", "transient", "encrypted"] as const;
 
 const text = (max = 2048) => z.string().check(z.minLength(1), z.maxLength(max));
@@ -28,10 +39,15 @@ export const samlFields = z.strictObject({
   clockSkewSeconds: z.optional(z.int().check(z.minimum(0), z.maximum(180))),
   forceAuthn: z.optional(z.boolean()),
   acsUrlOverride: z.optional(z.nullable(httpsOrLoopbackUrl)),
-  attributeMapping: z.optional(z.strictObject({
-    email: z.optional(text(512)), firstName: z.optional(text(512)), lastName: z.optional(text(512)),
-    groups: z.optional(text(512)), roles: z.optional(text(512)),
-  })),
+  attributeMapping: z.optional(
+    z.strictObject({
+      email: z.optional(text(512)),
+      firstName: z.optional(text(512)),
+      lastName: z.optional(text(512)),
+      groups: z.optional(text(512)),
+      roles: z.optional(text(512)),
+    }),
+  ),
   spSigningKeyPair: z.optional(keyPair),
   spEncryptionKeyPair: z.optional(keyPair),
 });
@@ -52,13 +68,17 @@ export const oidcFields = z.strictObject({
 });
 
 export const ldapFields = z.strictObject({
-  serverUri: z.optional(z.string().check(z.regex(/^ldaps?:\/\/[^\s/]+\/?$/, "must be ldap://host[:port] or ldaps://host[:port]"))),
+  serverUri: z.optional(
+    z.string().check(z.regex(/^ldaps?:\/\/[^\s/]+\/?$/, "must be ldap://host[:port] or ldaps://host[:port]")),
+  ),
   startTls: z.optional(z.boolean()),
   bindDn: z.optional(z.string().check(z.maxLength(1024))),
   bindPassword: z.optional(z.string().check(z.maxLength(1024))),
   baseDn: z.optional(text(1024)),
   scope: z.optional(z.union([z.literal(0), z.literal(1), z.literal(2)])),
-  searchFilter: z.optional(z.string().check(z.minLength(1), z.maxLength(1024), z.includes("%(user)s", "must contain %(user)s"))),
+  searchFilter: z.optional(
+    z.string().check(z.minLength(1), z.maxLength(1024), z.includes("%(user)s", "must contain %(user)s")),
+  ),
 });
 
 const commonFields = {
@@ -89,7 +109,12 @@ export const updateConnectionBody = z.strictObject({
 export const idpMetadataBody = z.union([
   z.strictObject({ metadataXml: z.string().check(z.minLength(1), z.maxLength(200_000)) }),
   z.strictObject({ metadataUrl: httpsOrLoopbackUrl }),
-  z.strictObject({ idpEntityId: text(), idpSsoUrl: httpsOrLoopbackUrl, idpCertificate: certificate, provider: z.optional(z.enum(PROVIDERS)) }),
+  z.strictObject({
+    idpEntityId: text(),
+    idpSsoUrl: httpsOrLoopbackUrl,
+    idpCertificate: certificate,
+    provider: z.optional(z.enum(PROVIDERS)),
+  }),
 ]);
 
 export const listConnectionsQuery = z.object({

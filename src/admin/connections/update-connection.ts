@@ -24,8 +24,12 @@ export async function updateConnection(ctx: RouteContext<UpdateConnectionBody>):
   const block = body[current.type];
   const foreign = (["saml", "oidc", "ldap"] as const).filter((t) => t !== current.type && body[t] !== undefined);
   if (foreign.length > 0) {
-    throw new ApiError(400, "validation_failed", `A ${current.type} connection takes no ${foreign.join("/")} block.`,
-      foreign.map((t) => ({ path: t, message: `not allowed for type ${current.type}` })));
+    throw new ApiError(
+      400,
+      "validation_failed",
+      `A ${current.type} connection takes no ${foreign.join("/")} block.`,
+      foreign.map((t) => ({ path: t, message: `not allowed for type ${current.type}` })),
+    );
   }
   const settings: ConnectionSettings = { ...settingsOf(current) };
   const changed: string[] = [];
@@ -38,9 +42,11 @@ export async function updateConnection(ctx: RouteContext<UpdateConnectionBody>):
   }
   if (block !== undefined) {
     const applied =
-      current.type === "saml" ? await applySamlFields(env, settings.saml!, block as never)
-      : current.type === "oidc" ? await applyOidcFields(env, settings.oidc!, block as never)
-      : await applyLdapFields(env, settings.ldap!, block as never);
+      current.type === "saml"
+        ? await applySamlFields(env, settings.saml!, block as never)
+        : current.type === "oidc"
+          ? await applyOidcFields(env, settings.oidc!, block as never)
+          : await applyLdapFields(env, settings.ldap!, block as never);
     (settings as unknown as Record<string, unknown>)[current.type] = applied.settings;
     secrets = applied.secrets as Record<string, string>;
     changed.push(...applied.changed);
@@ -51,10 +57,22 @@ export async function updateConnection(ctx: RouteContext<UpdateConnectionBody>):
   if (domains) changed.push("domains");
   // An empty PATCH changes nothing, so it records no connection.updated or sso_configuration.updated.
   if (changed.length === 0) return json(connectionView(current, env.PUBLIC_URL));
-  const record = await orgOp(env, params.orgId!, "updateConnection", {
-    id: current.id, name: body.name, provider: body.provider, domains, changed,
-    settings: settings as unknown as Record<string, unknown>, secrets, expectedUpdatedAt: current.updatedAt,
-  }, actorName(ctx.actor));
+  const record = await orgOp(
+    env,
+    params.orgId!,
+    "updateConnection",
+    {
+      id: current.id,
+      name: body.name,
+      provider: body.provider,
+      domains,
+      changed,
+      settings: settings as unknown as Record<string, unknown>,
+      secrets,
+      expectedUpdatedAt: current.updatedAt,
+    },
+    actorName(ctx.actor),
+  );
   if (domains) await refreshDomainIndex(env, params.orgId!);
   return json(connectionView(record, env.PUBLIC_URL));
 }
@@ -67,7 +85,10 @@ export async function setIdpMetadata(ctx: RouteContext<z.infer<typeof idpMetadat
   await guardConnectionRoute(ctx, true);
   const { env, body, params } = ctx;
   const current = await orgOp(env, params.orgId!, "getConnection", { id: params.connId! });
-  if (current.type !== "saml") throw new ApiError(400, "validation_failed", "IdP metadata applies to SAML connections.", [{ path: "", message: "connection is not saml" }]);
+  if (current.type !== "saml")
+    throw new ApiError(400, "validation_failed", "IdP metadata applies to SAML connections.", [
+      { path: "", message: "connection is not saml" },
+    ]);
   const settings = settingsOf(current);
   let saml = settings.saml!;
   let provider: string | undefined;
@@ -78,14 +99,25 @@ export async function setIdpMetadata(ctx: RouteContext<z.infer<typeof idpMetadat
     saml = { ...samlFromMetadata(saml, xml, "metadataUrl"), idpMetadataUrl: body.metadataUrl };
   } else {
     saml = {
-      ...saml, idpEntityId: body.idpEntityId, idpSsoUrl: body.idpSsoUrl,
+      ...saml,
+      idpEntityId: body.idpEntityId,
+      idpSsoUrl: body.idpSsoUrl,
       idpCertificates: normalizeCertificates([body.idpCertificate], "idpCertificate"),
     };
     provider = body.provider;
   }
-  const record = await orgOp(env, params.orgId!, "updateConnection", {
-    id: current.id, provider, settings: { ...settings, saml } as unknown as Record<string, unknown>,
-    changed: ["saml.idp"], expectedUpdatedAt: current.updatedAt,
-  }, actorName(ctx.actor));
+  const record = await orgOp(
+    env,
+    params.orgId!,
+    "updateConnection",
+    {
+      id: current.id,
+      provider,
+      settings: { ...settings, saml } as unknown as Record<string, unknown>,
+      changed: ["saml.idp"],
+      expectedUpdatedAt: current.updatedAt,
+    },
+    actorName(ctx.actor),
+  );
   return json(connectionView(record, env.PUBLIC_URL));
 }

@@ -165,7 +165,8 @@ class C14nWriter {
     const restore: Restore = [];
     for (const prefix of prefixes) {
       const uri = needed.get(prefix)!;
-      this.out += prefix === "" ? ` xmlns="${escapeC14nAttribute(uri)}"` : ` xmlns:${prefix}="${escapeC14nAttribute(uri)}"`;
+      this.out +=
+        prefix === "" ? ` xmlns="${escapeC14nAttribute(uri)}"` : ` xmlns:${prefix}="${escapeC14nAttribute(uri)}"`;
       restore.push([prefix, this.rendered.get(prefix)]);
       this.rendered.set(prefix, uri);
     }

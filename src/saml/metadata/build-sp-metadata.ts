@@ -55,7 +55,6 @@ export function buildSpMetadata(input: SpMetadataInput): string {
   return lines.join("\n") + "\n";
 }
 
-
 function keyDescriptor(use: "signing" | "encryption", certificateBase64: string): string[] {
   return [
     `    <md:KeyDescriptor use="${use}">`,

@@ -6,9 +6,7 @@ import { base64Decode, encodePem, findPemBlocks } from "./pem";
 import { x509 } from "./x509";
 
 /** Result of {@link normalizeCertificate}. */
-export type NormalizedCertificate =
-  | { ok: true; pem: string; der: Uint8Array }
-  | { ok: false; reason: string };
+export type NormalizedCertificate = { ok: true; pem: string; der: Uint8Array } | { ok: false; reason: string };
 
 /** Details of a certificate shown to admins. */
 export interface CertificateInfo {
@@ -32,7 +30,10 @@ export function normalizeCertificate(input: string): NormalizedCertificate {
   if (typeof input !== "string") return fail("certificate must be a string");
   if (input.length > MAX_INPUT_CHARS) return fail(`certificate is longer than ${MAX_INPUT_CHARS} characters`);
   // JSON-escaped PEM ("\n" as two characters) is a common paste from config files.
-  const text = input.replace(/^\uFEFF/, "").replace(/\\r\\n|\\n|\\r/g, "\n").trim();
+  const text = input
+    .replace(/^\uFEFF/, "")
+    .replace(/\\r\\n|\\n|\\r/g, "\n")
+    .trim();
   if (text.length === 0) return fail("certificate is empty");
   if (text.includes("-----BEGIN")) return fromPem(text);
   const decoded = base64Decode(text);
@@ -81,7 +82,8 @@ function fromPem(text: string): NormalizedCertificate {
 function fromDer(der: Uint8Array): NormalizedCertificate {
   // The ASN.1 parser ignores bytes after the first structure; trailing bytes mean a corrupt paste.
   const length = outerDerLength(der);
-  if (length !== undefined && length < der.byteLength) return fail("certificate has trailing data after the DER structure");
+  if (length !== undefined && length < der.byteLength)
+    return fail("certificate has trailing data after the DER structure");
   try {
     new x509.X509Certificate(der);
   } catch (error) {

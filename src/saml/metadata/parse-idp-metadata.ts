@@ -67,7 +67,11 @@ export function parseIdpMetadata(xml: string): IdpMetadataResult {
     ssoUrls,
     sloUrls,
     signingCertificates,
-    nameIdFormats: unique(childElements(idp, MD, "NameIDFormat").map((e) => e.text.trim()).filter(Boolean)),
+    nameIdFormats: unique(
+      childElements(idp, MD, "NameIDFormat")
+        .map((e) => e.text.trim())
+        .filter(Boolean),
+    ),
   };
   const wantSigned = xsBoolean(idp.attributes.get("WantAuthnRequestsSigned"));
   if (wantSigned !== undefined) value.wantAuthnRequestsSigned = wantSigned;

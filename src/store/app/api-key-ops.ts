@@ -12,13 +12,35 @@ export interface ApiKeyRecord {
   lastUsedAt: string | null;
 }
 
-type Row = { id: string; name: string; scope: string; key_prefix: string; created_at: string; last_used_at: string | null };
-const toKey = (r: Row): ApiKeyRecord => ({ id: r.id, name: r.name, scope: r.scope, keyPrefix: r.key_prefix, createdAt: r.created_at, lastUsedAt: r.last_used_at });
+type Row = {
+  id: string;
+  name: string;
+  scope: string;
+  key_prefix: string;
+  created_at: string;
+  last_used_at: string | null;
+};
+const toKey = (r: Row): ApiKeyRecord => ({
+  id: r.id,
+  name: r.name,
+  scope: r.scope,
+  keyPrefix: r.key_prefix,
+  createdAt: r.created_at,
+  lastUsedAt: r.last_used_at,
+});
 
-function createApiKey(ctx: AppContext, input: { id: string; name: string; scope: string; keyHash: string; keyPrefix: string }): ApiKeyRecord {
+function createApiKey(
+  ctx: AppContext,
+  input: { id: string; name: string; scope: string; keyHash: string; keyPrefix: string },
+): ApiKeyRecord {
   ctx.sql.exec(
     "INSERT INTO api_keys (id, name, scope, key_hash, key_prefix, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-    input.id, input.name, input.scope, input.keyHash, input.keyPrefix, ctx.now.toISOString(),
+    input.id,
+    input.name,
+    input.scope,
+    input.keyHash,
+    input.keyPrefix,
+    ctx.now.toISOString(),
   );
   recordAppEvent(ctx, "api_key.created", input.id, { name: input.name, scope: input.scope });
   return toKey(one<Row>(ctx.sql, "SELECT * FROM api_keys WHERE id = ?", input.id)!);
@@ -29,7 +51,8 @@ function listApiKeys(ctx: AppContext, input: PageRequest): Page<ApiKeyRecord> {
     ctx.sql,
     `SELECT * FROM api_keys WHERE (?1 IS NULL OR (created_at, id) > (SELECT created_at, id FROM api_keys WHERE id = ?1))
      ORDER BY created_at, id LIMIT ?2`,
-    input.after ?? null, input.limit + 1,
+    input.after ?? null,
+    input.limit + 1,
   );
   return toPage(rows.map(toKey), input.limit, (k) => k.id);
 }

@@ -16,22 +16,44 @@ export interface ClientRecord {
 }
 
 type Row = {
-  client_id: string; name: string; redirect_uris: string; public: number; backchannel_logout_uri: string | null;
-  secret_hash: string | null; created_at: string; updated_at: string;
+  client_id: string;
+  name: string;
+  redirect_uris: string;
+  public: number;
+  backchannel_logout_uri: string | null;
+  secret_hash: string | null;
+  created_at: string;
+  updated_at: string;
 };
 const toClient = (r: Row): ClientRecord => ({
-  clientId: r.client_id, name: r.name, redirectUris: JSON.parse(r.redirect_uris) as string[], public: r.public === 1,
-  backchannelLogoutUri: r.backchannel_logout_uri, secretHash: r.secret_hash, createdAt: r.created_at, updatedAt: r.updated_at,
+  clientId: r.client_id,
+  name: r.name,
+  redirectUris: JSON.parse(r.redirect_uris) as string[],
+  public: r.public === 1,
+  backchannelLogoutUri: r.backchannel_logout_uri,
+  secretHash: r.secret_hash,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
 });
 
 function createClient(ctx: AppContext, input: Omit<ClientRecord, "createdAt" | "updatedAt">): ClientRecord {
   const now = ctx.now.toISOString();
   ctx.sql.exec(
     "INSERT INTO clients VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-    input.clientId, input.name, JSON.stringify(input.redirectUris), input.public ? 1 : 0,
-    input.backchannelLogoutUri, input.secretHash, now, now,
+    input.clientId,
+    input.name,
+    JSON.stringify(input.redirectUris),
+    input.public ? 1 : 0,
+    input.backchannelLogoutUri,
+    input.secretHash,
+    now,
+    now,
   );
-  recordAppEvent(ctx, "client.created", input.clientId, { name: input.name, redirectUris: input.redirectUris, public: input.public });
+  recordAppEvent(ctx, "client.created", input.clientId, {
+    name: input.name,
+    redirectUris: input.redirectUris,
+    public: input.public,
+  });
   return getClient(ctx, { clientId: input.clientId })!;
 }
 
@@ -45,7 +67,8 @@ function listClients(ctx: AppContext, input: PageRequest): Page<ClientRecord> {
     ctx.sql,
     `SELECT * FROM clients WHERE (?1 IS NULL OR (created_at, client_id) > (SELECT created_at, client_id FROM clients WHERE client_id = ?1))
      ORDER BY created_at, client_id LIMIT ?2`,
-    input.after ?? null, input.limit + 1,
+    input.after ?? null,
+    input.limit + 1,
   );
   return toPage(rows.map(toClient), input.limit, (c) => c.clientId);
 }

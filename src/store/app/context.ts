@@ -10,6 +10,19 @@ export interface AppContext {
 }
 
 /** Records an app-wide audit event (clients, API keys, webhooks). */
-export function recordAppEvent(ctx: AppContext, type: string, target: string | null, data: Record<string, unknown> = {}): void {
-  ctx.events.push({ id: newId("evt"), type, actor: ctx.actor, organizationId: null, target, data, createdAt: ctx.now.toISOString() });
+export function recordAppEvent(
+  ctx: AppContext,
+  type: string,
+  target: string | null,
+  data: Record<string, unknown> = {},
+): void {
+  ctx.events.push({
+    id: newId("evt"),
+    type,
+    actor: ctx.actor,
+    organizationId: null,
+    target,
+    data,
+    createdAt: ctx.now.toISOString(),
+  });
 }

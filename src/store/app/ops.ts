@@ -17,6 +17,8 @@ export const appOps = {
 
 export type AppShard = keyof typeof appOps;
 export type AppOpName<S extends AppShard> = keyof (typeof appOps)[S] & string;
-type OpFn<S extends AppShard, K extends AppOpName<S>> = (typeof appOps)[S][K] extends (...args: infer A) => infer R ? (...args: A) => R : never;
+type OpFn<S extends AppShard, K extends AppOpName<S>> = (typeof appOps)[S][K] extends (...args: infer A) => infer R
+  ? (...args: A) => R
+  : never;
 export type AppOpInput<S extends AppShard, K extends AppOpName<S>> = Parameters<OpFn<S, K>>[1];
 export type AppOpOutput<S extends AppShard, K extends AppOpName<S>> = ReturnType<OpFn<S, K>>;

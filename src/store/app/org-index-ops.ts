@@ -7,11 +7,18 @@ import type { AppContext } from "./context";
  * own object stays the truth for everything else about it.
  */
 function reserveOrganization(ctx: AppContext, input: { id: string; slug: string }): void {
-  const taken = one<{ id: string }>(ctx.sql, "SELECT id FROM organizations WHERE slug = ? AND id != ?", input.slug, input.id);
+  const taken = one<{ id: string }>(
+    ctx.sql,
+    "SELECT id FROM organizations WHERE slug = ? AND id != ?",
+    input.slug,
+    input.id,
+  );
   if (taken) throw conflict(`The slug ${input.slug} is taken.`);
   ctx.sql.exec(
     "INSERT INTO organizations VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET slug = excluded.slug",
-    input.id, input.slug, ctx.now.toISOString(),
+    input.id,
+    input.slug,
+    ctx.now.toISOString(),
   );
 }
 
@@ -24,9 +31,14 @@ function listOrganizationIds(ctx: AppContext, input: PageRequest): Page<string> 
     ctx.sql,
     `SELECT id FROM organizations WHERE (?1 IS NULL OR (created_at, id) > (SELECT created_at, id FROM organizations WHERE id = ?1))
      ORDER BY created_at, id LIMIT ?2`,
-    input.after ?? null, input.limit + 1,
+    input.after ?? null,
+    input.limit + 1,
   );
-  return toPage(rows.map((r) => r.id), input.limit, (id) => id);
+  return toPage(
+    rows.map((r) => r.id),
+    input.limit,
+    (id) => id,
+  );
 }
 
 export const orgIndexOps = { reserveOrganization, releaseOrganization, listOrganizationIds };

@@ -27,10 +27,21 @@ export interface SigningKeySet {
   published: SigningKeyRecord[];
 }
 
-type Row = { kid: string; alg: string; public_jwk: string; private_jwk_sealed: string; created_at: string; retired_at: string | null };
+type Row = {
+  kid: string;
+  alg: string;
+  public_jwk: string;
+  private_jwk_sealed: string;
+  created_at: string;
+  retired_at: string | null;
+};
 const toKey = (r: Row): SigningKeyRecord => ({
-  kid: r.kid, alg: r.alg as "ES256", publicJwk: r.public_jwk, privateJwkSealed: r.private_jwk_sealed,
-  createdAt: r.created_at, retiredAt: r.retired_at,
+  kid: r.kid,
+  alg: r.alg as "ES256",
+  publicJwk: r.public_jwk,
+  privateJwkSealed: r.private_jwk_sealed,
+  createdAt: r.created_at,
+  retiredAt: r.retired_at,
 });
 
 /**
@@ -50,7 +61,11 @@ function activeKey(ctx: AppContext): SigningKeyRecord | null {
 function insertKey(ctx: AppContext, key: NewSigningKey): SigningKeyRecord {
   ctx.sql.exec(
     "INSERT INTO signing_keys VALUES (?, ?, ?, ?, ?, NULL)",
-    key.kid, key.alg, key.publicJwk, key.privateJwkSealed, ctx.now.toISOString(),
+    key.kid,
+    key.alg,
+    key.publicJwk,
+    key.privateJwkSealed,
+    ctx.now.toISOString(),
   );
   return activeKey(ctx)!;
 }

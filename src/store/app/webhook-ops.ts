@@ -12,9 +12,22 @@ export interface WebhookRecord {
   updatedAt: string;
 }
 
-type Row = { id: string; url: string; events: string; enabled: number; secret_sealed: string; created_at: string; updated_at: string };
+type Row = {
+  id: string;
+  url: string;
+  events: string;
+  enabled: number;
+  secret_sealed: string;
+  created_at: string;
+  updated_at: string;
+};
 const toWebhook = (r: Row): WebhookRecord => ({
-  id: r.id, url: r.url, events: JSON.parse(r.events) as string[], enabled: r.enabled === 1, createdAt: r.created_at, updatedAt: r.updated_at,
+  id: r.id,
+  url: r.url,
+  events: JSON.parse(r.events) as string[],
+  enabled: r.enabled === 1,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
 });
 
 function requireRow(ctx: AppContext, id: string): Row {
@@ -23,9 +36,21 @@ function requireRow(ctx: AppContext, id: string): Row {
   return row;
 }
 
-function createWebhook(ctx: AppContext, input: { id: string; url: string; events: string[]; enabled: boolean; secretSealed: string }): WebhookRecord {
+function createWebhook(
+  ctx: AppContext,
+  input: { id: string; url: string; events: string[]; enabled: boolean; secretSealed: string },
+): WebhookRecord {
   const now = ctx.now.toISOString();
-  ctx.sql.exec("INSERT INTO webhooks VALUES (?, ?, ?, ?, ?, ?, ?)", input.id, input.url, JSON.stringify(input.events), input.enabled ? 1 : 0, input.secretSealed, now, now);
+  ctx.sql.exec(
+    "INSERT INTO webhooks VALUES (?, ?, ?, ?, ?, ?, ?)",
+    input.id,
+    input.url,
+    JSON.stringify(input.events),
+    input.enabled ? 1 : 0,
+    input.secretSealed,
+    now,
+    now,
+  );
   recordAppEvent(ctx, "webhook.created", input.id, { url: input.url, events: input.events });
   return toWebhook(requireRow(ctx, input.id));
 }
@@ -35,15 +60,30 @@ function listWebhooks(ctx: AppContext, input: PageRequest): Page<WebhookRecord> 
     ctx.sql,
     `SELECT * FROM webhooks WHERE (?1 IS NULL OR (created_at, id) > (SELECT created_at, id FROM webhooks WHERE id = ?1))
      ORDER BY created_at, id LIMIT ?2`,
-    input.after ?? null, input.limit + 1,
+    input.after ?? null,
+    input.limit + 1,
   );
   return toPage(rows.map(toWebhook), input.limit, (w) => w.id);
 }
 
-function updateWebhook(ctx: AppContext, input: { id: string; url?: string | undefined; events?: string[] | undefined; enabled?: boolean | undefined }): WebhookRecord {
+function updateWebhook(
+  ctx: AppContext,
+  input: { id: string; url?: string | undefined; events?: string[] | undefined; enabled?: boolean | undefined },
+): WebhookRecord {
   const current = toWebhook(requireRow(ctx, input.id));
-  const next = { url: input.url ?? current.url, events: input.events ?? current.events, enabled: input.enabled ?? current.enabled };
-  ctx.sql.exec("UPDATE webhooks SET url = ?, events = ?, enabled = ?, updated_at = ? WHERE id = ?", next.url, JSON.stringify(next.events), next.enabled ? 1 : 0, ctx.now.toISOString(), input.id);
+  const next = {
+    url: input.url ?? current.url,
+    events: input.events ?? current.events,
+    enabled: input.enabled ?? current.enabled,
+  };
+  ctx.sql.exec(
+    "UPDATE webhooks SET url = ?, events = ?, enabled = ?, updated_at = ? WHERE id = ?",
+    next.url,
+    JSON.stringify(next.events),
+    next.enabled ? 1 : 0,
+    ctx.now.toISOString(),
+    input.id,
+  );
   recordAppEvent(ctx, "webhook.updated", input.id, { changed: Object.keys(input).filter((k) => k !== "id") });
   return toWebhook(requireRow(ctx, input.id));
 }

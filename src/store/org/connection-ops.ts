@@ -17,8 +17,12 @@ function assertOrgDomains(org: OrganizationRecord, domains: string[]): void {
   const owned = new Set(org.domains.map((d) => d.domain));
   const foreign = domains.filter((d) => !owned.has(d));
   if (foreign.length > 0) {
-    throw new ApiError(400, "validation_failed", `Connection domains must be domains of the organization: ${foreign.join(", ")}`,
-      foreign.map((d) => ({ path: "domains", message: `${d} is not a domain of the organization` })));
+    throw new ApiError(
+      400,
+      "validation_failed",
+      `Connection domains must be domains of the organization: ${foreign.join(", ")}`,
+      foreign.map((d) => ({ path: "domains", message: `${d} is not a domain of the organization` })),
+    );
   }
 }
 
@@ -26,8 +30,16 @@ function writeConnection(ctx: OrgContext, c: ConnectionRecord): void {
   ctx.sql.exec(
     `INSERT OR REPLACE INTO connections (id, type, name, provider, state, domains, settings, secrets, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    c.id, c.type, c.name, c.provider, c.state, JSON.stringify(c.domains), JSON.stringify(c.settings),
-    JSON.stringify(c.secrets), c.createdAt, c.updatedAt,
+    c.id,
+    c.type,
+    c.name,
+    c.provider,
+    c.state,
+    JSON.stringify(c.domains),
+    JSON.stringify(c.settings),
+    JSON.stringify(c.secrets),
+    c.createdAt,
+    c.updatedAt,
   );
 }
 
@@ -53,9 +65,16 @@ function listConnections(
     `SELECT * FROM connections WHERE (?1 IS NULL OR type = ?1) AND (?2 IS NULL OR state = ?2)
      AND (?3 IS NULL OR (created_at, id) > (SELECT created_at, id FROM connections WHERE id = ?3))
      ORDER BY created_at, id LIMIT ?4`,
-    input.type ?? null, input.state ?? null, input.after ?? null, input.limit + 1,
+    input.type ?? null,
+    input.state ?? null,
+    input.after ?? null,
+    input.limit + 1,
   );
-  return toPage(rows.map((r) => rowToConnection(r, org.id)), input.limit, (c) => c.id);
+  return toPage(
+    rows.map((r) => rowToConnection(r, org.id)),
+    input.limit,
+    (c) => c.id,
+  );
 }
 
 export interface ConnectionPatch {
@@ -102,7 +121,8 @@ function activateConnection(ctx: OrgContext, input: { id: string; expectedUpdate
   const org = requireOrganization(ctx);
   if (!org.ssoAllowed) throw new ApiError(403, "sso_not_allowed", "SSO is not allowed for this organization.");
   const current = requireConnection(ctx, input.id);
-  if (current.updatedAt !== input.expectedUpdatedAt) throw conflict("The connection changed while it was being checked; retry.");
+  if (current.updatedAt !== input.expectedUpdatedAt)
+    throw conflict("The connection changed while it was being checked; retry.");
   if (current.state === "active") return current;
   const now = ctx.now.toISOString();
   ctx.sql.exec("UPDATE connections SET state = 'active', updated_at = ? WHERE id = ?", now, current.id);
@@ -117,9 +137,15 @@ function activateConnection(ctx: OrgContext, input: { id: string; expectedUpdate
 function deactivateConnection(ctx: OrgContext, input: { id: string }): ConnectionRecord {
   const current = requireConnection(ctx, input.id);
   if (current.state !== "active") return current;
-  ctx.sql.exec("UPDATE connections SET state = 'inactive', updated_at = ? WHERE id = ?", ctx.now.toISOString(), current.id);
+  ctx.sql.exec(
+    "UPDATE connections SET state = 'inactive', updated_at = ? WHERE id = ?",
+    ctx.now.toISOString(),
+    current.id,
+  );
   recordEvent(ctx, current.organizationId, "connection.deactivated", current.id);
-  recordEvent(ctx, current.organizationId, "sso_configuration.disabled", current.id, { reason: "connection_deactivated" });
+  recordEvent(ctx, current.organizationId, "sso_configuration.disabled", current.id, {
+    reason: "connection_deactivated",
+  });
   resetActiveSsoIfOrphaned(ctx);
   return requireConnection(ctx, current.id);
 }
@@ -134,7 +160,11 @@ function resetActiveSsoIfOrphaned(ctx: OrgContext): void {
   if (org.activeSso === "none") return;
   if (one(ctx.sql, "SELECT id FROM connections WHERE state = 'active' AND type = ? LIMIT 1", org.activeSso)) return;
   ctx.sql.exec("UPDATE organization SET active_sso = 'none', updated_at = ?", ctx.now.toISOString());
-  recordEvent(ctx, org.id, "organization.active_sso_changed", org.id, { from: org.activeSso, to: "none", reason: "no_active_connection" });
+  recordEvent(ctx, org.id, "organization.active_sso_changed", org.id, {
+    from: org.activeSso,
+    to: "none",
+    reason: "no_active_connection",
+  });
 }
 
 function deleteConnection(ctx: OrgContext, input: { id: string }): ConnectionRecord {
@@ -142,7 +172,9 @@ function deleteConnection(ctx: OrgContext, input: { id: string }): ConnectionRec
   ctx.sql.exec("DELETE FROM connections WHERE id = ?", current.id);
   recordEvent(ctx, current.organizationId, "connection.deleted", current.id, { type: current.type });
   if (current.state === "active") {
-    recordEvent(ctx, current.organizationId, "sso_configuration.disabled", current.id, { reason: "connection_deleted" });
+    recordEvent(ctx, current.organizationId, "sso_configuration.disabled", current.id, {
+      reason: "connection_deleted",
+    });
     resetActiveSsoIfOrphaned(ctx);
   }
   return current;

@@ -1,8 +1,16 @@
 import type { ConnectionRecord, ConnectionState, SsoType } from "./types";
 
 export type ConnectionRow = {
-  id: string; type: string; name: string; provider: string; state: string; domains: string;
-  settings: string; secrets: string; created_at: string; updated_at: string;
+  id: string;
+  type: string;
+  name: string;
+  provider: string;
+  state: string;
+  domains: string;
+  settings: string;
+  secrets: string;
+  created_at: string;
+  updated_at: string;
 };
 
 export function rowToConnection(row: ConnectionRow, organizationId: string): ConnectionRecord {

@@ -32,7 +32,12 @@ export function recordEvent(
   };
   ctx.sql.exec(
     "INSERT INTO events (id, type, actor, target, data, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-    event.id, event.type, event.actor, event.target, JSON.stringify(event.data), event.createdAt,
+    event.id,
+    event.type,
+    event.actor,
+    event.target,
+    JSON.stringify(event.data),
+    event.createdAt,
   );
   ctx.events.push(event);
   return event;

@@ -75,7 +75,10 @@ export function routeOrganization(ctx: OrgContext, org: OrganizationRecord, doma
 }
 
 /** The routing table the KV cache mirrors: each verified domain and where it routes now. */
-function domainIndex(ctx: OrgContext): { organizationId: string; entries: { domain: string; connectionId: string | null }[] } {
+function domainIndex(ctx: OrgContext): {
+  organizationId: string;
+  entries: { domain: string; connectionId: string | null }[];
+} {
   const org = requireOrganization(ctx);
   const entries = org.domains
     .filter((d) => d.verified)
@@ -92,7 +95,9 @@ function routeOrganizationId(ctx: OrgContext): DomainRoute {
   if (!org) return { ok: false, reason: "not_owned" };
   if (!org.ssoAllowed) return { ok: false, reason: "sso_not_allowed" };
   const connection = all<ConnectionRow>(
-    ctx.sql, "SELECT * FROM connections WHERE state = 'active' AND type = ? ORDER BY created_at, id LIMIT 1", org.activeSso,
+    ctx.sql,
+    "SELECT * FROM connections WHERE state = 'active' AND type = ? ORDER BY created_at, id LIMIT 1",
+    org.activeSso,
   ).map((r) => rowToConnection(r, org.id))[0];
   return connection ? { ok: true, organization: org, connection } : { ok: false, reason: "no_active_connection" };
 }
@@ -104,7 +109,16 @@ function routeConnectionId(ctx: OrgContext, input: { connectionId: string }): Do
   if (!org || !row) return { ok: false, reason: "not_owned" };
   if (!org.ssoAllowed) return { ok: false, reason: "sso_not_allowed" };
   const connection = rowToConnection(row, org.id);
-  return connection.state === "active" ? { ok: true, organization: org, connection } : { ok: false, reason: "no_active_connection" };
+  return connection.state === "active"
+    ? { ok: true, organization: org, connection }
+    : { ok: false, reason: "no_active_connection" };
 }
 
-export const domainOps = { addDomains, removeDomains, routeDomain, domainIndex, routeOrganizationId, routeConnectionId };
+export const domainOps = {
+  addDomains,
+  removeDomains,
+  routeDomain,
+  domainIndex,
+  routeOrganizationId,
+  routeConnectionId,
+};

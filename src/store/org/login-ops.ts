@@ -7,14 +7,32 @@ import type { ConnectionRecord, OrganizationRecord } from "./types";
 import { emailIsTrusted, matchMember } from "./match-member";
 
 type PendingRow = {
-  relay_state: string; request_id: string; connection_id: string; client_id: string; redirect_uri: string;
-  state: string | null; nonce: string | null; code_challenge: string | null; scope: string; login_hint: string | null;
-  browser_hash: string; upstream: string | null; created_at: string; expires_at: number;
+  relay_state: string;
+  request_id: string;
+  connection_id: string;
+  client_id: string;
+  redirect_uri: string;
+  state: string | null;
+  nonce: string | null;
+  code_challenge: string | null;
+  scope: string;
+  login_hint: string | null;
+  browser_hash: string;
+  upstream: string | null;
+  created_at: string;
+  expires_at: number;
 };
 
 function sweep(ctx: OrgContext): void {
   const now = ctx.now.getTime();
-  for (const table of ["pending_logins", "auth_codes", "assertion_replay", "access_tokens", "spent_codes", "code_tokens"]) {
+  for (const table of [
+    "pending_logins",
+    "auth_codes",
+    "assertion_replay",
+    "access_tokens",
+    "spent_codes",
+    "code_tokens",
+  ]) {
     ctx.sql.exec(`DELETE FROM ${table} WHERE expires_at < ?`, now);
   }
 }
@@ -23,35 +41,59 @@ function createPendingLogin(ctx: OrgContext, p: PendingLogin): void {
   sweep(ctx);
   ctx.sql.exec(
     "INSERT INTO pending_logins VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    p.relayState, p.requestId, p.connectionId, p.clientId, p.redirectUri, p.state, p.nonce, p.codeChallenge,
-    p.scope, p.loginHint, p.browserHash, p.upstream ? JSON.stringify(p.upstream) : null, p.createdAt, p.expiresAt,
+    p.relayState,
+    p.requestId,
+    p.connectionId,
+    p.clientId,
+    p.redirectUri,
+    p.state,
+    p.nonce,
+    p.codeChallenge,
+    p.scope,
+    p.loginHint,
+    p.browserHash,
+    p.upstream ? JSON.stringify(p.upstream) : null,
+    p.createdAt,
+    p.expiresAt,
   );
 }
 
 /** The pending login a callback claims, or why it may not have it. */
 export type PendingLoginClaim =
-  | { ok: true; pending: PendingLogin }
-  | { ok: false; reason: "unknown" | "browser_mismatch" | "client_mismatch" };
+  { ok: true; pending: PendingLogin } | { ok: false; reason: "unknown" | "browser_mismatch" | "client_mismatch" };
 
 /**
  * Takes the pending login out, exactly once, and only for its own browser (one of
  * `browserHashes`, the SHA-256 of the caller's binding cookies) or its own client: a
  * caller who merely knows a RelayState cannot spend someone else's login.
  */
-function consumePendingLogin(ctx: OrgContext, input: { relayState: string; browserHashes?: string[]; clientId?: string }): PendingLoginClaim {
+function consumePendingLogin(
+  ctx: OrgContext,
+  input: { relayState: string; browserHashes?: string[]; clientId?: string },
+): PendingLoginClaim {
   const row = one<PendingRow>(ctx.sql, "SELECT * FROM pending_logins WHERE relay_state = ?", input.relayState);
   if (!row || row.expires_at < ctx.now.getTime()) return { ok: false, reason: "unknown" };
-  if (input.browserHashes && !input.browserHashes.includes(row.browser_hash)) return { ok: false, reason: "browser_mismatch" };
+  if (input.browserHashes && !input.browserHashes.includes(row.browser_hash))
+    return { ok: false, reason: "browser_mismatch" };
   if (input.clientId !== undefined && input.clientId !== row.client_id) return { ok: false, reason: "client_mismatch" };
   ctx.sql.exec("DELETE FROM pending_logins WHERE relay_state = ?", input.relayState);
   return {
     ok: true,
     pending: {
-      relayState: row.relay_state, requestId: row.request_id, connectionId: row.connection_id, clientId: row.client_id,
-      redirectUri: row.redirect_uri, state: row.state, nonce: row.nonce, codeChallenge: row.code_challenge, scope: row.scope,
-      loginHint: row.login_hint, browserHash: row.browser_hash,
+      relayState: row.relay_state,
+      requestId: row.request_id,
+      connectionId: row.connection_id,
+      clientId: row.client_id,
+      redirectUri: row.redirect_uri,
+      state: row.state,
+      nonce: row.nonce,
+      codeChallenge: row.code_challenge,
+      scope: row.scope,
+      loginHint: row.login_hint,
+      browserHash: row.browser_hash,
       upstream: row.upstream ? (JSON.parse(row.upstream) as Record<string, string>) : null,
-      createdAt: row.created_at, expiresAt: row.expires_at,
+      createdAt: row.created_at,
+      expiresAt: row.expires_at,
     },
   };
 }
@@ -78,7 +120,12 @@ function completeLogin(ctx: OrgContext, input: CompleteLoginInput): CompleteLogi
   if (input.assertion) {
     const seen = one(ctx.sql, "SELECT assertion_id FROM assertion_replay WHERE assertion_id = ?", input.assertion.id);
     if (seen) return { ok: false, reason: "replayed", detail: `assertion ${input.assertion.id} was already used` };
-    ctx.sql.exec("INSERT INTO assertion_replay VALUES (?, ?, ?)", input.assertion.id, input.connectionId, input.assertion.expiresAt);
+    ctx.sql.exec(
+      "INSERT INTO assertion_replay VALUES (?, ?, ?)",
+      input.assertion.id,
+      input.connectionId,
+      input.assertion.expiresAt,
+    );
   }
   const org = requireOrganization(ctx);
   const row = one<ConnectionRow>(ctx.sql, "SELECT * FROM connections WHERE id = ?", input.connectionId);
@@ -87,20 +134,34 @@ function completeLogin(ctx: OrgContext, input: CompleteLoginInput): CompleteLogi
   if (refusal) return refusal;
   const member = matchMember(ctx, org, connection!, input.identity);
   if (!member.ok) return member;
-  const profile = toProfile(org, connection!, member.memberId, { ...input.identity, emailVerified: emailIsTrusted(org, input.identity) });
+  const profile = toProfile(org, connection!, member.memberId, {
+    ...input.identity,
+    emailVerified: emailIsTrusted(org, input.identity),
+  });
   ctx.sql.exec(
     "INSERT INTO auth_codes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    input.codeHash, input.target.clientId, input.target.redirectUri, input.target.codeChallenge, input.target.nonce,
-    input.target.scope, member.memberId, JSON.stringify(profile), input.codeExpiresAt,
+    input.codeHash,
+    input.target.clientId,
+    input.target.redirectUri,
+    input.target.codeChallenge,
+    input.target.nonce,
+    input.target.scope,
+    member.memberId,
+    JSON.stringify(profile),
+    input.codeExpiresAt,
   );
-  recordEvent(ctx, org.id, "login.succeeded", member.memberId, { connectionId: connection!.id, clientId: input.target.clientId });
+  recordEvent(ctx, org.id, "login.succeeded", member.memberId, {
+    connectionId: connection!.id,
+    clientId: input.target.clientId,
+  });
   return { ok: true, profile };
 }
 
 function checkLoginAllowed(org: OrganizationRecord, connection: ConnectionRecord | null, identity: VerifiedIdentity) {
   const refuse = (reason: LoginRefusal, detail: string) => ({ ok: false as const, reason, detail });
   if (!org.ssoAllowed) return refuse("sso_not_allowed", "SSO is disallowed for the organization");
-  if (!connection || connection.state !== "active") return refuse("connection_inactive", "the connection is not active");
+  if (!connection || connection.state !== "active")
+    return refuse("connection_inactive", "the connection is not active");
   if (!identity.email) return refuse("missing_email", "the IdP asserted no email address");
   const settings = connection.settings as { allowAnyEmailDomain?: boolean };
   const domain = identity.email.slice(identity.email.lastIndexOf("@") + 1);
@@ -110,18 +171,38 @@ function checkLoginAllowed(org: OrganizationRecord, connection: ConnectionRecord
   return null;
 }
 
-function toProfile(org: OrganizationRecord, connection: ConnectionRecord, memberId: string, identity: VerifiedIdentity): Profile {
+function toProfile(
+  org: OrganizationRecord,
+  connection: ConnectionRecord,
+  memberId: string,
+  identity: VerifiedIdentity,
+): Profile {
   return {
-    id: memberId, organizationId: org.id, connectionId: connection.id, connectionType: connection.type,
-    idpId: identity.subject, email: identity.email!.toLowerCase(), emailVerified: identity.emailVerified,
-    firstName: identity.firstName, lastName: identity.lastName, groups: identity.groups, roles: identity.roles,
+    id: memberId,
+    organizationId: org.id,
+    connectionId: connection.id,
+    connectionType: connection.type,
+    idpId: identity.subject,
+    email: identity.email!.toLowerCase(),
+    emailVerified: identity.emailVerified,
+    firstName: identity.firstName,
+    lastName: identity.lastName,
+    groups: identity.groups,
+    roles: identity.roles,
     rawAttributes: identity.rawAttributes,
   };
 }
 
 type CodeRow = {
-  code_hash: string; client_id: string; redirect_uri: string; code_challenge: string | null; nonce: string | null;
-  scope: string; member_id: string; profile: string; expires_at: number;
+  code_hash: string;
+  client_id: string;
+  redirect_uri: string;
+  code_challenge: string | null;
+  nonce: string | null;
+  scope: string;
+  member_id: string;
+  profile: string;
+  expires_at: number;
 };
 
 /** How long a spent code is remembered: as long as the access tokens issued from it live. */
@@ -135,44 +216,96 @@ const SPENT_CODE_MEMORY_MS = 60 * 60 * 1000;
 function consumeCode(ctx: OrgContext, input: { codeHash: string }): AuthCode | null {
   const row = one<CodeRow>(ctx.sql, "DELETE FROM auth_codes WHERE code_hash = ? RETURNING *", input.codeHash);
   if (!row) {
-    if (one(ctx.sql, "SELECT code_hash FROM spent_codes WHERE code_hash = ?", input.codeHash)) revokeTokensOfCode(ctx, input.codeHash);
+    if (one(ctx.sql, "SELECT code_hash FROM spent_codes WHERE code_hash = ?", input.codeHash))
+      revokeTokensOfCode(ctx, input.codeHash);
     return null;
   }
-  ctx.sql.exec("INSERT OR REPLACE INTO spent_codes VALUES (?, ?)", input.codeHash, ctx.now.getTime() + SPENT_CODE_MEMORY_MS);
+  ctx.sql.exec(
+    "INSERT OR REPLACE INTO spent_codes VALUES (?, ?)",
+    input.codeHash,
+    ctx.now.getTime() + SPENT_CODE_MEMORY_MS,
+  );
   if (row.expires_at < ctx.now.getTime()) return null;
   return {
-    clientId: row.client_id, redirectUri: row.redirect_uri, codeChallenge: row.code_challenge, nonce: row.nonce,
-    state: null, scope: row.scope, memberId: row.member_id, profile: JSON.parse(row.profile) as Profile, expiresAt: row.expires_at,
+    clientId: row.client_id,
+    redirectUri: row.redirect_uri,
+    codeChallenge: row.code_challenge,
+    nonce: row.nonce,
+    state: null,
+    scope: row.scope,
+    memberId: row.member_id,
+    profile: JSON.parse(row.profile) as Profile,
+    expiresAt: row.expires_at,
   };
 }
 
 function revokeTokensOfCode(ctx: OrgContext, codeHash: string): void {
-  const tokens = ctx.sql.exec<{ token_hash: string }>("DELETE FROM code_tokens WHERE code_hash = ? RETURNING token_hash", codeHash).toArray();
+  const tokens = ctx.sql
+    .exec<{ token_hash: string }>("DELETE FROM code_tokens WHERE code_hash = ? RETURNING token_hash", codeHash)
+    .toArray();
   for (const { token_hash } of tokens) ctx.sql.exec("DELETE FROM access_tokens WHERE token_hash = ?", token_hash);
   const org = requireOrganization(ctx);
   recordEvent(ctx, org.id, "authorization_code.reused", null, { revokedAccessTokens: tokens.length });
 }
 
-function createAccessToken(ctx: OrgContext, input: {
-  tokenHash: string; clientId: string; memberId: string; scope: string; profile: Profile; expiresAt: number; codeHash?: string;
-}): void {
+function createAccessToken(
+  ctx: OrgContext,
+  input: {
+    tokenHash: string;
+    clientId: string;
+    memberId: string;
+    scope: string;
+    profile: Profile;
+    expiresAt: number;
+    codeHash?: string;
+  },
+): void {
   sweep(ctx);
-  ctx.sql.exec("INSERT INTO access_tokens VALUES (?, ?, ?, ?, ?, ?)", input.tokenHash, input.clientId, input.memberId, input.scope, JSON.stringify(input.profile), input.expiresAt);
-  if (input.codeHash) ctx.sql.exec("INSERT INTO code_tokens VALUES (?, ?, ?)", input.codeHash, input.tokenHash, input.expiresAt);
+  ctx.sql.exec(
+    "INSERT INTO access_tokens VALUES (?, ?, ?, ?, ?, ?)",
+    input.tokenHash,
+    input.clientId,
+    input.memberId,
+    input.scope,
+    JSON.stringify(input.profile),
+    input.expiresAt,
+  );
+  if (input.codeHash)
+    ctx.sql.exec("INSERT INTO code_tokens VALUES (?, ?, ?)", input.codeHash, input.tokenHash, input.expiresAt);
 }
 
-function findAccessToken(ctx: OrgContext, input: { tokenHash: string }): { clientId: string; scope: string; profile: Profile } | null {
-  const row = one<{ client_id: string; scope: string; profile: string; expires_at: number }>(ctx.sql, "SELECT * FROM access_tokens WHERE token_hash = ?", input.tokenHash);
+function findAccessToken(
+  ctx: OrgContext,
+  input: { tokenHash: string },
+): { clientId: string; scope: string; profile: Profile } | null {
+  const row = one<{ client_id: string; scope: string; profile: string; expires_at: number }>(
+    ctx.sql,
+    "SELECT * FROM access_tokens WHERE token_hash = ?",
+    input.tokenHash,
+  );
   if (!row || row.expires_at < ctx.now.getTime()) return null;
   return { clientId: row.client_id, scope: row.scope, profile: JSON.parse(row.profile) as Profile };
 }
 
 /** Records a refused login under its reference id (the browser sees only the id). */
-function recordLoginFailure(ctx: OrgContext, input: { referenceId: string; reason: string; detail: string; connectionId: string | null }): void {
+function recordLoginFailure(
+  ctx: OrgContext,
+  input: { referenceId: string; reason: string; detail: string; connectionId: string | null },
+): void {
   const org = requireOrganization(ctx);
-  recordEvent(ctx, org.id, "login.failed", input.connectionId, { referenceId: input.referenceId, reason: input.reason, detail: input.detail });
+  recordEvent(ctx, org.id, "login.failed", input.connectionId, {
+    referenceId: input.referenceId,
+    reason: input.reason,
+    detail: input.detail,
+  });
 }
 
 export const loginOps = {
-  createPendingLogin, consumePendingLogin, completeLogin, consumeCode, createAccessToken, findAccessToken, recordLoginFailure,
+  createPendingLogin,
+  consumePendingLogin,
+  completeLogin,
+  consumeCode,
+  createAccessToken,
+  findAccessToken,
+  recordLoginFailure,
 };

@@ -28,38 +28,77 @@ export function emailIsTrusted(org: OrganizationRecord, identity: VerifiedIdenti
  * bound to another connection of the org moves to this one. Unknown users are created
  * when `jitProvisioning` is on.
  */
-export function matchMember(ctx: OrgContext, org: OrganizationRecord, connection: ConnectionRecord, identity: VerifiedIdentity): MemberMatch {
+export function matchMember(
+  ctx: OrgContext,
+  org: OrganizationRecord,
+  connection: ConnectionRecord,
+  identity: VerifiedIdentity,
+): MemberMatch {
   const email = identity.email!.toLowerCase();
   const trusted = emailIsTrusted(org, identity);
   if (!identity.subjectIsTransient) {
-    const bySubject = one<MemberRow>(ctx.sql, "SELECT * FROM members WHERE connection_id = ? AND idp_subject = ?", connection.id, identity.subject);
+    const bySubject = one<MemberRow>(
+      ctx.sql,
+      "SELECT * FROM members WHERE connection_id = ? AND idp_subject = ?",
+      connection.id,
+      identity.subject,
+    );
     if (bySubject) return update(ctx, bySubject.id, identity, connection.id, identity.subject);
   }
   const byEmail = one<MemberRow>(ctx.sql, "SELECT * FROM members WHERE email = ?", email);
   if (byEmail) {
-    if (!trusted) return { ok: false, reason: "email_not_verified", detail: `${email} is not a verified email of an org domain; it cannot match member ${byEmail.id}` };
-    if (identity.subjectIsTransient) return update(ctx, byEmail.id, identity, byEmail.connection_id, byEmail.idp_subject);
+    if (!trusted)
+      return {
+        ok: false,
+        reason: "email_not_verified",
+        detail: `${email} is not a verified email of an org domain; it cannot match member ${byEmail.id}`,
+      };
+    if (identity.subjectIsTransient)
+      return update(ctx, byEmail.id, identity, byEmail.connection_id, byEmail.idp_subject);
     if (byEmail.connection_id === connection.id && byEmail.idp_subject !== null) {
-      return { ok: false, reason: "subject_mismatch", detail: `member ${byEmail.id} is bound to another subject of this connection` };
+      return {
+        ok: false,
+        reason: "subject_mismatch",
+        detail: `member ${byEmail.id} is bound to another subject of this connection`,
+      };
     }
     return update(ctx, byEmail.id, identity, connection.id, identity.subject);
   }
-  if (!org.jitProvisioning) return { ok: false, reason: "not_a_member", detail: `${email} is not a member and JIT provisioning is off` };
+  if (!org.jitProvisioning)
+    return { ok: false, reason: "not_a_member", detail: `${email} is not a member and JIT provisioning is off` };
   const id = newId("user");
   const now = ctx.now.toISOString();
   ctx.sql.exec(
     "INSERT INTO members VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-    id, email, identity.firstName, identity.lastName, connection.id, identity.subjectIsTransient ? null : identity.subject, now, now,
+    id,
+    email,
+    identity.firstName,
+    identity.lastName,
+    connection.id,
+    identity.subjectIsTransient ? null : identity.subject,
+    now,
+    now,
   );
   recordEvent(ctx, org.id, "user.created", id, { source: "jit", connectionId: connection.id });
   return { ok: true, memberId: id };
 }
 
-function update(ctx: OrgContext, id: string, identity: VerifiedIdentity, connectionId: string | null, subject: string | null): MemberMatch {
+function update(
+  ctx: OrgContext,
+  id: string,
+  identity: VerifiedIdentity,
+  connectionId: string | null,
+  subject: string | null,
+): MemberMatch {
   ctx.sql.exec(
     `UPDATE members SET first_name = COALESCE(?, first_name), last_name = COALESCE(?, last_name),
      connection_id = ?, idp_subject = ?, updated_at = ? WHERE id = ?`,
-    identity.firstName, identity.lastName, connectionId, subject, ctx.now.toISOString(), id,
+    identity.firstName,
+    identity.lastName,
+    connectionId,
+    subject,
+    ctx.now.toISOString(),
+    id,
   );
   return { ok: true, memberId: id };
 }

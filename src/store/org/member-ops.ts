@@ -6,13 +6,26 @@ import { requireOrganization } from "./organization-ops";
 import type { MemberRecord } from "./types";
 
 type MemberRow = {
-  id: string; email: string; first_name: string | null; last_name: string | null;
-  connection_id: string | null; idp_subject: string | null; created_at: string; updated_at: string;
+  id: string;
+  email: string;
+  first_name: string | null;
+  last_name: string | null;
+  connection_id: string | null;
+  idp_subject: string | null;
+  created_at: string;
+  updated_at: string;
 };
 
 const toMember = (r: MemberRow, organizationId: string): MemberRecord => ({
-  id: r.id, organizationId, email: r.email, firstName: r.first_name, lastName: r.last_name,
-  connectionId: r.connection_id, idpSubject: r.idp_subject, createdAt: r.created_at, updatedAt: r.updated_at,
+  id: r.id,
+  organizationId,
+  email: r.email,
+  firstName: r.first_name,
+  lastName: r.last_name,
+  connectionId: r.connection_id,
+  idpSubject: r.idp_subject,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
 });
 
 function listMembers(ctx: OrgContext, input: PageRequest): Page<MemberRecord> {
@@ -21,9 +34,14 @@ function listMembers(ctx: OrgContext, input: PageRequest): Page<MemberRecord> {
     ctx.sql,
     `SELECT * FROM members WHERE (?1 IS NULL OR (created_at, id) > (SELECT created_at, id FROM members WHERE id = ?1))
      ORDER BY created_at, id LIMIT ?2`,
-    input.after ?? null, input.limit + 1,
+    input.after ?? null,
+    input.limit + 1,
   );
-  return toPage(rows.map((r) => toMember(r, org.id)), input.limit, (m) => m.id);
+  return toPage(
+    rows.map((r) => toMember(r, org.id)),
+    input.limit,
+    (m) => m.id,
+  );
 }
 
 export interface NewMember {
@@ -34,12 +52,18 @@ export interface NewMember {
 
 function createMember(ctx: OrgContext, input: NewMember): MemberRecord {
   const org = requireOrganization(ctx);
-  if (one(ctx.sql, "SELECT id FROM members WHERE email = ?", input.email)) throw conflict(`A member with email ${input.email} exists.`);
+  if (one(ctx.sql, "SELECT id FROM members WHERE email = ?", input.email))
+    throw conflict(`A member with email ${input.email} exists.`);
   const now = ctx.now.toISOString();
   const id = newId("user");
   ctx.sql.exec(
     "INSERT INTO members VALUES (?, ?, ?, ?, NULL, NULL, ?, ?)",
-    id, input.email, input.firstName ?? null, input.lastName ?? null, now, now,
+    id,
+    input.email,
+    input.firstName ?? null,
+    input.lastName ?? null,
+    now,
+    now,
   );
   recordEvent(ctx, org.id, "user.created", id, { source: "admin" });
   return getMember(ctx, { id });

@@ -22,8 +22,12 @@ export interface OidcIdpCache {
 }
 
 type CacheRow = {
-  connection_id: string; issuer: string; metadata: string | null; metadata_fetched_at: number;
-  jwks: string | null; jwks_fetched_at: number | null;
+  connection_id: string;
+  issuer: string;
+  metadata: string | null;
+  metadata_fetched_at: number;
+  jwks: string | null;
+  jwks_fetched_at: number | null;
 };
 
 /** The cached documents of a connection's IdP, or null when none are cached for `issuer`. */
@@ -31,7 +35,8 @@ function getOidcIdpCache(ctx: OrgContext, input: { connectionId: string; issuer:
   const row = one<CacheRow>(ctx.sql, "SELECT * FROM oidc_idp_cache WHERE connection_id = ?", input.connectionId);
   if (!row || row.issuer !== input.issuer) return null;
   return {
-    connectionId: row.connection_id, issuer: row.issuer,
+    connectionId: row.connection_id,
+    issuer: row.issuer,
     metadata: row.metadata ? (JSON.parse(row.metadata) as Record<string, unknown>) : null,
     metadataFetchedAt: row.metadata_fetched_at,
     jwks: row.jwks ? (JSON.parse(row.jwks) as OidcIdpCache["jwks"]) : null,
@@ -40,13 +45,19 @@ function getOidcIdpCache(ctx: OrgContext, input: { connectionId: string; issuer:
 }
 
 /** Stores the discovery document (and keeps the JWKS when the issuer is unchanged). */
-function putOidcMetadata(ctx: OrgContext, input: { connectionId: string; issuer: string; metadata: Record<string, unknown> | null; fetchedAt: number }): void {
+function putOidcMetadata(
+  ctx: OrgContext,
+  input: { connectionId: string; issuer: string; metadata: Record<string, unknown> | null; fetchedAt: number },
+): void {
   ctx.sql.exec(
     `INSERT INTO oidc_idp_cache VALUES (?, ?, ?, ?, NULL, NULL)
      ON CONFLICT (connection_id) DO UPDATE SET metadata = excluded.metadata, metadata_fetched_at = excluded.metadata_fetched_at,
        jwks = CASE WHEN issuer = excluded.issuer THEN jwks END, jwks_fetched_at = CASE WHEN issuer = excluded.issuer THEN jwks_fetched_at END,
        issuer = excluded.issuer`,
-    input.connectionId, input.issuer, input.metadata ? JSON.stringify(input.metadata) : null, input.fetchedAt,
+    input.connectionId,
+    input.issuer,
+    input.metadata ? JSON.stringify(input.metadata) : null,
+    input.fetchedAt,
   );
 }
 
@@ -54,13 +65,19 @@ function putOidcMetadata(ctx: OrgContext, input: { connectionId: string; issuer:
  * Stores a freshly fetched JWKS. A row for another issuer is replaced; a connection with
  * only explicit endpoints gets a row with no discovery document.
  */
-function putOidcJwks(ctx: OrgContext, input: { connectionId: string; issuer: string; jwks: OidcIdpCache["jwks"]; fetchedAt: number }): void {
+function putOidcJwks(
+  ctx: OrgContext,
+  input: { connectionId: string; issuer: string; jwks: OidcIdpCache["jwks"]; fetchedAt: number },
+): void {
   ctx.sql.exec(
     `INSERT INTO oidc_idp_cache VALUES (?, ?, NULL, 0, ?, ?)
      ON CONFLICT (connection_id) DO UPDATE SET jwks = excluded.jwks, jwks_fetched_at = excluded.jwks_fetched_at,
        metadata = CASE WHEN issuer = excluded.issuer THEN metadata END,
        metadata_fetched_at = CASE WHEN issuer = excluded.issuer THEN metadata_fetched_at ELSE 0 END, issuer = excluded.issuer`,
-    input.connectionId, input.issuer, JSON.stringify(input.jwks), input.fetchedAt,
+    input.connectionId,
+    input.issuer,
+    JSON.stringify(input.jwks),
+    input.fetchedAt,
   );
 }
 

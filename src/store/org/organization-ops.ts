@@ -4,15 +4,24 @@ import { recordEvent, type OrgContext } from "./context";
 import type { ActiveSso, OrganizationRecord } from "./types";
 
 type OrgRow = {
-  id: string; name: string; slug: string; sso_allowed: number; jit_provisioning: number;
-  active_sso: string; created_at: string; updated_at: string;
+  id: string;
+  name: string;
+  slug: string;
+  sso_allowed: number;
+  jit_provisioning: number;
+  active_sso: string;
+  created_at: string;
+  updated_at: string;
 };
 
 /** The org, or 404. */
 export function requireOrganization(ctx: OrgContext): OrganizationRecord {
   const row = one<OrgRow>(ctx.sql, "SELECT * FROM organization LIMIT 1");
   if (!row) throw notFound("Organization");
-  const domains = all<{ domain: string; verified: number }>(ctx.sql, "SELECT domain, verified FROM domains ORDER BY created_at, domain");
+  const domains = all<{ domain: string; verified: number }>(
+    ctx.sql,
+    "SELECT domain, verified FROM domains ORDER BY created_at, domain",
+  );
   return {
     id: row.id,
     name: row.name,
@@ -40,12 +49,21 @@ function createOrganization(ctx: OrgContext, input: CreateOrganizationInput): Or
   const now = ctx.now.toISOString();
   ctx.sql.exec(
     "INSERT INTO organization VALUES (?, ?, ?, ?, ?, 'none', ?, ?)",
-    input.id, input.name, input.slug, input.ssoAllowed ? 1 : 0, input.jitProvisioning ? 1 : 0, now, now,
+    input.id,
+    input.name,
+    input.slug,
+    input.ssoAllowed ? 1 : 0,
+    input.jitProvisioning ? 1 : 0,
+    now,
+    now,
   );
   for (const d of input.domains) {
     ctx.sql.exec("INSERT INTO domains VALUES (?, ?, ?)", d.domain, d.verified ? 1 : 0, now);
   }
-  recordEvent(ctx, input.id, "organization.created", input.id, { name: input.name, domains: input.domains.map((d) => d.domain) });
+  recordEvent(ctx, input.id, "organization.created", input.id, {
+    name: input.name,
+    domains: input.domains.map((d) => d.domain),
+  });
   return requireOrganization(ctx);
 }
 
@@ -57,10 +75,17 @@ export interface UpdateOrganizationInput {
 
 function updateOrganization(ctx: OrgContext, input: UpdateOrganizationInput): OrganizationRecord {
   const org = requireOrganization(ctx);
-  const next = { name: input.name ?? org.name, slug: input.slug ?? org.slug, jit: input.jitProvisioning ?? org.jitProvisioning };
+  const next = {
+    name: input.name ?? org.name,
+    slug: input.slug ?? org.slug,
+    jit: input.jitProvisioning ?? org.jitProvisioning,
+  };
   ctx.sql.exec(
     "UPDATE organization SET name = ?, slug = ?, jit_provisioning = ?, updated_at = ?",
-    next.name, next.slug, next.jit ? 1 : 0, ctx.now.toISOString(),
+    next.name,
+    next.slug,
+    next.jit ? 1 : 0,
+    ctx.now.toISOString(),
   );
   recordEvent(ctx, org.id, "organization.updated", org.id, { changed: Object.keys(input) });
   return requireOrganization(ctx);
@@ -99,7 +124,10 @@ function setActiveSso(ctx: OrgContext, activeSso: ActiveSso): OrganizationRecord
 /** The SSO types the org can switch to: those of its active connections. */
 function availableSso(ctx: OrgContext): { activeSso: ActiveSso; availableSso: ActiveSso[] } {
   const org = requireOrganization(ctx);
-  const types = all<{ type: string }>(ctx.sql, "SELECT DISTINCT type FROM connections WHERE state = 'active' ORDER BY type");
+  const types = all<{ type: string }>(
+    ctx.sql,
+    "SELECT DISTINCT type FROM connections WHERE state = 'active' ORDER BY type",
+  );
   return { activeSso: org.activeSso, availableSso: ["none", ...types.map((t) => t.type as ActiveSso)] };
 }
 
@@ -110,7 +138,19 @@ function deleteOrganization(ctx: OrgContext): { domains: string[]; organization:
   if (org.ssoAllowed && hasLiveConnection(ctx, org.activeSso)) {
     recordEvent(ctx, org.id, "sso_configuration.disabled", org.id, { reason: "organization_deleted" });
   }
-  for (const table of ["organization", "domains", "connections", "members", "events", "pending_logins", "auth_codes", "assertion_replay", "access_tokens", "spent_codes", "code_tokens"]) {
+  for (const table of [
+    "organization",
+    "domains",
+    "connections",
+    "members",
+    "events",
+    "pending_logins",
+    "auth_codes",
+    "assertion_replay",
+    "access_tokens",
+    "spent_codes",
+    "code_tokens",
+  ]) {
     ctx.sql.exec(`DELETE FROM ${table}`);
   }
   return { domains: org.domains.map((d) => d.domain), organization: org };

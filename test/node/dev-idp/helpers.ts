@@ -53,9 +53,16 @@ export async function xmlsecVerifies(xml: string, certificatePem: string, xpath:
     await writeFile(join(dir, "response.xml"), xml);
     try {
       await execFileAsync("xmlsec1", [
-        "--verify", "--pubkey-cert-pem", join(dir, "cert.pem"),
-        "--id-attr:ID", `${NS.assertion}:Assertion`, "--id-attr:ID", `${NS.protocol}:Response`,
-        "--node-xpath", xpath, join(dir, "response.xml"),
+        "--verify",
+        "--pubkey-cert-pem",
+        join(dir, "cert.pem"),
+        "--id-attr:ID",
+        `${NS.assertion}:Assertion`,
+        "--id-attr:ID",
+        `${NS.protocol}:Response`,
+        "--node-xpath",
+        xpath,
+        join(dir, "response.xml"),
       ]);
       return true;
     } catch {
@@ -69,15 +76,36 @@ export async function makeKeyPair(dir: string, name: string): Promise<{ keyPath:
   const keyPath = join(dir, `${name}.key`);
   const certPath = join(dir, `${name}.crt`);
   await execFileAsync("openssl", [
-    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", `/CN=${name}.test`, "-keyout", keyPath, "-out", certPath,
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-days",
+    "1",
+    "-subj",
+    `/CN=${name}.test`,
+    "-keyout",
+    keyPath,
+    "-out",
+    certPath,
   ]);
   return { keyPath, certPath };
 }
 
 /** A hand-built AuthnRequest (SAML core 3.4.1), as an SP sends it. */
-export function authnRequestXml(options: { id: string; acsUrl: string; issuer: string; destination: string; nameIdFormat?: string; forceAuthn?: boolean }): string {
+export function authnRequestXml(options: {
+  id: string;
+  acsUrl: string;
+  issuer: string;
+  destination: string;
+  nameIdFormat?: string;
+  forceAuthn?: boolean;
+}): string {
   const force = options.forceAuthn ? ` ForceAuthn="true"` : "";
-  const policy = options.nameIdFormat ? `<samlp:NameIDPolicy Format="${options.nameIdFormat}" AllowCreate="true"/>` : "";
+  const policy = options.nameIdFormat
+    ? `<samlp:NameIDPolicy Format="${options.nameIdFormat}" AllowCreate="true"/>`
+    : "";
   return (
     `<samlp:AuthnRequest xmlns:samlp="${NS.protocol}" xmlns:saml="${NS.assertion}" ID="${options.id}" Version="2.0" ` +
     `IssueInstant="${new Date().toISOString()}" Destination="${options.destination}" ` +
@@ -90,7 +118,12 @@ export function authnRequestXml(options: { id: string; acsUrl: string; issuer: s
 export const deflateBase64 = (xml: string) => deflateRawSync(Buffer.from(xml, "utf8")).toString("base64");
 
 const unescapeHtml = (s: string) =>
-  s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+  s
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
 
 /** The first form of an HTML page: its action and its inputs (hidden and button values). */
 export function readForm(html: string): { action: string; method: string; fields: Record<string, string> } {
@@ -110,5 +143,7 @@ export function readForm(html: string): { action: string; method: string; fields
 
 /** The `value`s of the page's submit buttons named `name`. */
 export function buttonValues(html: string, name: string): string[] {
-  return [...html.matchAll(new RegExp(`<button\\b[^>]*name="${name}"[^>]*value="([^"]*)"`, "g"))].map((m) => unescapeHtml(m[1]!));
+  return [...html.matchAll(new RegExp(`<button\\b[^>]*name="${name}"[^>]*value="([^"]*)"`, "g"))].map((m) =>
+    unescapeHtml(m[1]!),
+  );
 }

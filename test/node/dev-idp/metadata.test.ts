@@ -22,7 +22,10 @@ describe("dev IdP metadata", () => {
 
     const descriptor = only(document, NS.metadata, "IDPSSODescriptor");
     expect(descriptor.getAttribute("protocolSupportEnumeration")).toBe("urn:oasis:names:tc:SAML:2.0:protocol");
-    const services = elements(descriptor, NS.metadata, "SingleSignOnService").map((s) => [s.getAttribute("Binding"), s.getAttribute("Location")]);
+    const services = elements(descriptor, NS.metadata, "SingleSignOnService").map((s) => [
+      s.getAttribute("Binding"),
+      s.getAttribute("Location"),
+    ]);
     expect(services).toEqual([
       ["urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect", idp.ssoUrl],
       ["urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST", idp.ssoUrl],

@@ -5,7 +5,15 @@ import { promisify } from "node:util";
 import type { Element as XmlElement } from "@xmldom/xmldom";
 import { describe, expect, inject, it } from "vitest";
 import {
-  ASSERTION_SIGNATURE, NS, RESPONSE_SIGNATURE, elements, makeKeyPair, only, parseXml, withTempDir, xmlsecVerifies,
+  ASSERTION_SIGNATURE,
+  NS,
+  RESPONSE_SIGNATURE,
+  elements,
+  makeKeyPair,
+  only,
+  parseXml,
+  withTempDir,
+  xmlsecVerifies,
 } from "./helpers";
 
 const execFileAsync = promisify(execFile);
@@ -18,7 +26,10 @@ async function sign(body: Record<string, unknown>) {
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ acsUrl: SP.acsUrl, audience: SP.entityId, email: "jane@example.com", ...body }),
   });
-  return { status: response.status, body: (await response.json()) as { samlResponse: string; assertionId: string; xml: string; error?: string } };
+  return {
+    status: response.status,
+    body: (await response.json()) as { samlResponse: string; assertionId: string; xml: string; error?: string },
+  };
 }
 
 describe("dev IdP POST /sign", () => {
@@ -39,7 +50,9 @@ describe("dev IdP POST /sign", () => {
     const assertion = only(document, NS.assertion, "Assertion");
     expect(assertion.getAttribute("ID")).toBe(body.assertionId);
     // The signature is the Assertion's direct child right after Issuer (SAML core 2.3.3).
-    const children = Array.from(assertion.childNodes).filter((n) => n.nodeType === 1).map((n) => (n as XmlElement).localName);
+    const children = Array.from(assertion.childNodes)
+      .filter((n) => n.nodeType === 1)
+      .map((n) => (n as XmlElement).localName);
     expect(children).toEqual(["Issuer", "Signature", "Subject", "Conditions", "AuthnStatement", "AttributeStatement"]);
     expect(only(assertion, NS.assertion, "Issuer").textContent).toBe(idp.entityId);
     const nameId = only(assertion, NS.assertion, "NameID");
@@ -63,7 +76,12 @@ describe("dev IdP POST /sign", () => {
         elements(a, NS.assertion, "AttributeValue").map((v) => v.textContent),
       ]),
     );
-    expect(attributes).toEqual({ email: ["jane@example.com"], firstName: ["Jane"], lastName: ["Doe"], groups: ["engineering"] });
+    expect(attributes).toEqual({
+      email: ["jane@example.com"],
+      firstName: ["Jane"],
+      lastName: ["Doe"],
+      groups: ["engineering"],
+    });
   });
 
   it("signs the Response, or both, or neither", async () => {
@@ -98,9 +116,14 @@ describe("dev IdP POST /sign", () => {
     const response = document.documentElement!;
     expect(response.hasAttribute("Destination")).toBe(false);
     expect(response.getAttribute("IssueInstant")).toBe("2030-01-01T00:00:00Z");
-    expect(elements(document, NS.assertion, "Issuer").map((i) => i.textContent)).toEqual(["https://rogue-issuer.test", "https://rogue-issuer.test"]);
+    expect(elements(document, NS.assertion, "Issuer").map((i) => i.textContent)).toEqual([
+      "https://rogue-issuer.test",
+      "https://rogue-issuer.test",
+    ]);
     expect(only(document, NS.assertion, "NameID").textContent).toBe("00u1abc");
-    expect(only(document, NS.assertion, "SubjectConfirmationData").getAttribute("Recipient")).toBe("https://elsewhere.test/acs");
+    expect(only(document, NS.assertion, "SubjectConfirmationData").getAttribute("Recipient")).toBe(
+      "https://elsewhere.test/acs",
+    );
     expect(only(document, NS.assertion, "Conditions").getAttribute("NotOnOrAfter")).toBe("2030-01-01T00:05:00Z");
     expect(only(document, NS.assertion, "AuthnStatement").hasAttribute("SessionNotOnOrAfter")).toBe(false);
     const names = elements(document, NS.assertion, "Attribute").map((a) => a.getAttribute("Name"));
@@ -114,9 +137,14 @@ describe("dev IdP POST /sign", () => {
   });
 
   it("reports a non-Success status without an assertion", async () => {
-    const { body } = await sign({ statusCode: "urn:oasis:names:tc:SAML:2.0:status:Requester", statusMessage: "no such user" });
+    const { body } = await sign({
+      statusCode: "urn:oasis:names:tc:SAML:2.0:status:Requester",
+      statusMessage: "no such user",
+    });
     const document = parseXml(body.xml);
-    expect(only(document, NS.protocol, "StatusCode").getAttribute("Value")).toBe("urn:oasis:names:tc:SAML:2.0:status:Requester");
+    expect(only(document, NS.protocol, "StatusCode").getAttribute("Value")).toBe(
+      "urn:oasis:names:tc:SAML:2.0:status:Requester",
+    );
     expect(elements(document, NS.assertion, "Assertion")).toHaveLength(0);
   });
 
@@ -130,18 +158,29 @@ describe("dev IdP POST /sign", () => {
     await withTempDir(async (dir) => {
       const sp = await makeKeyPair(dir, "sp");
       for (const encryption of ["aes256-cbc", "aes128-gcm"]) {
-        const { body } = await sign({ encryptFor: await readFile(sp.certPath, "utf8"), encryption, inResponseTo: "_req3" });
+        const { body } = await sign({
+          encryptFor: await readFile(sp.certPath, "utf8"),
+          encryption,
+          inResponseTo: "_req3",
+        });
         const encrypted = parseXml(body.xml);
         expect(elements(encrypted, NS.assertion, "Assertion")).toHaveLength(0);
         const encryptedAssertion = only(encrypted, NS.assertion, "EncryptedAssertion");
         expect(encryptedAssertion.parentNode).toBe(encrypted.documentElement);
-        const method = only(encryptedAssertion, "http://www.w3.org/2001/04/xmlenc#", "EncryptedData").getElementsByTagNameNS(
-          "http://www.w3.org/2001/04/xmlenc#", "EncryptionMethod",
-        )[0]!;
+        const method = only(
+          encryptedAssertion,
+          "http://www.w3.org/2001/04/xmlenc#",
+          "EncryptedData",
+        ).getElementsByTagNameNS("http://www.w3.org/2001/04/xmlenc#", "EncryptionMethod")[0]!;
         expect(method.getAttribute("Algorithm")).toMatch(new RegExp(`${encryption}$`));
 
         await writeFile(join(dir, "encrypted.xml"), body.xml);
-        const { stdout } = await execFileAsync("xmlsec1", ["--decrypt", "--privkey-pem", sp.keyPath, join(dir, "encrypted.xml")]);
+        const { stdout } = await execFileAsync("xmlsec1", [
+          "--decrypt",
+          "--privkey-pem",
+          sp.keyPath,
+          join(dir, "encrypted.xml"),
+        ]);
         const decrypted = parseXml(stdout);
         expect(only(decrypted, NS.assertion, "Assertion").getAttribute("ID")).toBe(body.assertionId);
         expect(await xmlsecVerifies(stdout, idp.certificatePem, ASSERTION_SIGNATURE)).toBe(true);

@@ -3,12 +3,22 @@ import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startDevIdp } from "../../../tools/dev-idp/index.mjs";
 import {
-  ASSERTION_SIGNATURE, NS, authnRequestXml, buttonValues, deflateBase64, makeKeyPair, only, parseXml, readForm, withTempDir, xmlsecVerifies,
+  ASSERTION_SIGNATURE,
+  NS,
+  authnRequestXml,
+  buttonValues,
+  deflateBase64,
+  makeKeyPair,
+  only,
+  parseXml,
+  readForm,
+  withTempDir,
+  xmlsecVerifies,
 } from "./helpers";
 
 const idp = inject("devIdp");
 const SP = { entityId: "https://sso.test/saml/conn_sso", acsUrl: "https://sso.test/saml/conn_sso/acs" };
-const RELAY_STATE = "rs_0123 & <odd> \"chars\"";
+const RELAY_STATE = 'rs_0123 & <odd> "chars"';
 
 const request = (id: string, extra: { nameIdFormat?: string; forceAuthn?: boolean } = {}) =>
   authnRequestXml({ id, acsUrl: SP.acsUrl, issuer: SP.entityId, destination: idp.ssoUrl, ...extra });
@@ -60,7 +70,9 @@ describe("dev IdP SSO endpoint", () => {
     const response = await fetch(idp.ssoUrl, {
       method: "POST",
       body: new URLSearchParams({
-        SAMLRequest: Buffer.from(request("_post1", { nameIdFormat: "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent", forceAuthn: true })).toString("base64"),
+        SAMLRequest: Buffer.from(
+          request("_post1", { nameIdFormat: "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent", forceAuthn: true }),
+        ).toString("base64"),
         RelayState: "rs_post",
       }),
     });
@@ -77,7 +89,11 @@ describe("dev IdP SSO endpoint", () => {
   it("a pending login is used once", async () => {
     const url = `${idp.ssoUrl}?SAMLRequest=${encodeURIComponent(deflateBase64(request("_once")))}`;
     const login = readForm(await (await fetch(url)).text());
-    const submit = () => fetch(`${idp.url}/login`, { method: "POST", body: new URLSearchParams({ ...login.fields, email: "jane@example.com" }) });
+    const submit = () =>
+      fetch(`${idp.url}/login`, {
+        method: "POST",
+        body: new URLSearchParams({ ...login.fields, email: "jane@example.com" }),
+      });
     expect((await submit()).status).toBe(200);
     expect((await submit()).status).toBe(400);
   });
@@ -91,8 +107,15 @@ describe("dev IdP SSO endpoint", () => {
     expect(post.action).toBe(SP.acsUrl);
     await expectSignedFor(post.fields.SAMLResponse!, "_auto1");
 
-    const json = (await (await fetch(url, { headers: { accept: "application/json" } })).json()) as Record<string, unknown>;
-    expect(json).toMatchObject({ acsUrl: SP.acsUrl, relayState: "rs_auto", request: { id: "_auto1", issuer: SP.entityId, binding: "redirect" } });
+    const json = (await (await fetch(url, { headers: { accept: "application/json" } })).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(json).toMatchObject({
+      acsUrl: SP.acsUrl,
+      relayState: "rs_auto",
+      request: { id: "_auto1", issuer: SP.entityId, binding: "redirect" },
+    });
     await expectSignedFor(json.samlResponse as string, "_auto1");
   });
 
@@ -102,7 +125,9 @@ describe("dev IdP SSO endpoint", () => {
     const notRequest = deflateBase64(`<x xmlns="urn:oasis:names:tc:SAML:2.0:protocol"/>`);
     expect((await fetch(`${idp.ssoUrl}?SAMLRequest=${encodeURIComponent(notRequest)}`)).status).toBe(400);
     const doctype = Buffer.from(`<!DOCTYPE x [<!ENTITY e "e">]>${request("_dt")}`).toString("base64");
-    expect((await fetch(idp.ssoUrl, { method: "POST", body: new URLSearchParams({ SAMLRequest: doctype }) })).status).toBe(400);
+    expect(
+      (await fetch(idp.ssoUrl, { method: "POST", body: new URLSearchParams({ SAMLRequest: doctype }) })).status,
+    ).toBe(400);
   });
 });
 
@@ -126,7 +151,8 @@ describe("startDevIdp options", () => {
 
   function signedRedirectUrl(id: string, tamper = false): string {
     const sigAlg = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
-    const query = `SAMLRequest=${encodeURIComponent(deflateBase64(authnRequestXml({ id, acsUrl: SP.acsUrl, issuer: SP.entityId, destination: instance.ssoUrl })))}` +
+    const query =
+      `SAMLRequest=${encodeURIComponent(deflateBase64(authnRequestXml({ id, acsUrl: SP.acsUrl, issuer: SP.entityId, destination: instance.ssoUrl })))}` +
       `&RelayState=rs_signed&SigAlg=${encodeURIComponent(sigAlg)}`;
     const signature = createSign("sha256").update(query).sign(spPrivateKey).toString("base64");
     return `${instance.ssoUrl}?${query.replace("rs_signed", tamper ? "rs_tampered" : "rs_signed")}&Signature=${encodeURIComponent(signature)}`;
@@ -138,15 +164,22 @@ describe("startDevIdp options", () => {
     const page = await (await fetch(signedRedirectUrl("_custom1"))).text();
     expect(buttonValues(page, "email")).toEqual(["bob@corp.test"]);
     const { xml } = await instance.sign({ acsUrl: SP.acsUrl, audience: SP.entityId, email: "bob@corp.test" });
-    expect(xml).toContain("<saml:AttributeValue>ops</saml:AttributeValue><saml:AttributeValue>admins</saml:AttributeValue>");
+    expect(xml).toContain(
+      "<saml:AttributeValue>ops</saml:AttributeValue><saml:AttributeValue>admins</saml:AttributeValue>",
+    );
     expect(await xmlsecVerifies(xml, instance.certificatePem, ASSERTION_SIGNATURE)).toBe(true);
   });
 
   it("checks an HTTP-Redirect signature when it knows the SP's certificate", async () => {
-    const json = (await (await fetch(signedRedirectUrl("_signed1"), { headers: { accept: "application/json" } })).json()) as {
+    const json = (await (
+      await fetch(signedRedirectUrl("_signed1"), { headers: { accept: "application/json" } })
+    ).json()) as {
       request: { redirectSignature: unknown };
     };
-    expect(json.request.redirectSignature).toEqual({ sigAlg: "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256", verified: true });
+    expect(json.request.redirectSignature).toEqual({
+      sigAlg: "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
+      verified: true,
+    });
     expect((await fetch(signedRedirectUrl("_signed2", true))).status).toBe(400);
   });
 });

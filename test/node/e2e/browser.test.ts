@@ -16,7 +16,15 @@ describe("browser end to end", () => {
     system = await startSystem();
     browser = await chromium.launch({
       executablePath: "/usr/bin/chromium",
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
     });
   }, 120_000);
 
@@ -34,8 +42,14 @@ describe("browser end to end", () => {
     await page.waitForSelector('input[name="login_hint"]');
     expect(new URL(page.url()).pathname).toBe("/oauth/authorize");
     await page.fill('input[name="login_hint"]', `jane@${system.domain}`);
-    await Promise.all([page.waitForURL((url) => url.toString().startsWith(system.idpUrl)), page.click('button[type="submit"]')]);
-    await Promise.all([page.waitForURL((url) => url.toString().startsWith(`${system.appUrl}/callback`)), page.click('button[value="jane@example.com"]')]);
+    await Promise.all([
+      page.waitForURL((url) => url.toString().startsWith(system.idpUrl)),
+      page.click('button[type="submit"]'),
+    ]);
+    await Promise.all([
+      page.waitForURL((url) => url.toString().startsWith(`${system.appUrl}/callback`)),
+      page.click('button[value="jane@example.com"]'),
+    ]);
     await page.waitForSelector("#profile");
     expect(await page.textContent("#email")).toBe("jane@example.com");
     const profile = JSON.parse((await page.textContent("#profile"))!);
@@ -50,14 +64,21 @@ describe("browser end to end", () => {
     try {
       const admin = async (method: string, path: string, body?: unknown) => {
         const res = await fetch(`${system.issuer}/api/v1${path}`, {
-          method, headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" }, body: body && JSON.stringify(body),
+          method,
+          headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" },
+          body: body && JSON.stringify(body),
         });
         expect(res.status, await res.clone().text()).toBeLessThan(300);
         return res.json() as Promise<{ id: string }>;
       };
       const org = await admin("POST", "/organizations", { name: "OIDC Co", domains: ["oidc.example.net"] });
       const conn = await admin("POST", `/organizations/${org.id}/connections`, {
-        type: "oidc", oidc: { issuer: peer.issuer, clientId: peer.clients.basic.clientId, clientSecret: peer.clients.basic.clientSecret },
+        type: "oidc",
+        oidc: {
+          issuer: peer.issuer,
+          clientId: peer.clients.basic.clientId,
+          clientSecret: peer.clients.basic.clientSecret,
+        },
       });
       await admin("POST", `/organizations/${org.id}/connections/${conn.id}/activate`);
 
@@ -66,10 +87,16 @@ describe("browser end to end", () => {
       await page.waitForURL((url) => url.toString().startsWith(peer.issuer));
       await page.fill('input[name="login"]', "ann@oidc.example.net");
       await page.fill('input[name="password"]', peer.password);
-      await Promise.all([page.waitForURL((url) => url.toString().startsWith(`${system.appUrl}/callback`)), page.click("button")]);
+      await Promise.all([
+        page.waitForURL((url) => url.toString().startsWith(`${system.appUrl}/callback`)),
+        page.click("button"),
+      ]);
       await page.waitForSelector("#profile");
       expect(await page.textContent("#email")).toBe("ann@oidc.example.net");
-      expect(JSON.parse((await page.textContent("#profile"))!)).toMatchObject({ connectionType: "oidc", connectionId: conn.id });
+      expect(JSON.parse((await page.textContent("#profile"))!)).toMatchObject({
+        connectionType: "oidc",
+        connectionId: conn.id,
+      });
       await page.close();
     } finally {
       await close();

@@ -39,17 +39,33 @@ export async function startSystem(): Promise<System> {
   const issuer = `http://127.0.0.1:${port}`;
   const state = await mkdtemp(join(tmpdir(), "edge-sso-e2e-"));
   const edge = await startWranglerDev({
-    port, persistTo: state,
-    vars: { PUBLIC_URL: issuer, ADMIN_API_KEY: ADMIN_KEY, SECRETS_KEY: "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", ALLOW_INSECURE_LOOPBACK_IDP: "true" },
+    port,
+    persistTo: state,
+    vars: {
+      PUBLIC_URL: issuer,
+      ADMIN_API_KEY: ADMIN_KEY,
+      SECRETS_KEY: "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+      ALLOW_INSECURE_LOOPBACK_IDP: "true",
+    },
   });
   const idp = await startDevIdp({});
   const app = await startSampleApp({ issuer });
   // The dev IdP's default user is jane@example.com; each system has its own state, so no clash.
   const domain = "example.com";
-  const seeded = await seedSamlDemo({ edgeUrl: issuer, adminKey: ADMIN_KEY, redirectUri: app.redirectUri, idpMetadataXml: idp.metadataXml, domain });
+  const seeded = await seedSamlDemo({
+    edgeUrl: issuer,
+    adminKey: ADMIN_KEY,
+    redirectUri: app.redirectUri,
+    idpMetadataXml: idp.metadataXml,
+    domain,
+  });
   app.setClient(seeded.client);
   return {
-    issuer, appUrl: app.url, idpUrl: idp.url, domain, client: seeded.client,
+    issuer,
+    appUrl: app.url,
+    idpUrl: idp.url,
+    domain,
+    client: seeded.client,
     async stop() {
       await Promise.allSettled([app.close(), idp.close(), edge.close()]);
       await rm(state, { recursive: true, force: true });

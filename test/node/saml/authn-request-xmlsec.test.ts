@@ -8,10 +8,18 @@ import { buildAuthnRequest, signXml } from "../../../src/saml";
 const fx = inject("samlFixtures");
 
 function xmlsecVerify(file: string): string {
-  return execFileSync("xmlsec1", [
-    "--verify", "--id-attr:ID", "urn:oasis:names:tc:SAML:2.0:protocol:AuthnRequest",
-    "--pubkey-cert-pem", join(fx.dir, "sp.crt"), file,
-  ], { stdio: ["ignore", "pipe", "pipe"] }).toString();
+  return execFileSync(
+    "xmlsec1",
+    [
+      "--verify",
+      "--id-attr:ID",
+      "urn:oasis:names:tc:SAML:2.0:protocol:AuthnRequest",
+      "--pubkey-cert-pem",
+      join(fx.dir, "sp.crt"),
+      file,
+    ],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  ).toString();
 }
 
 describe("signed AuthnRequest", () => {

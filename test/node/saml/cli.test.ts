@@ -32,8 +32,16 @@ async function cli(...args: string[]): Promise<Outcome> {
 
 const response = (name: string) => join(fx.dir, "responses", `${name}.xml`);
 const base = () => [
-  "saml", "verify", "--metadata", join(fx.dir, "idp-metadata.xml"),
-  "--sp-entity-id", fx.spEntityId, "--acs-url", fx.acsUrl, "--now", fx.now,
+  "saml",
+  "verify",
+  "--metadata",
+  join(fx.dir, "idp-metadata.xml"),
+  "--sp-entity-id",
+  fx.spEntityId,
+  "--acs-url",
+  fx.acsUrl,
+  "--now",
+  fx.now,
 ];
 
 describe("edge-sso saml verify", () => {
@@ -55,9 +63,29 @@ describe("edge-sso saml verify", () => {
 
   it("reads base64 files and --cert with --idp-entity-id", async () => {
     const file = join(fx.dir, "assertion-signed.b64");
-    writeFileSync(file, Buffer.from(fx.responses["assertion-signed"]!).toString("base64").replace(/(.{64})/g, "$1\n"));
-    const args = ["saml", "verify", "--cert", join(fx.dir, "idp.crt"), "--idp-entity-id", fx.idpEntityId,
-      "--sp-entity-id", fx.spEntityId, "--acs-url", fx.acsUrl, "--now", fx.now, "--request-id", fx.requestId, file];
+    writeFileSync(
+      file,
+      Buffer.from(fx.responses["assertion-signed"]!)
+        .toString("base64")
+        .replace(/(.{64})/g, "$1\n"),
+    );
+    const args = [
+      "saml",
+      "verify",
+      "--cert",
+      join(fx.dir, "idp.crt"),
+      "--idp-entity-id",
+      fx.idpEntityId,
+      "--sp-entity-id",
+      fx.spEntityId,
+      "--acs-url",
+      fx.acsUrl,
+      "--now",
+      fx.now,
+      "--request-id",
+      fx.requestId,
+      file,
+    ];
     expect((await cli(...args)).json).toMatchObject({ ok: true, profile: { nameId: fx.nameId } });
     const wrongIdp = args.map((a) => (a === fx.idpEntityId ? "https://other.test" : a));
     expect((await cli(...wrongIdp)).json).toMatchObject({ ok: false, code: "issuer_mismatch" });
@@ -79,8 +107,16 @@ describe("edge-sso saml verify", () => {
 
   it("checks --acs-url unless --skip-destination-check", async () => {
     const args = base().map((a) => (a === fx.acsUrl ? "https://elsewhere.test/acs" : a));
-    expect((await cli(...args, "--request-id", fx.requestId, response("assertion-signed"))).json).toMatchObject({ code: "destination_mismatch" });
-    const skipped = await cli(...args, "--skip-destination-check", "--request-id", fx.requestId, response("assertion-signed"));
+    expect((await cli(...args, "--request-id", fx.requestId, response("assertion-signed"))).json).toMatchObject({
+      code: "destination_mismatch",
+    });
+    const skipped = await cli(
+      ...args,
+      "--skip-destination-check",
+      "--request-id",
+      fx.requestId,
+      response("assertion-signed"),
+    );
     expect(skipped.code).toBe(0);
   });
 
@@ -105,16 +141,29 @@ describe("edge-sso saml verify", () => {
 
   it("uses the current time without --now", async () => {
     const args = base().filter((a) => a !== "--now" && a !== fx.now);
-    expect((await cli(...args, "--request-id", fx.requestId, response("assertion-signed"))).json).toMatchObject({ code: "not_yet_valid" });
+    expect((await cli(...args, "--request-id", fx.requestId, response("assertion-signed"))).json).toMatchObject({
+      code: "not_yet_valid",
+    });
   });
 
   it("verifies the ssoready corpus", async () => {
     const okta = join(CORPUS, "assertions/okta");
-    const args = ["saml", "verify", "--metadata", join(okta, "metadata.xml"), "--sp-entity-id", "http://localhost:8080",
-      "--acs-url", "http://localhost:8080", "--allow-idp-initiated"];
+    const args = [
+      "saml",
+      "verify",
+      "--metadata",
+      join(okta, "metadata.xml"),
+      "--sp-entity-id",
+      "http://localhost:8080",
+      "--acs-url",
+      "http://localhost:8080",
+      "--allow-idp-initiated",
+    ];
     expect((await cli(...args, "--now", "2024-04-25T20:31:55.494Z", join(okta, "assertion.xml"))).code).toBe(0);
     const late = join(CORPUS, "bad-assertions/bad-assertion-expired-late");
-    expect((await cli(...args, "--now", "2025-04-25T20:31:55.494Z", join(late, "assertion.xml"))).json).toMatchObject({ code: "expired" });
+    expect((await cli(...args, "--now", "2025-04-25T20:31:55.494Z", join(late, "assertion.xml"))).json).toMatchObject({
+      code: "expired",
+    });
   });
 
   it.each([

@@ -9,7 +9,12 @@ describe("api-keys", () => {
   it("mints an app-wide key shown once; lists it without the key; stores only its hash", async () => {
     const response = await post("api-keys", { name: "CI", scope: "admin" });
     expectStatus(response, 201);
-    expect(response.body).toMatchObject({ id: expect.stringMatching(/^key_[0-9a-z]{26}$/), name: "CI", scope: "admin", key: expect.stringMatching(/^ssok_[A-Za-z0-9_-]{43}$/) });
+    expect(response.body).toMatchObject({
+      id: expect.stringMatching(/^key_[0-9a-z]{26}$/),
+      name: "CI",
+      scope: "admin",
+      key: expect.stringMatching(/^ssok_[A-Za-z0-9_-]{43}$/),
+    });
     const { id, key } = response.body as { id: string; key: string };
     const list = await get("api-keys?limit=100");
     expectStatus(list, 200);
@@ -19,7 +24,8 @@ describe("api-keys", () => {
     expect(listed).not.toHaveProperty("keyHash");
     expect(list.text).not.toContain(key);
     const row = await runInDurableObject(env.APP.get(env.APP.idFromName("api-keys")), (_i, state) =>
-      state.storage.sql.exec<{ key_hash: string }>("SELECT key_hash FROM api_keys WHERE id = ?", id).one());
+      state.storage.sql.exec<{ key_hash: string }>("SELECT key_hash FROM api_keys WHERE id = ?", id).one(),
+    );
     expect(row.key_hash).toBe(await sha256Hex(key));
   });
 
@@ -28,8 +34,18 @@ describe("api-keys", () => {
     const scoped = await post("api-keys", { name: "customer", scope: `organization:${org.id}` });
     expectStatus(scoped, 201);
     expect(scoped.body.scope).toBe(`organization:${org.id}`);
-    expectProblem(await post("api-keys", { name: "ghost", scope: "organization:org_00000000000000000000000000" }), 404, "not_found");
-    for (const scope of ["superuser", "organization:", "organization:acme", `org:${org.id}`, `organization:${org.id}x`]) {
+    expectProblem(
+      await post("api-keys", { name: "ghost", scope: "organization:org_00000000000000000000000000" }),
+      404,
+      "not_found",
+    );
+    for (const scope of [
+      "superuser",
+      "organization:",
+      "organization:acme",
+      `org:${org.id}`,
+      `organization:${org.id}x`,
+    ]) {
       const response = await post("api-keys", { name: "bad", scope });
       expectProblem(response, 400, "validation_failed");
       expect(response.body.errors[0].path, scope).toBe("scope");

@@ -1,7 +1,17 @@
 /** SPEC §2 "Auth": the root key, minted app-wide and org-scoped keys, 401 and 403. */
 import { describe, expect, it } from "vitest";
 import {
-  createActiveSamlConnection, createOrg, createSamlConnection, del, expectProblem, expectStatus, get, mintKey, patch, post, ROOT_KEY,
+  createActiveSamlConnection,
+  createOrg,
+  createSamlConnection,
+  del,
+  expectProblem,
+  expectStatus,
+  get,
+  mintKey,
+  patch,
+  post,
+  ROOT_KEY,
 } from "./helpers";
 
 describe("authentication", () => {
@@ -9,14 +19,22 @@ describe("authentication", () => {
     expectProblem(await get("organizations", { key: null }), 401, "unauthorized");
     expectProblem(await get("organizations", { key: "not-a-real-key" }), 401, "unauthorized");
     expectProblem(await get("organizations", { key: `${ROOT_KEY}x` }), 401, "unauthorized");
-    expectProblem(await get("organizations", { key: null, headers: { authorization: `Basic ${btoa("a:b")}` } }), 401, "unauthorized");
+    expectProblem(
+      await get("organizations", { key: null, headers: { authorization: `Basic ${btoa("a:b")}` } }),
+      401,
+      "unauthorized",
+    );
     expectProblem(await get("organizations", { key: null, headers: { authorization: "Bearer" } }), 401, "unauthorized");
     expectProblem(await get("clients", { key: null }), 401, "unauthorized");
   });
 
   it("checks the key before the body: no 400 or 415 leaks to an anonymous caller", async () => {
     expectProblem(await post("organizations", { bogus: true }, { key: null }), 401, "unauthorized");
-    expectProblem(await post("organizations", undefined, { key: null, contentType: "text/plain" }), 401, "unauthorized");
+    expectProblem(
+      await post("organizations", undefined, { key: null, contentType: "text/plain" }),
+      401,
+      "unauthorized",
+    );
   });
 
   it("accepts the root key and the bearer scheme in any case", async () => {
@@ -63,9 +81,13 @@ describe("org-scoped keys", () => {
     const connection = await createSamlConnection(other.id);
     const { key } = await mintKey(`organization:${mine.id}`);
     const paths = [
-      `organizations/${other.id}`, `organizations/${other.id}/sso`, `organizations/${other.id}/sso/connection`,
-      `organizations/${other.id}/connections`, `organizations/${other.id}/connections/${connection.id}`,
-      `organizations/${other.id}/connections/${connection.id}/sp-metadata`, `organizations/${other.id}/users`,
+      `organizations/${other.id}`,
+      `organizations/${other.id}/sso`,
+      `organizations/${other.id}/sso/connection`,
+      `organizations/${other.id}/connections`,
+      `organizations/${other.id}/connections/${connection.id}`,
+      `organizations/${other.id}/connections/${connection.id}/sp-metadata`,
+      `organizations/${other.id}/users`,
       `organizations/${other.id}/events`,
     ];
     for (const path of paths) expectProblem(await get(path, { key }), 403, "forbidden");
@@ -81,12 +103,18 @@ describe("org-scoped keys", () => {
     const org = await createOrg();
     const { key } = await mintKey(`organization:${org.id}`);
     const refused = [
-      () => get("clients", { key }), () => post("clients", { name: "c", redirectUris: ["https://app.example/cb"] }, { key }),
-      () => get("api-keys", { key }), () => post("api-keys", { name: "escalate", scope: "admin" }, { key }),
-      () => get("webhooks", { key }), () => post("webhooks", { url: "https://hooks.example/x", events: ["user.created"] }, { key }),
-      () => get("events", { key }), () => get("organizations", { key }), () => post("organizations", { name: "new" }, { key }),
+      () => get("clients", { key }),
+      () => post("clients", { name: "c", redirectUris: ["https://app.example/cb"] }, { key }),
+      () => get("api-keys", { key }),
+      () => post("api-keys", { name: "escalate", scope: "admin" }, { key }),
+      () => get("webhooks", { key }),
+      () => post("webhooks", { url: "https://hooks.example/x", events: ["user.created"] }, { key }),
+      () => get("events", { key }),
+      () => get("organizations", { key }),
+      () => post("organizations", { name: "new" }, { key }),
       () => del(`organizations/${org.id}`, { key }),
-      () => post(`organizations/${org.id}/allow_sso`, {}, { key }), () => post(`organizations/${org.id}/disallow_sso`, {}, { key }),
+      () => post(`organizations/${org.id}/allow_sso`, {}, { key }),
+      () => post(`organizations/${org.id}/disallow_sso`, {}, { key }),
       () => post(`organizations/${org.id}/domains/example.org/verify`, {}, { key }),
     ];
     for (const request of refused) expectProblem(await request(), 403, "forbidden");
@@ -100,10 +128,15 @@ describe("org-scoped keys", () => {
     expectStatus(await post(`organizations/${org.id}/disallow_sso`), 200);
     const c = `organizations/${org.id}/connections/${active.id}`;
     const requests = [
-      () => get(`organizations/${org.id}/connections`, { key }), () => post(`organizations/${org.id}/connections`, { type: "saml" }, { key }),
-      () => get(c, { key }), () => patch(c, { name: "x" }, { key }), () => del(c, { key }),
-      () => post(`${c}/activate`, {}, { key }), () => post(`${c}/deactivate`, {}, { key }),
-      () => get(`${c}/sp-metadata`, { key }), () => post(`${c}/idp-metadata`, { metadataXml: "<x/>" }, { key }),
+      () => get(`organizations/${org.id}/connections`, { key }),
+      () => post(`organizations/${org.id}/connections`, { type: "saml" }, { key }),
+      () => get(c, { key }),
+      () => patch(c, { name: "x" }, { key }),
+      () => del(c, { key }),
+      () => post(`${c}/activate`, {}, { key }),
+      () => post(`${c}/deactivate`, {}, { key }),
+      () => get(`${c}/sp-metadata`, { key }),
+      () => post(`${c}/idp-metadata`, { metadataXml: "<x/>" }, { key }),
     ];
     for (const request of requests) expectProblem(await request(), 403, "sso_not_allowed");
     // Nothing changed.

@@ -7,11 +7,18 @@ import { del, expectProblem, expectStatus, get, post } from "./helpers";
 
 describe("clients", () => {
   it("creates a confidential client with a 256-bit secret shown once", async () => {
-    const response = await post("clients", { name: "Web app", redirectUris: ["https://app.example.com/callback", "http://localhost:3000/cb"] });
+    const response = await post("clients", {
+      name: "Web app",
+      redirectUris: ["https://app.example.com/callback", "http://localhost:3000/cb"],
+    });
     expectStatus(response, 201);
     expect(response.body).toMatchObject({
-      clientId: expect.stringMatching(/^client_[0-9a-z]{26}$/), clientSecret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
-      name: "Web app", redirectUris: ["https://app.example.com/callback", "http://localhost:3000/cb"], public: false, backchannelLogoutUri: null,
+      clientId: expect.stringMatching(/^client_[0-9a-z]{26}$/),
+      clientSecret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      name: "Web app",
+      redirectUris: ["https://app.example.com/callback", "http://localhost:3000/cb"],
+      public: false,
+      backchannelLogoutUri: null,
     });
     expect(response.body).not.toHaveProperty("secretHash");
     const { clientId, clientSecret } = response.body as { clientId: string; clientSecret: string };
@@ -25,18 +32,36 @@ describe("clients", () => {
     expect(listed.text).not.toContain(clientSecret);
     // Stored as the SHA-256 of the secret, never in clear.
     const stored = await runInDurableObject(env.APP.get(env.APP.idFromName("clients")), (_instance, state) =>
-      state.storage.sql.exec<{ secret_hash: string }>("SELECT secret_hash FROM clients WHERE client_id = ?", clientId).one());
+      state.storage.sql
+        .exec<{ secret_hash: string }>("SELECT secret_hash FROM clients WHERE client_id = ?", clientId)
+        .one(),
+    );
     expect(stored.secret_hash).toBe(await sha256Hex(clientSecret));
   });
 
   it("creates a public client without a secret", async () => {
-    const response = await post("clients", { name: "SPA", redirectUris: ["https://spa.example.com/cb"], public: true, backchannelLogoutUri: "https://spa.example.com/logout" });
+    const response = await post("clients", {
+      name: "SPA",
+      redirectUris: ["https://spa.example.com/cb"],
+      public: true,
+      backchannelLogoutUri: "https://spa.example.com/logout",
+    });
     expectStatus(response, 201);
-    expect(response.body).toMatchObject({ public: true, clientSecret: null, backchannelLogoutUri: "https://spa.example.com/logout" });
+    expect(response.body).toMatchObject({
+      public: true,
+      clientSecret: null,
+      backchannelLogoutUri: "https://spa.example.com/logout",
+    });
   });
 
   it("validates redirect URIs: absolute, https or loopback http, no fragment; at least one", async () => {
-    const bad = ["http://app.example.com/cb", "https://app.example.com/cb#frag", "/relative", "javascript:alert(1)", "not a url"];
+    const bad = [
+      "http://app.example.com/cb",
+      "https://app.example.com/cb#frag",
+      "/relative",
+      "javascript:alert(1)",
+      "not a url",
+    ];
     for (const uri of bad) {
       const response = await post("clients", { name: "x", redirectUris: [uri] });
       expectProblem(response, 400, "validation_failed");
@@ -44,8 +69,15 @@ describe("clients", () => {
     }
     expectProblem(await post("clients", { name: "x", redirectUris: [] }), 400, "validation_failed");
     expectProblem(await post("clients", { name: "x" }), 400, "validation_failed");
-    expectProblem(await post("clients", { name: "x", redirectUris: ["https://a.example/cb"], clientSecret: "mine" }), 400, "validation_failed");
-    expectStatus(await post("clients", { name: "loopback", redirectUris: ["http://127.0.0.1:8080/cb", "http://[::1]/cb"] }), 201);
+    expectProblem(
+      await post("clients", { name: "x", redirectUris: ["https://a.example/cb"], clientSecret: "mine" }),
+      400,
+      "validation_failed",
+    );
+    expectStatus(
+      await post("clients", { name: "loopback", redirectUris: ["http://127.0.0.1:8080/cb", "http://[::1]/cb"] }),
+      201,
+    );
   });
 
   it("deletes: 204, then 404; unknown clients are 404", async () => {
@@ -59,7 +91,8 @@ describe("clients", () => {
 
   it("pages the list", async () => {
     const ids: string[] = [];
-    for (let i = 0; i < 3; i++) ids.push((await post("clients", { name: `P${i}`, redirectUris: ["https://p.example/cb"] })).body.clientId);
+    for (let i = 0; i < 3; i++)
+      ids.push((await post("clients", { name: `P${i}`, redirectUris: ["https://p.example/cb"] })).body.clientId);
     const seen: string[] = [];
     let after: string | null = null;
     do {

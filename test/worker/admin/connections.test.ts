@@ -3,13 +3,28 @@ import { describe, expect, inject, it } from "vitest";
 import oktaMetadata from "../../fixtures/idp-metadata/okta.xml?raw";
 import { generateSpKeyPair } from "../../../src/crypto/sp-keys";
 import {
-  BASE, call, completeSamlFields, createOrg, createSamlConnection, del, expectProblem, expectStatus, get, idpCertificate,
-  idpMetadataXml, oidcFieldsWithEndpoints, patch, post, uniqueDomain,
+  BASE,
+  call,
+  completeSamlFields,
+  createOrg,
+  createSamlConnection,
+  del,
+  expectProblem,
+  expectStatus,
+  get,
+  idpCertificate,
+  idpMetadataXml,
+  oidcFieldsWithEndpoints,
+  patch,
+  post,
+  uniqueDomain,
 } from "./helpers";
 
 const OKTA_ENTITY_ID = "http://www.okta.com/exkdoocxa1VmjpXmX697";
-const OKTA_SSO_URL = "https://trial-1022863.okta.com/app/trial-1022863_oktalocalhostbis_1/exkdoocxa1VmjpXmX697/sso/saml";
-const oktaCertificateBody = () => /<ds:X509Certificate>([\s\S]*?)<\/ds:X509Certificate>/.exec(oktaMetadata)![1]!.replace(/\s+/g, "");
+const OKTA_SSO_URL =
+  "https://trial-1022863.okta.com/app/trial-1022863_oktalocalhostbis_1/exkdoocxa1VmjpXmX697/sso/saml";
+const oktaCertificateBody = () =>
+  /<ds:X509Certificate>([\s\S]*?)<\/ds:X509Certificate>/.exec(oktaMetadata)![1]!.replace(/\s+/g, "");
 const pemBody = (pem: string) => pem.replace(/-----(BEGIN|END) [A-Z ]+-----/g, "").replace(/\s+/g, "");
 
 describe("POST …/connections", () => {
@@ -21,13 +36,31 @@ describe("POST …/connections", () => {
     expect(c.id).toMatch(new RegExp(`^conn_${org.id.slice(4)}[0-9a-z]{12}$`));
     const base = `${BASE}/saml/${c.id}`;
     expect(c).toMatchObject({
-      organizationId: org.id, type: "saml", name: "Generic SAML", provider: "Generic", state: "draft", domains: [],
-      allowAnyEmailDomain: false, idpInitiatedClientId: null, idpInitiatedRedirectUri: null, oidc: null, ldap: null,
+      organizationId: org.id,
+      type: "saml",
+      name: "Generic SAML",
+      provider: "Generic",
+      state: "draft",
+      domains: [],
+      allowAnyEmailDomain: false,
+      idpInitiatedClientId: null,
+      idpInitiatedRedirectUri: null,
+      oidc: null,
+      ldap: null,
       sp: { entityId: base, acsUrl: `${base}/acs`, sloUrl: `${base}/slo`, metadataUrl: `${base}/metadata` },
       saml: {
-        idpEntityId: null, idpSsoUrl: null, idpCertificates: [], nameIdFormat: "unspecified", signAuthnRequests: false,
-        wantAssertionsSigned: true, wantResponseSigned: false, allowIdpInitiated: false, allowSha1: false, clockSkewSeconds: 60,
-        forceAuthn: false, acsUrlOverride: null,
+        idpEntityId: null,
+        idpSsoUrl: null,
+        idpCertificates: [],
+        nameIdFormat: "unspecified",
+        signAuthnRequests: false,
+        wantAssertionsSigned: true,
+        wantResponseSigned: false,
+        allowIdpInitiated: false,
+        allowSha1: false,
+        clockSkewSeconds: 60,
+        forceAuthn: false,
+        acsUrlOverride: null,
       },
     });
     expect(c.sp.signingCertificate).toMatch(/^-----BEGIN CERTIFICATE-----\n/);
@@ -40,20 +73,57 @@ describe("POST …/connections", () => {
     const domain = uniqueDomain();
     const org = await createOrg({ domains: [domain] });
     const saml = await createSamlConnection(org.id, {
-      name: "Okta prod", provider: "Okta", domains: domain.toUpperCase(), allowAnyEmailDomain: true,
+      name: "Okta prod",
+      provider: "Okta",
+      domains: domain.toUpperCase(),
+      allowAnyEmailDomain: true,
       saml: { nameIdFormat: "emailAddress", clockSkewSeconds: 180, attributeMapping: { email: "mail" } },
     });
-    expect(saml).toMatchObject({ name: "Okta prod", provider: "Okta", domains: [domain], allowAnyEmailDomain: true,
-      saml: { nameIdFormat: "emailAddress", clockSkewSeconds: 180, attributeMapping: { email: "mail" } } });
-    const oidc = await post(`organizations/${org.id}/connections`, { type: "oidc", oidc: { issuer: "https://login.example.com", clientId: "abc", clientSecret: "s3cret", scopes: "email" } });
+    expect(saml).toMatchObject({
+      name: "Okta prod",
+      provider: "Okta",
+      domains: [domain],
+      allowAnyEmailDomain: true,
+      saml: { nameIdFormat: "emailAddress", clockSkewSeconds: 180, attributeMapping: { email: "mail" } },
+    });
+    const oidc = await post(`organizations/${org.id}/connections`, {
+      type: "oidc",
+      oidc: { issuer: "https://login.example.com", clientId: "abc", clientSecret: "s3cret", scopes: "email" },
+    });
     expectStatus(oidc, 201);
-    expect(oidc.body).toMatchObject({ type: "oidc", name: "Generic OIDC", saml: null,
-      oidc: { issuer: "https://login.example.com", clientId: "abc", clientSecretSet: true, scopes: "openid email", emailVerifiedRequired: true, tokenEndpointAuthMethod: "client_secret_basic" } });
+    expect(oidc.body).toMatchObject({
+      type: "oidc",
+      name: "Generic OIDC",
+      saml: null,
+      oidc: {
+        issuer: "https://login.example.com",
+        clientId: "abc",
+        clientSecretSet: true,
+        scopes: "openid email",
+        emailVerifiedRequired: true,
+        tokenEndpointAuthMethod: "client_secret_basic",
+      },
+    });
     expect(oidc.body.oidc).not.toHaveProperty("clientSecret");
-    const ldap = await post(`organizations/${org.id}/connections`, { type: "ldap", ldap: { serverUri: "ldaps://ldap.example.com:636", bindDn: "cn=admin", bindPassword: "pw", baseDn: "dc=example,dc=com" } });
+    const ldap = await post(`organizations/${org.id}/connections`, {
+      type: "ldap",
+      ldap: {
+        serverUri: "ldaps://ldap.example.com:636",
+        bindDn: "cn=admin",
+        bindPassword: "pw",
+        baseDn: "dc=example,dc=com",
+      },
+    });
     expectStatus(ldap, 201);
-    expect(ldap.body.ldap).toEqual({ serverUri: "ldaps://ldap.example.com:636", startTls: false, bindDn: "cn=admin", baseDn: "dc=example,dc=com",
-      scope: 2, searchFilter: "(mail=%(user)s)", bindPasswordSet: true });
+    expect(ldap.body.ldap).toEqual({
+      serverUri: "ldaps://ldap.example.com:636",
+      startTls: false,
+      bindDn: "cn=admin",
+      baseDn: "dc=example,dc=com",
+      scope: 2,
+      searchFilter: "(mail=%(user)s)",
+      bindPasswordSet: true,
+    });
   });
 
   it("refuses bad bodies with 400 validation_failed naming the field", async () => {
@@ -76,7 +146,10 @@ describe("POST …/connections", () => {
     for (const [body, path] of cases) {
       const response = await post(`organizations/${org.id}/connections`, body);
       expectProblem(response, 400, "validation_failed");
-      expect(response.body.errors.map((e: { path: string }) => e.path), JSON.stringify(body)).toContain(path);
+      expect(
+        response.body.errors.map((e: { path: string }) => e.path),
+        JSON.stringify(body),
+      ).toContain(path);
     }
     expect((await get(`organizations/${org.id}/connections`)).body.data).toEqual([]);
   });
@@ -84,17 +157,24 @@ describe("POST …/connections", () => {
   it("accepts an uploaded SP key pair and refuses a mismatched one", async () => {
     const org = await createOrg();
     const [a, b] = await Promise.all([generateSpKeyPair({ commonName: "a" }), generateSpKeyPair({ commonName: "b" })]);
-    const custom = await createSamlConnection(org.id, { saml: { spSigningKeyPair: { privateKey: a.privateKeyPem, certificate: a.certificatePem } } });
+    const custom = await createSamlConnection(org.id, {
+      saml: { spSigningKeyPair: { privateKey: a.privateKeyPem, certificate: a.certificatePem } },
+    });
     expect(pemBody(custom.sp.signingCertificate!)).toBe(pemBody(a.certificatePem));
     const mismatched = await post(`organizations/${org.id}/connections`, {
-      type: "saml", saml: { spEncryptionKeyPair: { privateKey: a.privateKeyPem, certificate: b.certificatePem } },
+      type: "saml",
+      saml: { spEncryptionKeyPair: { privateKey: a.privateKeyPem, certificate: b.certificatePem } },
     });
     expectProblem(mismatched, 400, "validation_failed");
     expect(mismatched.body.errors[0].path).toBe("saml.spEncryptionKeyPair");
   });
 
   it("answers 404 for an unknown org", async () => {
-    expectProblem(await post("organizations/org_00000000000000000000000000/connections", { type: "saml" }), 404, "not_found");
+    expectProblem(
+      await post("organizations/org_00000000000000000000000000/connections", { type: "saml" }),
+      404,
+      "not_found",
+    );
   });
 });
 
@@ -105,7 +185,8 @@ describe("GET …/connections", () => {
     const s2 = await createSamlConnection(org.id);
     const o1 = await post(`organizations/${org.id}/connections`, { type: "oidc" });
     await post(`organizations/${org.id}/connections/${s1.id}/activate`);
-    const ids = async (query: string) => (await get(`organizations/${org.id}/connections${query}`)).body.data.map((c: { id: string }) => c.id);
+    const ids = async (query: string) =>
+      (await get(`organizations/${org.id}/connections${query}`)).body.data.map((c: { id: string }) => c.id);
     expect(await ids("")).toEqual([s1.id, s2.id, o1.body.id]);
     expect(await ids("?type=saml")).toEqual([s1.id, s2.id]);
     expect(await ids("?type=oidc")).toEqual([o1.body.id]);
@@ -137,13 +218,29 @@ describe("PATCH …/connections/{connId}", () => {
     const org = await createOrg({ domains: [domain] });
     const c = await createSamlConnection(org.id);
     const response = await patch(`organizations/${org.id}/connections/${c.id}`, {
-      name: "Renamed", provider: "Azure", domains: [domain],
-      saml: { idpEntityId: "https://sts.windows.net/x/", wantResponseSigned: true, acsUrlOverride: "https://app.example.com/acs", idpMetadataUrl: "https://unreachable.invalid/metadata" },
+      name: "Renamed",
+      provider: "Azure",
+      domains: [domain],
+      saml: {
+        idpEntityId: "https://sts.windows.net/x/",
+        wantResponseSigned: true,
+        acsUrlOverride: "https://app.example.com/acs",
+        idpMetadataUrl: "https://unreachable.invalid/metadata",
+      },
     });
     expectStatus(response, 200);
     expect(response.body).toMatchObject({
-      name: "Renamed", provider: "Azure", domains: [domain], state: "draft",
-      saml: { idpEntityId: "https://sts.windows.net/x/", wantResponseSigned: true, wantAssertionsSigned: true, idpSsoUrl: null, acsUrlOverride: "https://app.example.com/acs" },
+      name: "Renamed",
+      provider: "Azure",
+      domains: [domain],
+      state: "draft",
+      saml: {
+        idpEntityId: "https://sts.windows.net/x/",
+        wantResponseSigned: true,
+        wantAssertionsSigned: true,
+        idpSsoUrl: null,
+        acsUrlOverride: "https://app.example.com/acs",
+      },
       sp: { acsUrl: "https://app.example.com/acs" },
     });
     expect(response.body.updatedAt >= c.updatedAt).toBe(true);
@@ -156,13 +253,22 @@ describe("PATCH …/connections/{connId}", () => {
     const c = await createSamlConnection(org.id);
     const pem = await idpCertificate();
     const body = pemBody(pem);
-    const shapes = [pem.replace(/\n/g, "\r\n"), `-----BEGIN CERTIFICATE-----${body}-----END CERTIFICATE-----`, body, btoa(pem)];
+    const shapes = [
+      pem.replace(/\n/g, "\r\n"),
+      `-----BEGIN CERTIFICATE-----${body}-----END CERTIFICATE-----`,
+      body,
+      btoa(pem),
+    ];
     for (const shape of shapes) {
-      const response = await patch(`organizations/${org.id}/connections/${c.id}`, { saml: { idpCertificates: [shape] } });
+      const response = await patch(`organizations/${org.id}/connections/${c.id}`, {
+        saml: { idpCertificates: [shape] },
+      });
       expectStatus(response, 200);
       expect(response.body.saml.idpCertificates).toEqual([pem.trim() + "\n"].map((p) => p.replace(/\n+$/, "\n")));
     }
-    const bad = await patch(`organizations/${org.id}/connections/${c.id}`, { saml: { idpCertificates: [pem, "bm90IGEgY2VydA=="] } });
+    const bad = await patch(`organizations/${org.id}/connections/${c.id}`, {
+      saml: { idpCertificates: [pem, "bm90IGEgY2VydA=="] },
+    });
     expectProblem(bad, 400, "validation_failed");
     expect(bad.body.errors).toEqual([{ path: "saml.idpCertificates.1", message: expect.any(String) }]);
   });
@@ -183,10 +289,15 @@ describe("POST …/idp-metadata", () => {
   it("reads metadata XML: entity ID, SSO URL (redirect binding preferred), signing certificates; keeps the XML", async () => {
     const org = await createOrg();
     const c = await createSamlConnection(org.id);
-    const response = await post(`organizations/${org.id}/connections/${c.id}/idp-metadata`, { metadataXml: oktaMetadata });
+    const response = await post(`organizations/${org.id}/connections/${c.id}/idp-metadata`, {
+      metadataXml: oktaMetadata,
+    });
     expectStatus(response, 200);
     expect(response.body.saml).toMatchObject({
-      idpEntityId: OKTA_ENTITY_ID, idpSsoUrl: OKTA_SSO_URL, idpSsoBinding: "redirect", idpMetadataXml: oktaMetadata,
+      idpEntityId: OKTA_ENTITY_ID,
+      idpSsoUrl: OKTA_SSO_URL,
+      idpSsoBinding: "redirect",
+      idpMetadataXml: oktaMetadata,
     });
     expect(response.body.saml.idpCertificates).toHaveLength(1);
     expect(pemBody(response.body.saml.idpCertificates[0])).toBe(oktaCertificateBody());
@@ -196,11 +307,19 @@ describe("POST …/idp-metadata", () => {
   it("reads a POST-only IdP and its SLO URL", async () => {
     const org = await createOrg();
     const c = await createSamlConnection(org.id);
-    const xml = idpMetadataXml("https://idp.example.com/post-only", await idpCertificate(), "https://idp.example.com/sso-post");
+    const xml = idpMetadataXml(
+      "https://idp.example.com/post-only",
+      await idpCertificate(),
+      "https://idp.example.com/sso-post",
+    );
     const response = await post(`organizations/${org.id}/connections/${c.id}/idp-metadata`, { metadataXml: xml });
     expectStatus(response, 200);
-    expect(response.body.saml).toMatchObject({ idpEntityId: "https://idp.example.com/post-only", idpSsoUrl: "https://idp.example.com/sso-post",
-      idpSsoBinding: "post", idpSloUrl: "https://idp.example.com/slo" });
+    expect(response.body.saml).toMatchObject({
+      idpEntityId: "https://idp.example.com/post-only",
+      idpSsoUrl: "https://idp.example.com/sso-post",
+      idpSsoBinding: "post",
+      idpSloUrl: "https://idp.example.com/slo",
+    });
   });
 
   it("refuses a DOCTYPE, malformed XML and metadata without what a login needs, changing nothing", async () => {
@@ -221,12 +340,24 @@ describe("POST …/idp-metadata", () => {
     const org = await createOrg();
     const c = await createSamlConnection(org.id);
     const response = await post(`organizations/${org.id}/connections/${c.id}/idp-metadata`, {
-      idpEntityId: "https://idp.example.com/e", idpSsoUrl: "https://idp.example.com/sso", idpCertificate: btoa(await idpCertificate()), provider: "OneLogin",
+      idpEntityId: "https://idp.example.com/e",
+      idpSsoUrl: "https://idp.example.com/sso",
+      idpCertificate: btoa(await idpCertificate()),
+      provider: "OneLogin",
     });
     expectStatus(response, 200);
-    expect(response.body).toMatchObject({ provider: "OneLogin", saml: { idpEntityId: "https://idp.example.com/e", idpSsoUrl: "https://idp.example.com/sso", idpCertificates: [await idpCertificate()] } });
+    expect(response.body).toMatchObject({
+      provider: "OneLogin",
+      saml: {
+        idpEntityId: "https://idp.example.com/e",
+        idpSsoUrl: "https://idp.example.com/sso",
+        idpCertificates: [await idpCertificate()],
+      },
+    });
     const badCert = await post(`organizations/${org.id}/connections/${c.id}/idp-metadata`, {
-      idpEntityId: "https://idp.example.com/e", idpSsoUrl: "https://idp.example.com/sso", idpCertificate: "abc",
+      idpEntityId: "https://idp.example.com/e",
+      idpSsoUrl: "https://idp.example.com/sso",
+      idpCertificate: "abc",
     });
     expectProblem(badCert, 400, "validation_failed");
     expect(badCert.body.errors[0].path).toMatch(/^idpCertificate/);
@@ -236,9 +367,16 @@ describe("POST …/idp-metadata", () => {
     const server = inject("metadataServerUrl");
     const org = await createOrg();
     const c = await createSamlConnection(org.id);
-    const response = await post(`organizations/${org.id}/connections/${c.id}/idp-metadata`, { metadataUrl: `${server}/idp/okta.xml` });
+    const response = await post(`organizations/${org.id}/connections/${c.id}/idp-metadata`, {
+      metadataUrl: `${server}/idp/okta.xml`,
+    });
     expectStatus(response, 200);
-    expect(response.body.saml).toMatchObject({ idpEntityId: OKTA_ENTITY_ID, idpSsoUrl: OKTA_SSO_URL, idpMetadataUrl: `${server}/idp/okta.xml`, idpMetadataXml: oktaMetadata });
+    expect(response.body.saml).toMatchObject({
+      idpEntityId: OKTA_ENTITY_ID,
+      idpSsoUrl: OKTA_SSO_URL,
+      idpMetadataUrl: `${server}/idp/okta.xml`,
+      idpMetadataXml: oktaMetadata,
+    });
   });
 
   it("answers 400 naming metadataUrl when the URL fails, is not XML metadata, or is not https", async () => {
@@ -246,7 +384,13 @@ describe("POST …/idp-metadata", () => {
     const org = await createOrg();
     const c = await createSamlConnection(org.id);
     const url = `organizations/${org.id}/connections/${c.id}/idp-metadata`;
-    for (const metadataUrl of [`${server}/idp/missing.xml`, `${server}/idp/doctype.xml`, "http://127.0.0.1:1/metadata", "http://idp.example.com/metadata", "ftp://x.example/m"]) {
+    for (const metadataUrl of [
+      `${server}/idp/missing.xml`,
+      `${server}/idp/doctype.xml`,
+      "http://127.0.0.1:1/metadata",
+      "http://idp.example.com/metadata",
+      "ftp://x.example/m",
+    ]) {
       const response = await post(url, { metadataUrl });
       expectProblem(response, 400, "validation_failed");
       expect(response.body.errors.length, metadataUrl).toBeGreaterThan(0);
@@ -263,7 +407,10 @@ describe("POST …/idp-metadata", () => {
     const url = `organizations/${org.id}/connections/${c.id}/idp-metadata`;
     const followed = await post(url, { metadataUrl: `${server}/idp/redirect.xml` });
     expectStatus(followed, 200);
-    expect(followed.body.saml).toMatchObject({ idpEntityId: OKTA_ENTITY_ID, idpMetadataUrl: `${server}/idp/redirect.xml` });
+    expect(followed.body.saml).toMatchObject({
+      idpEntityId: OKTA_ENTITY_ID,
+      idpMetadataUrl: `${server}/idp/redirect.xml`,
+    });
     const insecure = await post(url, { metadataUrl: `${server}/idp/redirect-insecure.xml` });
     expectProblem(insecure, 400, "validation_failed");
     expect(insecure.body.errors[0].message).toMatch(/^redirected: .* is not https:\/\//);
@@ -277,10 +424,22 @@ describe("POST …/idp-metadata", () => {
     const c = await createSamlConnection(org.id);
     const url = `organizations/${org.id}/connections/${c.id}/idp-metadata`;
     expectProblem(await post(url, {}), 400, "validation_failed");
-    expectProblem(await post(url, { metadataXml: oktaMetadata, metadataUrl: "https://idp.example.com/m" }), 400, "validation_failed");
-    expectProblem(await post(url, { idpEntityId: "x", idpSsoUrl: "https://idp.example.com/sso" }), 400, "validation_failed");
+    expectProblem(
+      await post(url, { metadataXml: oktaMetadata, metadataUrl: "https://idp.example.com/m" }),
+      400,
+      "validation_failed",
+    );
+    expectProblem(
+      await post(url, { idpEntityId: "x", idpSsoUrl: "https://idp.example.com/sso" }),
+      400,
+      "validation_failed",
+    );
     const oidc = await post(`organizations/${org.id}/connections`, { type: "oidc" });
-    expectProblem(await post(`organizations/${org.id}/connections/${oidc.body.id}/idp-metadata`, { metadataXml: oktaMetadata }), 400, "validation_failed");
+    expectProblem(
+      await post(`organizations/${org.id}/connections/${oidc.body.id}/idp-metadata`, { metadataXml: oktaMetadata }),
+      400,
+      "validation_failed",
+    );
   });
 });
 
@@ -291,7 +450,11 @@ describe("activate / deactivate / delete", () => {
     const url = `organizations/${org.id}/connections/${c.id}`;
     const all = await post(`${url}/activate`);
     expectProblem(all, 409, "connection_incomplete");
-    expect(all.body.errors.map((e: { path: string }) => e.path)).toEqual(["saml.idpEntityId", "saml.idpSsoUrl", "saml.idpCertificates"]);
+    expect(all.body.errors.map((e: { path: string }) => e.path)).toEqual([
+      "saml.idpEntityId",
+      "saml.idpSsoUrl",
+      "saml.idpCertificates",
+    ]);
     expect(all.body.detail).toContain("saml.idpEntityId");
     await patch(url, { saml: { idpEntityId: "https://idp.example.com/e", idpSsoUrl: "https://idp.example.com/sso" } });
     const some = await post(`${url}/activate`);
@@ -316,11 +479,16 @@ describe("activate / deactivate / delete", () => {
   it("OIDC: names missing client fields; checks discovery at a real loopback issuer", async () => {
     const server = inject("metadataServerUrl");
     const org = await createOrg();
-    const create = (oidc: Record<string, unknown>) => post(`organizations/${org.id}/connections`, { type: "oidc", oidc });
+    const create = (oidc: Record<string, unknown>) =>
+      post(`organizations/${org.id}/connections`, { type: "oidc", oidc });
     const empty = await create({});
     const missing = await post(`organizations/${org.id}/connections/${empty.body.id}/activate`);
     expectProblem(missing, 409, "connection_incomplete");
-    expect(missing.body.errors.map((e: { path: string }) => e.path)).toEqual(["oidc.issuer", "oidc.clientId", "oidc.clientSecret"]);
+    expect(missing.body.errors.map((e: { path: string }) => e.path)).toEqual([
+      "oidc.issuer",
+      "oidc.clientId",
+      "oidc.clientSecret",
+    ]);
 
     const wrongIssuer = await create({ issuer: `${server}/oidc-wrong`, clientId: "a", clientSecret: "b" });
     const mismatch = await post(`organizations/${org.id}/connections/${wrongIssuer.body.id}/activate`);
@@ -372,10 +540,15 @@ describe("SP metadata", () => {
     expectStatus(response, 200);
     const base = `${BASE}/saml/${c.id}`;
     expect(response.body).toEqual({
-      entityId: base, acsUrl: `${base}/acs`, sloUrl: `${base}/slo`, metadataUrl: `${base}/metadata`,
+      entityId: base,
+      acsUrl: `${base}/acs`,
+      sloUrl: `${base}/slo`,
+      metadataUrl: `${base}/metadata`,
       nameIdFormat: "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent",
-      signingCertificate: c.sp.signingCertificate, encryptionCertificate: c.sp.encryptionCertificate,
-      authnRequestsSigned: true, wantAssertionsSigned: true,
+      signingCertificate: c.sp.signingCertificate,
+      encryptionCertificate: c.sp.encryptionCertificate,
+      authnRequestsSigned: true,
+      wantAssertionsSigned: true,
     });
   });
 
@@ -400,6 +573,10 @@ describe("SP metadata", () => {
     expectProblem(await get(`/saml/${oidc.body.id}/metadata`, { key: null }), 404, "not_found");
     expectProblem(await get("/saml/conn_bogus/metadata", { key: null }), 404, "not_found");
     expectProblem(await get(`/saml/conn_${org.id.slice(4)}000000000000/metadata`, { key: null }), 404, "not_found");
-    expectProblem(await get(`/saml/conn_00000000000000000000000000000000000000/metadata`, { key: null }), 404, "not_found");
+    expectProblem(
+      await get(`/saml/conn_00000000000000000000000000000000000000/metadata`, { key: null }),
+      404,
+      "not_found",
+    );
   });
 });

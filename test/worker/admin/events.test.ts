@@ -1,8 +1,22 @@
 /** SPEC §2 "Events": every admin change is an audit event; sso_configuration.* triggers. */
 import { describe, expect, it } from "vitest";
 import {
-  appEvents, type AuditEventJson, completeSamlFields, createActiveSamlConnection, createOrg, createSamlConnection, del, expectProblem,
-  expectStatus, get, idpCertificate, mintKey, orgEvents, patch, post, uniqueDomain,
+  appEvents,
+  type AuditEventJson,
+  completeSamlFields,
+  createActiveSamlConnection,
+  createOrg,
+  createSamlConnection,
+  del,
+  expectProblem,
+  expectStatus,
+  get,
+  idpCertificate,
+  mintKey,
+  orgEvents,
+  patch,
+  post,
+  uniqueDomain,
 } from "./helpers";
 
 const types = (events: AuditEventJson[]) => events.map((e) => e.type);
@@ -18,7 +32,11 @@ describe("the org audit log", () => {
     await patch(`organizations/${org.id}`, { name: "Renamed", domains: [domain, extra] }, { key });
     await post(`organizations/${org.id}/domains/${extra}/verify`);
     const c = await createSamlConnection(org.id, {}, key);
-    await patch(`organizations/${org.id}/connections/${c.id}`, { name: "Okta", saml: await completeSamlFields() }, { key });
+    await patch(
+      `organizations/${org.id}/connections/${c.id}`,
+      { name: "Okta", saml: await completeSamlFields() },
+      { key },
+    );
     await post(`organizations/${org.id}/connections/${c.id}/activate`, {}, { key });
     await patch(`organizations/${org.id}/sso`, { activeSso: "none" }, { key });
     await post(`organizations/${org.id}/connections/${c.id}/deactivate`, {}, { key });
@@ -31,8 +49,13 @@ describe("the org audit log", () => {
 
     const events = await orgEvents(org.id);
     for (const e of events) {
-      expect(e).toMatchObject({ id: expect.stringMatching(/^evt_[0-9a-z]{26}$/), organizationId: org.id, actor: expect.stringMatching(/^(root|api_key:key_\w+)$/),
-        createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/), data: expect.any(Object) });
+      expect(e).toMatchObject({
+        id: expect.stringMatching(/^evt_[0-9a-z]{26}$/),
+        organizationId: org.id,
+        actor: expect.stringMatching(/^(root|api_key:key_\w+)$/),
+        createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+        data: expect.any(Object),
+      });
     }
     const times = events.map((e) => e.createdAt);
     expect([...times].sort().reverse()).toEqual(times);
@@ -42,12 +65,17 @@ describe("the org audit log", () => {
       return found!;
     };
     expect(find("organization.created", org.id)).toMatchObject({ actor: "root", data: { domains: [domain] } });
-    expect(events.filter((e) => e.type === "organization.updated").map((e) => e.actor)).toEqual(["root", `api_key:${keyId}`]);
+    expect(events.filter((e) => e.type === "organization.updated").map((e) => e.actor)).toEqual([
+      "root",
+      `api_key:${keyId}`,
+    ]);
     expect(find("domain.added", extra)).toMatchObject({ actor: `api_key:${keyId}`, data: { verified: false } });
     expect(find("domain.verified", extra).actor).toBe("root");
     expect(find("domain.removed", extra).actor).toBe("root");
     expect(find("connection.created", c.id)).toMatchObject({ actor: `api_key:${keyId}`, data: { type: "saml" } });
-    expect(find("connection.updated", c.id).data.changed).toEqual(expect.arrayContaining(["name", "saml.idpEntityId", "saml.idpCertificates"]));
+    expect(find("connection.updated", c.id).data.changed).toEqual(
+      expect.arrayContaining(["name", "saml.idpEntityId", "saml.idpCertificates"]),
+    );
     find("connection.activated", c.id);
     expect(find("organization.active_sso_changed", org.id).data).toEqual({ from: "saml", to: "none" });
     find("connection.deactivated", c.id);
@@ -60,7 +88,8 @@ describe("the org audit log", () => {
 
   it("filters by type and since, and pages", async () => {
     const org = await createOrg();
-    for (const email of ["a@x.example", "b@x.example", "c@x.example"]) await post(`organizations/${org.id}/users`, { email });
+    for (const email of ["a@x.example", "b@x.example", "c@x.example"])
+      await post(`organizations/${org.id}/users`, { email });
     const users = await orgEvents(org.id, "&type=user.created");
     expect(users).toHaveLength(3);
     expect(new Set(types(users))).toEqual(new Set(["user.created"]));
@@ -71,7 +100,9 @@ describe("the org audit log", () => {
     expect(recent.length).toBeLessThan(all.length);
     const first = await get(`organizations/${org.id}/events?limit=2`);
     const second = await get(`organizations/${org.id}/events?limit=2&after=${first.body.nextCursor}`);
-    expect([...first.body.data, ...second.body.data].map((e: AuditEventJson) => e.id)).toEqual(all.slice(0, 4).map((e) => e.id));
+    expect([...first.body.data, ...second.body.data].map((e: AuditEventJson) => e.id)).toEqual(
+      all.slice(0, 4).map((e) => e.id),
+    );
     expectProblem(await get(`organizations/${org.id}/events?since=yesterday`), 400, "validation_failed");
     expectProblem(await get(`organizations/${org.id}/events?limit=1000`), 400, "validation_failed");
   });
@@ -97,13 +128,18 @@ describe("sso_configuration events (SPEC §2)", () => {
     expectStatus(await patch(`organizations/${org.id}/connections/${c.id}`, {}), 200);
     await patch(`organizations/${org.id}/connections/${c.id}`, { saml: { wantResponseSigned: true } });
     await post(`organizations/${org.id}/connections/${c.id}/idp-metadata`, {
-      idpEntityId: "https://idp.example.com/rotated", idpSsoUrl: "https://idp.example.com/sso", idpCertificate: await idpCertificate(),
+      idpEntityId: "https://idp.example.com/rotated",
+      idpSsoUrl: "https://idp.example.com/sso",
+      idpCertificate: await idpCertificate(),
     });
     await post(`organizations/${org.id}/connections/${c.id}/deactivate`);
     await post(`organizations/${org.id}/connections/${c.id}/deactivate`);
     const sso = ofTypes(await orgEvents(org.id), "sso_configuration.");
     expect(sso.map((e) => [e.type, e.target])).toEqual([
-      ["sso_configuration.enabled", c.id], ["sso_configuration.updated", c.id], ["sso_configuration.updated", c.id], ["sso_configuration.disabled", c.id],
+      ["sso_configuration.enabled", c.id],
+      ["sso_configuration.updated", c.id],
+      ["sso_configuration.updated", c.id],
+      ["sso_configuration.disabled", c.id],
     ]);
     expect(sso[1]!.data).toEqual({ changed: ["saml.wantResponseSigned"] });
     expect(sso[3]!.data).toMatchObject({ reason: "connection_deactivated" });
@@ -117,7 +153,8 @@ describe("sso_configuration events (SPEC §2)", () => {
     await del(`organizations/${org.id}/connections/${active.id}`);
     const sso = ofTypes(await orgEvents(org.id), "sso_configuration.");
     expect(sso.map((e) => [e.type, e.target, e.data.reason])).toEqual([
-      ["sso_configuration.enabled", active.id, undefined], ["sso_configuration.disabled", active.id, "connection_deleted"],
+      ["sso_configuration.enabled", active.id, undefined],
+      ["sso_configuration.disabled", active.id, "connection_deleted"],
     ]);
   });
 
@@ -132,7 +169,9 @@ describe("sso_configuration events (SPEC §2)", () => {
     await post(`organizations/${org.id}/allow_sso`);
     const sso = ofTypes(await orgEvents(org.id), "sso_configuration.");
     expect(sso.map((e) => [e.type, e.data.reason])).toEqual([
-      ["sso_configuration.enabled", undefined], ["sso_configuration.disabled", "organization_disallowed"], ["sso_configuration.enabled", "organization_allowed"],
+      ["sso_configuration.enabled", undefined],
+      ["sso_configuration.disabled", "organization_disallowed"],
+      ["sso_configuration.enabled", "organization_allowed"],
     ]);
   });
 
@@ -143,7 +182,9 @@ describe("sso_configuration events (SPEC §2)", () => {
     expectProblem(await get(`organizations/${org.id}/events`), 404, "not_found");
     const events = (await appEvents()).filter((e) => e.organizationId === org.id);
     expect(types(events).slice(0, 2).sort()).toEqual(["organization.deleted", "sso_configuration.disabled"]);
-    expect(events.find((e) => e.type === "sso_configuration.disabled")?.data).toEqual({ reason: "organization_deleted" });
+    expect(events.find((e) => e.type === "sso_configuration.disabled")?.data).toEqual({
+      reason: "organization_deleted",
+    });
   });
 });
 
@@ -160,7 +201,11 @@ describe("GET /events (app-wide)", () => {
     const events = await appEvents();
     const find = (type: string, target: string) => events.find((e) => e.type === type && e.target === target);
     expect(find("organization.created", org.id)).toMatchObject({ organizationId: org.id, actor: "root" });
-    expect(find("client.created", client.body.clientId)).toMatchObject({ organizationId: null, actor: "root", data: { name: "App" } });
+    expect(find("client.created", client.body.clientId)).toMatchObject({
+      organizationId: null,
+      actor: "root",
+      data: { name: "App" },
+    });
     expect(find("client.deleted", client.body.clientId)).toBeDefined();
     expect(find("api_key.created", key.id)).toMatchObject({ data: { name: "ops", scope: "admin" } });
     expect(find("api_key.deleted", key.id)).toBeDefined();

@@ -8,7 +8,14 @@ import { evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { routeLoginByEmail } from "../../../src/routing/route-login";
 import {
-  createActiveSamlConnection, createOrg, expectProblem, expectStatus, get, mintKey, post, uniqueDomain,
+  createActiveSamlConnection,
+  createOrg,
+  expectProblem,
+  expectStatus,
+  get,
+  mintKey,
+  post,
+  uniqueDomain,
 } from "./helpers";
 
 /** Evicts an object if it is running (evictDurableObject rejects for an idle one); true when it was. */
@@ -25,7 +32,8 @@ async function evict(stub: DurableObjectStub): Promise<boolean> {
 async function evictEverything(orgIds: string[], domains: string[]): Promise<void> {
   // The org objects were just used, so they are running: their eviction must happen.
   for (const id of orgIds) expect(await evict(env.ORGS.get(env.ORGS.idFromName(id)))).toBe(true);
-  for (const shard of ["organizations", "clients", "api-keys", "webhooks", "events"]) await evict(env.APP.get(env.APP.idFromName(shard)));
+  for (const shard of ["organizations", "clients", "api-keys", "webhooks", "events"])
+    await evict(env.APP.get(env.APP.idFromName(shard)));
   for (const domain of domains) await evict(env.DOMAIN_CLAIMS.get(env.DOMAIN_CLAIMS.idFromName(domain)));
 }
 
@@ -74,8 +82,17 @@ describe("eviction", () => {
 
   it("evicting mid-lifecycle loses no step: activate after a restart", async () => {
     const org = await createOrg();
-    const draft = await post(`organizations/${org.id}/connections`, { type: "oidc", oidc: { issuer: "https://login.example.com", clientId: "x", clientSecret: "y",
-      authorizationEndpoint: "https://login.example.com/a", tokenEndpoint: "https://login.example.com/t", jwksUri: "https://login.example.com/j" } });
+    const draft = await post(`organizations/${org.id}/connections`, {
+      type: "oidc",
+      oidc: {
+        issuer: "https://login.example.com",
+        clientId: "x",
+        clientSecret: "y",
+        authorizationEndpoint: "https://login.example.com/a",
+        tokenEndpoint: "https://login.example.com/t",
+        jwksUri: "https://login.example.com/j",
+      },
+    });
     expectStatus(draft, 201);
     await evictEverything([org.id], []);
     // The sealed client secret survived too: activation sees it as set.
@@ -83,6 +100,9 @@ describe("eviction", () => {
     expectStatus(activated, 200);
     expect(activated.body.oidc.clientSecretSet).toBe(true);
     await evictEverything([org.id], []);
-    expect((await get(`organizations/${org.id}/sso`)).body).toEqual({ activeSso: "oidc", availableSso: ["none", "oidc"] });
+    expect((await get(`organizations/${org.id}/sso`)).body).toEqual({
+      activeSso: "oidc",
+      availableSso: ["none", "oidc"],
+    });
   });
 });

@@ -53,7 +53,8 @@ export async function call(method: string, path: string, options: CallOptions = 
 }
 
 export const get = (path: string, options?: CallOptions) => call("GET", path, options);
-export const post = (path: string, json?: unknown, options?: CallOptions) => call("POST", path, { ...options, json: json ?? {} });
+export const post = (path: string, json?: unknown, options?: CallOptions) =>
+  call("POST", path, { ...options, json: json ?? {} });
 export const patch = (path: string, json: unknown, options?: CallOptions) => call("PATCH", path, { ...options, json });
 export const del = (path: string, options?: CallOptions) => call("DELETE", path, options);
 
@@ -61,7 +62,13 @@ export const del = (path: string, options?: CallOptions) => call("DELETE", path,
 export function expectProblem(response: ApiResponse, status: number, code: string): void {
   expect({ status: response.status, code: response.body?.code }, response.text).toEqual({ status, code });
   expect(response.headers.get("content-type")).toBe("application/problem+json");
-  expect(response.body).toMatchObject({ type: expect.any(String), title: expect.any(String), status, detail: expect.any(String), code });
+  expect(response.body).toMatchObject({
+    type: expect.any(String),
+    title: expect.any(String),
+    status,
+    detail: expect.any(String),
+    code,
+  });
 }
 
 /** Asserts a success status, showing the body when it is not. */
@@ -91,7 +98,11 @@ export function idpCertificate(): Promise<string> {
 }
 
 /** Minimal IdP metadata XML around a real certificate. */
-export function idpMetadataXml(entityId: string, certificatePem: string, ssoUrl = "https://idp.example.com/sso"): string {
+export function idpMetadataXml(
+  entityId: string,
+  certificatePem: string,
+  ssoUrl = "https://idp.example.com/sso",
+): string {
   const der = certificatePem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, "").replace(/\s+/g, "");
   return `<?xml version="1.0"?>
 <md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="${entityId}">
@@ -104,10 +115,20 @@ export function idpMetadataXml(entityId: string, certificatePem: string, ssoUrl 
 }
 
 /** Creates a SAML connection (a draft) and returns its JSON. */
-export async function createSamlConnection(orgId: string, body: Record<string, unknown> = {}, key: string | null = ROOT_KEY) {
+export async function createSamlConnection(
+  orgId: string,
+  body: Record<string, unknown> = {},
+  key: string | null = ROOT_KEY,
+) {
   const response = await post(`organizations/${orgId}/connections`, { type: "saml", ...body }, { key });
   expectStatus(response, 201);
-  return response.body as { id: string; state: string; domains: string[]; sp: Record<string, string>; updatedAt: string };
+  return response.body as {
+    id: string;
+    state: string;
+    domains: string[];
+    sp: Record<string, string>;
+    updatedAt: string;
+  };
 }
 
 /** The IdP fields that make a SAML connection complete. */
@@ -116,7 +137,11 @@ export async function completeSamlFields(entityId = "https://idp.example.com/ent
 }
 
 /** Creates a complete SAML connection and activates it. */
-export async function createActiveSamlConnection(orgId: string, body: Record<string, unknown> = {}, key: string | null = ROOT_KEY) {
+export async function createActiveSamlConnection(
+  orgId: string,
+  body: Record<string, unknown> = {},
+  key: string | null = ROOT_KEY,
+) {
   const connection = await createSamlConnection(orgId, { ...body, saml: await completeSamlFields() }, key);
   const activated = await post(`organizations/${orgId}/connections/${connection.id}/activate`, {}, { key });
   expectStatus(activated, 200);
@@ -127,8 +152,11 @@ export async function createActiveSamlConnection(orgId: string, body: Record<str
 /** An OIDC connection complete without discovery (every endpoint given explicitly). */
 export function oidcFieldsWithEndpoints(clientSecret = "oidc-client-secret-value") {
   return {
-    issuer: "https://login.example.com", clientId: "edge-sso", clientSecret,
-    authorizationEndpoint: "https://login.example.com/authorize", tokenEndpoint: "https://login.example.com/token",
+    issuer: "https://login.example.com",
+    clientId: "edge-sso",
+    clientSecret,
+    authorizationEndpoint: "https://login.example.com/authorize",
+    tokenEndpoint: "https://login.example.com/token",
     jwksUri: "https://login.example.com/jwks",
   };
 }

@@ -9,38 +9,80 @@ const MAX = 256 * 1024;
  * The admin API's routes (problem+json). The end-user and OAuth routes that share the
  * router answer in their own formats (HTML pages, RFC 6749 JSON) and are tested with them.
  */
-const ADMIN_ROUTES = ALL_ROUTES.filter((r) =>
-  (r.path.startsWith("/api/v1/") && r.path !== "/api/v1/sso/saml/complete") || r.path === "/saml/:connId/metadata" || r.path === "/openapi.json");
+const ADMIN_ROUTES = ALL_ROUTES.filter(
+  (r) =>
+    (r.path.startsWith("/api/v1/") && r.path !== "/api/v1/sso/saml/complete") ||
+    r.path === "/saml/:connId/metadata" ||
+    r.path === "/openapi.json",
+);
 
 describe("request bodies", () => {
   it("413 payload_too_large past 256 KiB, whether or not Content-Length says so", async () => {
     const big = JSON.stringify({ name: "x".repeat(MAX) });
-    expectProblem(await call("POST", "organizations", { raw: big, contentType: "application/json" }), 413, "payload_too_large");
+    expectProblem(
+      await call("POST", "organizations", { raw: big, contentType: "application/json" }),
+      413,
+      "payload_too_large",
+    );
     const stream = new ReadableStream<Uint8Array>({
       start(controller) {
         for (let i = 0; i < 5; i++) controller.enqueue(new TextEncoder().encode(" ".repeat(64 * 1024)));
         controller.close();
       },
     });
-    expectProblem(await call("POST", "organizations", { raw: stream, contentType: "application/json" }), 413, "payload_too_large");
+    expectProblem(
+      await call("POST", "organizations", { raw: stream, contentType: "application/json" }),
+      413,
+      "payload_too_large",
+    );
     const org = await createOrg();
     const connection = await createSamlConnection(org.id);
     const metadata = JSON.stringify({ metadataXml: `<x>${"a".repeat(MAX)}</x>` });
-    expectProblem(await call("POST", `organizations/${org.id}/connections/${connection.id}/idp-metadata`, { raw: metadata, contentType: "application/json" }), 413, "payload_too_large");
+    expectProblem(
+      await call("POST", `organizations/${org.id}/connections/${connection.id}/idp-metadata`, {
+        raw: metadata,
+        contentType: "application/json",
+      }),
+      413,
+      "payload_too_large",
+    );
   });
 
   it("accepts a body just under the cap (and refuses it by schema, not size)", async () => {
     const body = JSON.stringify({ name: "n", slug: "a".repeat(MAX - 40) });
     expect(new TextEncoder().encode(body).length).toBeLessThan(MAX);
-    expectProblem(await call("POST", "organizations", { raw: body, contentType: "application/json" }), 400, "validation_failed");
+    expectProblem(
+      await call("POST", "organizations", { raw: body, contentType: "application/json" }),
+      400,
+      "validation_failed",
+    );
   });
 
   it("415 unsupported_media_type for another or a missing content type", async () => {
-    for (const contentType of ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/jsonp"]) {
-      expectProblem(await call("POST", "organizations", { raw: JSON.stringify({ name: "x" }), contentType }), 415, "unsupported_media_type");
+    for (const contentType of [
+      "text/plain",
+      "application/x-www-form-urlencoded",
+      "multipart/form-data; boundary=x",
+      "application/jsonp",
+    ]) {
+      expectProblem(
+        await call("POST", "organizations", { raw: JSON.stringify({ name: "x" }), contentType }),
+        415,
+        "unsupported_media_type",
+      );
     }
-    expectProblem(await call("POST", "organizations", { raw: JSON.stringify({ name: "x" }) }), 415, "unsupported_media_type");
-    expectStatus(await call("POST", "organizations", { raw: JSON.stringify({ name: "x" }), contentType: "Application/JSON; charset=utf-8" }), 201);
+    expectProblem(
+      await call("POST", "organizations", { raw: JSON.stringify({ name: "x" }) }),
+      415,
+      "unsupported_media_type",
+    );
+    expectStatus(
+      await call("POST", "organizations", {
+        raw: JSON.stringify({ name: "x" }),
+        contentType: "Application/JSON; charset=utf-8",
+      }),
+      201,
+    );
   });
 
   it("400 for malformed JSON, an empty body, invalid UTF-8, or a non-object", async () => {
@@ -50,18 +92,33 @@ describe("request bodies", () => {
       expect(response.body.errors, raw).toEqual([{ path: "", message: "malformed JSON" }]);
     }
     const badUtf8 = new Uint8Array([0x7b, 0x22, 0x6e, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]);
-    expectProblem(await call("POST", "organizations", { raw: badUtf8, contentType: "application/json" }), 400, "validation_failed");
+    expectProblem(
+      await call("POST", "organizations", { raw: badUtf8, contentType: "application/json" }),
+      400,
+      "validation_failed",
+    );
     for (const raw of ["[]", "null", "42", '"name"']) {
-      expectProblem(await call("POST", "organizations", { raw, contentType: "application/json" }), 400, "validation_failed");
+      expectProblem(
+        await call("POST", "organizations", { raw, contentType: "application/json" }),
+        400,
+        "validation_failed",
+      );
     }
   });
 
   it("400 validation_failed naming unknown fields, at any depth", async () => {
     const top = await call("POST", "organizations", { json: { name: "x", __proto__x: 1, admin: true } });
     expectProblem(top, 400, "validation_failed");
-    expect(top.body.errors).toEqual(expect.arrayContaining([{ path: "__proto__x", message: "unknown field" }, { path: "admin", message: "unknown field" }]));
+    expect(top.body.errors).toEqual(
+      expect.arrayContaining([
+        { path: "__proto__x", message: "unknown field" },
+        { path: "admin", message: "unknown field" },
+      ]),
+    );
     const org = await createOrg();
-    const nested = await call("POST", `organizations/${org.id}/connections`, { json: { type: "saml", saml: { attributeMapping: { email: "mail", nickname: "nick" } } } });
+    const nested = await call("POST", `organizations/${org.id}/connections`, {
+      json: { type: "saml", saml: { attributeMapping: { email: "mail", nickname: "nick" } } },
+    });
     expectProblem(nested, 400, "validation_failed");
     expect(nested.body.errors).toEqual([{ path: "saml.attributeMapping.nickname", message: "unknown field" }]);
   });
@@ -85,7 +142,14 @@ describe("routing errors", () => {
   });
 
   it("404 problem+json for unknown routes, with or without a key", async () => {
-    for (const path of ["/", "/api/v1", "/api/v1/nothing", "/api/v2/organizations", "/api/v1/organizations/org_x/unknown", "/saml/conn_x/acs-typo"]) {
+    for (const path of [
+      "/",
+      "/api/v1",
+      "/api/v1/nothing",
+      "/api/v2/organizations",
+      "/api/v1/organizations/org_x/unknown",
+      "/saml/conn_x/acs-typo",
+    ]) {
       expectProblem(await call("GET", path), 404, "not_found");
       expectProblem(await call("GET", path, { key: null }), 404, "not_found");
     }
@@ -98,9 +162,24 @@ describe("routing errors", () => {
 
 describe("never a 500", () => {
   const hostile: unknown[] = [
-    undefined, {}, [], null, "text", 0, { name: null }, { type: null }, { domains: {} }, { domains: "," }, { name: "x".repeat(300) },
-    { email: "a@b.example" }, { url: "https://x.example", events: null }, { activeSso: 1 }, { metadataXml: "<", metadataUrl: 5 },
-    { type: "saml", saml: null }, { type: "oidc", oidc: { scopes: {} } }, { redirectUris: "https://x.example" },
+    undefined,
+    {},
+    [],
+    null,
+    "text",
+    0,
+    { name: null },
+    { type: null },
+    { domains: {} },
+    { domains: "," },
+    { name: "x".repeat(300) },
+    { email: "a@b.example" },
+    { url: "https://x.example", events: null },
+    { activeSso: 1 },
+    { metadataXml: "<", metadataUrl: 5 },
+    { type: "saml", saml: null },
+    { type: "oidc", oidc: { scopes: {} } },
+    { redirectUris: "https://x.example" },
   ];
 
   it("every admin route answers hostile input with a 4xx problem", async () => {
@@ -108,22 +187,44 @@ describe("never a 500", () => {
     const org = await createOrg({ domains: [`${crypto.randomUUID().slice(0, 8)}.example.com`] });
     const connection = await createSamlConnection(org.id);
     const params: Record<string, string> = {
-      orgId: org.id, connId: connection.id, userId: "user_x", clientId: "client_x", keyId: "key_x", webhookId: "wh_x", domain: "x.example.com",
+      orgId: org.id,
+      connId: connection.id,
+      userId: "user_x",
+      clientId: "client_x",
+      keyId: "key_x",
+      webhookId: "wh_x",
+      domain: "x.example.com",
     };
     // Deletions last, so every other route meets a live org and connection.
-    const ordered = [...ADMIN_ROUTES.filter((r) => r.method !== "DELETE"), ...ADMIN_ROUTES.filter((r) => r.method === "DELETE")];
+    const ordered = [
+      ...ADMIN_ROUTES.filter((r) => r.method !== "DELETE"),
+      ...ADMIN_ROUTES.filter((r) => r.method === "DELETE"),
+    ];
     for (const r of ordered) {
-      if (r === ordered.find((o) => o.method === "DELETE")) expectStatus(await get(`organizations/${org.id}/connections/${connection.id}`), 200);
+      if (r === ordered.find((o) => o.method === "DELETE"))
+        expectStatus(await get(`organizations/${org.id}/connections/${connection.id}`), 200);
       const path = r.path.replace(/:([A-Za-z]+)/g, (_m, name: string) => params[name] ?? "x");
       const bodies = r.body ? hostile : [undefined];
       for (const body of bodies) {
-        const response = body === undefined && r.body
-          ? await call(r.method, path, { raw: "", contentType: "application/json" })
-          : await call(r.method, path, body === undefined ? {} : { raw: JSON.stringify(body), contentType: "application/json" });
-        expect(response.status, `${r.method} ${path} ${JSON.stringify(body)}: ${response.text.slice(0, 200)}`).toBeLessThan(500);
-        if (response.status >= 400) expect(response.headers.get("content-type"), `${r.method} ${path}`).toBe("application/problem+json");
+        const response =
+          body === undefined && r.body
+            ? await call(r.method, path, { raw: "", contentType: "application/json" })
+            : await call(
+                r.method,
+                path,
+                body === undefined ? {} : { raw: JSON.stringify(body), contentType: "application/json" },
+              );
+        expect(
+          response.status,
+          `${r.method} ${path} ${JSON.stringify(body)}: ${response.text.slice(0, 200)}`,
+        ).toBeLessThan(500);
+        if (response.status >= 400)
+          expect(response.headers.get("content-type"), `${r.method} ${path}`).toBe("application/problem+json");
       }
-      const query = await call(r.method === "GET" ? "GET" : r.method, `${path}?limit=-1&after=${"z".repeat(200)}&type=%00&since=2020-13-45`);
+      const query = await call(
+        r.method === "GET" ? "GET" : r.method,
+        `${path}?limit=-1&after=${"z".repeat(200)}&type=%00&since=2020-13-45`,
+      );
       expect(query.status, `${r.method} ${path} with a bad query`).toBeLessThan(500);
     }
   });

@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import {
-  createActiveSamlConnection, createOrg, del, expectProblem, expectStatus, get, mintKey, oidcFieldsWithEndpoints, post,
+  createActiveSamlConnection,
+  createOrg,
+  del,
+  expectProblem,
+  expectStatus,
+  get,
+  mintKey,
+  oidcFieldsWithEndpoints,
+  post,
 } from "./helpers";
 
 describe("lifecycle rules", () => {

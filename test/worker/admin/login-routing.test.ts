@@ -8,7 +8,16 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { describe, expect, it } from "vitest";
 import { routeLoginByEmail, type LoginRoute } from "../../../src/routing/route-login";
 import {
-  createActiveSamlConnection, createOrg, createSamlConnection, del, expectStatus, mintKey, oidcFieldsWithEndpoints, patch, post, uniqueDomain,
+  createActiveSamlConnection,
+  createOrg,
+  createSamlConnection,
+  del,
+  expectStatus,
+  mintKey,
+  oidcFieldsWithEndpoints,
+  patch,
+  post,
+  uniqueDomain,
 } from "./helpers";
 
 /** Where a login goes, reduced to what the tests compare. */
@@ -20,7 +29,11 @@ async function route(email: string): Promise<{ org: string; connection: string }
 }
 
 async function activeOidc(orgId: string, body: Record<string, unknown> = {}) {
-  const created = await post(`organizations/${orgId}/connections`, { type: "oidc", oidc: oidcFieldsWithEndpoints(), ...body });
+  const created = await post(`organizations/${orgId}/connections`, {
+    type: "oidc",
+    oidc: oidcFieldsWithEndpoints(),
+    ...body,
+  });
   expectStatus(created, 201);
   expectStatus(await post(`organizations/${orgId}/connections/${created.body.id}/activate`), 200);
   return created.body as { id: string };
@@ -140,7 +153,10 @@ describe("the KV cache never routes a login wrongly", () => {
     await env.DOMAINS.put(domain, JSON.stringify({ organizationId: intruder.id, connectionId: intruderConnection.id }));
     expect(await route(`a@${domain}`)).toEqual({ org: owner.id, connection: ownerConnection.id });
     // The lookup repaired the cache.
-    expect(await env.DOMAINS.get(domain, "json")).toEqual({ organizationId: owner.id, connectionId: ownerConnection.id });
+    expect(await env.DOMAINS.get(domain, "json")).toEqual({
+      organizationId: owner.id,
+      connectionId: ownerConnection.id,
+    });
   });
 
   it("an entry for an unowned domain naming an org with a catch-all connection routes nothing", async () => {
@@ -177,7 +193,14 @@ describe("the KV cache never routes a login wrongly", () => {
     const domain = uniqueDomain();
     const org = await createOrg({ domains: [domain] });
     const c = await createActiveSamlConnection(org.id);
-    for (const junk of ["not json", "{}", "null", "[]", JSON.stringify({ organizationId: 42 }), JSON.stringify({ organizationId: "" })]) {
+    for (const junk of [
+      "not json",
+      "{}",
+      "null",
+      "[]",
+      JSON.stringify({ organizationId: 42 }),
+      JSON.stringify({ organizationId: "" }),
+    ]) {
       await env.DOMAINS.put(domain, junk);
       expect(await route(`a@${domain}`), junk).toEqual({ org: org.id, connection: c.id });
     }

@@ -26,7 +26,10 @@ describe("/openapi.json", () => {
     const doc = await document();
     expect(doc.openapi).toBe("3.1.0");
     const documented = Object.entries(doc.paths).flatMap(([path, item]) =>
-      Object.keys(item).filter((m) => METHODS.includes(m)).map((m) => `${m.toUpperCase()} ${path}`));
+      Object.keys(item)
+        .filter((m) => METHODS.includes(m))
+        .map((m) => `${m.toUpperCase()} ${path}`),
+    );
     const registered = ALL_ROUTES.map((r) => `${r.method} ${toOpenApi(r.path)}`);
     expect(new Set(registered).size).toBe(registered.length);
     expect([...documented].sort()).toEqual([...registered].sort());
@@ -40,7 +43,10 @@ describe("/openapi.json", () => {
         expect(op.requestBody?.required, `${r.method} ${r.path}`).toBe(true);
         const schema = op.requestBody!.content["application/json"]!.schema;
         expect(Object.keys(schema).length, `${r.method} ${r.path}`).toBeGreaterThan(0);
-        expect(schema.type === "object" || Array.isArray(schema.anyOf) || Array.isArray(schema.oneOf), `${r.method} ${r.path}`).toBe(true);
+        expect(
+          schema.type === "object" || Array.isArray(schema.anyOf) || Array.isArray(schema.oneOf),
+          `${r.method} ${r.path}`,
+        ).toBe(true);
       } else {
         expect(op.requestBody, `${r.method} ${r.path}`).toBeUndefined();
       }
@@ -63,7 +69,9 @@ describe("/openapi.json", () => {
     const create = doc.paths["/api/v1/organizations"]!.post!.requestBody!.content["application/json"]!.schema;
     expect(create).toMatchObject({ type: "object", required: ["name"], additionalProperties: false });
     const list = doc.paths["/api/v1/organizations/{orgId}/connections"]!.get!;
-    expect(list.parameters.map((p) => `${p.in}:${p.name}`)).toEqual(expect.arrayContaining(["query:type", "query:state", "query:limit", "query:after"]));
+    expect(list.parameters.map((p) => `${p.in}:${p.name}`)).toEqual(
+      expect.arrayContaining(["query:type", "query:state", "query:limit", "query:after"]),
+    );
   });
 
   it("answers only GET", async () => {

@@ -3,7 +3,16 @@ import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import {
-  createOrg, createSamlConnection, del, expectProblem, expectStatus, get, mintKey, patch, post, uniqueDomain,
+  createOrg,
+  createSamlConnection,
+  del,
+  expectProblem,
+  expectStatus,
+  get,
+  mintKey,
+  patch,
+  post,
+  uniqueDomain,
 } from "./helpers";
 
 describe("POST /organizations", () => {
@@ -13,9 +22,15 @@ describe("POST /organizations", () => {
     expectStatus(response, 201);
     expect(response.headers.get("content-type")).toBe("application/json");
     expect(response.body).toMatchObject({
-      id: expect.stringMatching(/^org_[0-9a-z]{26}$/), name: "Acme Corp", slug: "acme-corp", ssoAllowed: true,
-      jitProvisioning: true, domains: [domain], activeSso: "none",
-      createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), updatedAt: expect.any(String),
+      id: expect.stringMatching(/^org_[0-9a-z]{26}$/),
+      name: "Acme Corp",
+      slug: "acme-corp",
+      ssoAllowed: true,
+      jitProvisioning: true,
+      domains: [domain],
+      activeSso: "none",
+      createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      updatedAt: expect.any(String),
     });
     expect(response.body.domainStates).toEqual([{ domain, verified: true }]);
     const fetched = await get(`organizations/${response.body.id}`);
@@ -57,15 +72,32 @@ describe("POST /organizations", () => {
 describe("domains", () => {
   it("normalizes: lower case, IDNA, trailing dot, duplicates, comma-separated strings", async () => {
     const tag = crypto.randomUUID().slice(0, 8);
-    const org = await createOrg({ domains: ` Foo-${tag}.Example.COM., foo-${tag}.example.com ,Shop-${tag}.Bücher.example` });
+    const org = await createOrg({
+      domains: ` Foo-${tag}.Example.COM., foo-${tag}.example.com ,Shop-${tag}.Bücher.example`,
+    });
     expect(org.domains).toEqual([`foo-${tag}.example.com`, `shop-${tag}.xn--bcher-kva.example`]);
   });
 
   it("refuses IP addresses, single labels and malformed names with 400 validation_failed naming each", async () => {
-    for (const bad of ["192.168.1.10", "[::1]", "localhost", "exa mple.com", "a..b.com", "-bad.example.com", "acme.com/path", "user@acme.com", "acme.123"]) {
-      const response = await post("organizations", { name: "x", domains: [`ok-${crypto.randomUUID().slice(0, 6)}.example.com`, bad] });
+    for (const bad of [
+      "192.168.1.10",
+      "[::1]",
+      "localhost",
+      "exa mple.com",
+      "a..b.com",
+      "-bad.example.com",
+      "acme.com/path",
+      "user@acme.com",
+      "acme.123",
+    ]) {
+      const response = await post("organizations", {
+        name: "x",
+        domains: [`ok-${crypto.randomUUID().slice(0, 6)}.example.com`, bad],
+      });
       expectProblem(response, 400, "validation_failed");
-      expect(response.body.errors, bad).toEqual([{ path: "domains.1", message: expect.stringContaining(JSON.stringify(bad)) }]);
+      expect(response.body.errors, bad).toEqual([
+        { path: "domains.1", message: expect.stringContaining(JSON.stringify(bad)) },
+      ]);
     }
   });
 
@@ -124,8 +156,16 @@ describe("domains", () => {
     expectProblem(await post("organizations", { name: "x", slug }), 409, "conflict");
     const taken = await createOrg({ domains: [uniqueDomain()] });
     const slug2 = `other-${crypto.randomUUID().slice(0, 8)}`;
-    expectProblem(await patch(`organizations/${org.id}`, { slug: slug2, domains: [listed, taken.domains[0]] }), 409, "domain_taken");
-    expectProblem(await patch(`organizations/${org.id}`, { slug: slug2, domains: ["gmail.com"] }), 400, "domain_not_allowed");
+    expectProblem(
+      await patch(`organizations/${org.id}`, { slug: slug2, domains: [listed, taken.domains[0]] }),
+      409,
+      "domain_taken",
+    );
+    expectProblem(
+      await patch(`organizations/${org.id}`, { slug: slug2, domains: ["gmail.com"] }),
+      400,
+      "domain_not_allowed",
+    );
     expect((await createOrg({ slug: slug2 })).slug).toBe(slug2);
     expect((await get(`organizations/${org.id}`)).body).toMatchObject({ domains: [listed], slug });
   });
@@ -163,8 +203,9 @@ describe("GET /organizations", () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let i = 0; i < 50; i++) {
-      const page: { body: { data: { id: string }[]; nextCursor: string | null }; status: number } =
-        await get(`organizations?limit=2${after ? `&after=${after}` : ""}`);
+      const page: { body: { data: { id: string }[]; nextCursor: string | null }; status: number } = await get(
+        `organizations?limit=2${after ? `&after=${after}` : ""}`,
+      );
       expectStatus(page as never, 200);
       expect(page.body.data.length).toBeLessThanOrEqual(2);
       seen.push(...page.body.data.map((o) => o.id));
@@ -181,7 +222,12 @@ describe("GET /organizations", () => {
     const org = await createOrg();
     const orphan = "org_00000000000000000000000001";
     await runInDurableObject(env.APP.get(env.APP.idFromName("organizations")), (_i, state) => {
-      state.storage.sql.exec("INSERT INTO organizations VALUES (?, ?, ?)", orphan, `orphan-${crypto.randomUUID()}`, new Date().toISOString());
+      state.storage.sql.exec(
+        "INSERT INTO organizations VALUES (?, ?, ?)",
+        orphan,
+        `orphan-${crypto.randomUUID()}`,
+        new Date().toISOString(),
+      );
     });
     const list = await get("organizations?limit=100");
     expectStatus(list, 200);

@@ -8,7 +8,17 @@ import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { unseal } from "../../../src/crypto/seal";
 import { generateSpKeyPair } from "../../../src/crypto/sp-keys";
-import { type ApiResponse, completeSamlFields, createOrg, expectProblem, expectStatus, get, patch, post, uniqueDomain } from "./helpers";
+import {
+  type ApiResponse,
+  completeSamlFields,
+  createOrg,
+  expectProblem,
+  expectStatus,
+  get,
+  patch,
+  post,
+  uniqueDomain,
+} from "./helpers";
 
 const pemBody = (pem: string) => pem.replace(/-----(BEGIN|END) [A-Z ]+-----/g, "").replace(/\s+/g, "");
 /**
@@ -25,7 +35,11 @@ const privateParts = (pem: string): string[] => {
 /** Every row of every table of an object, as one string. */
 async function dumpStorage(stub: DurableObjectStub): Promise<string> {
   return runInDurableObject(stub, (_instance, state) => {
-    const tables = state.storage.sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite%'").toArray();
+    const tables = state.storage.sql
+      .exec<{ name: string }>(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite%'",
+      )
+      .toArray();
     return JSON.stringify(tables.map((t) => state.storage.sql.exec(`SELECT * FROM "${t.name}"`).toArray()));
   });
 }
@@ -37,7 +51,10 @@ describe("no secret in any serialized response", () => {
     const oidcSecret = `oidc-secret-${crypto.randomUUID()}`;
     const rotatedOidcSecret = `oidc-rotated-${crypto.randomUUID()}`;
     const bindPassword = `ldap-bind-${crypto.randomUUID()}`;
-    const [signing, encryption] = await Promise.all([generateSpKeyPair({ commonName: "custom signing" }), generateSpKeyPair({ commonName: "custom enc" })]);
+    const [signing, encryption] = await Promise.all([
+      generateSpKeyPair({ commonName: "custom signing" }),
+      generateSpKeyPair({ commonName: "custom enc" }),
+    ]);
 
     const responses: ApiResponse[] = [];
     const keep = (r: ApiResponse) => {
@@ -45,18 +62,42 @@ describe("no secret in any serialized response", () => {
       return r;
     };
     const orgPath = `organizations/${org.id}`;
-    const oidc = keep(await post(`${orgPath}/connections`, { type: "oidc", oidc: { issuer: "https://login.example.com", clientId: "cid", clientSecret: oidcSecret,
-      authorizationEndpoint: "https://login.example.com/a", tokenEndpoint: "https://login.example.com/t", jwksUri: "https://login.example.com/j" } }));
+    const oidc = keep(
+      await post(`${orgPath}/connections`, {
+        type: "oidc",
+        oidc: {
+          issuer: "https://login.example.com",
+          clientId: "cid",
+          clientSecret: oidcSecret,
+          authorizationEndpoint: "https://login.example.com/a",
+          tokenEndpoint: "https://login.example.com/t",
+          jwksUri: "https://login.example.com/j",
+        },
+      }),
+    );
     expectStatus(oidc, 201);
     keep(await post(`${orgPath}/connections/${oidc.body.id}/activate`));
     keep(await patch(`${orgPath}/connections/${oidc.body.id}`, { oidc: { clientSecret: rotatedOidcSecret } }));
-    const saml = keep(await post(`${orgPath}/connections`, { type: "saml", domains: [domain], saml: { ...(await completeSamlFields()),
-      spSigningKeyPair: { privateKey: signing.privateKeyPem, certificate: signing.certificatePem },
-      spEncryptionKeyPair: { privateKey: encryption.privateKeyPem, certificate: encryption.certificatePem } } }));
+    const saml = keep(
+      await post(`${orgPath}/connections`, {
+        type: "saml",
+        domains: [domain],
+        saml: {
+          ...(await completeSamlFields()),
+          spSigningKeyPair: { privateKey: signing.privateKeyPem, certificate: signing.certificatePem },
+          spEncryptionKeyPair: { privateKey: encryption.privateKeyPem, certificate: encryption.certificatePem },
+        },
+      }),
+    );
     expectStatus(saml, 201);
     keep(await post(`${orgPath}/connections/${saml.body.id}/activate`));
     const generated = keep(await post(`${orgPath}/connections`, { type: "saml" }));
-    const ldap = keep(await post(`${orgPath}/connections`, { type: "ldap", ldap: { serverUri: "ldaps://ldap.example.com", bindDn: "cn=svc", bindPassword, baseDn: "dc=example" } }));
+    const ldap = keep(
+      await post(`${orgPath}/connections`, {
+        type: "ldap",
+        ldap: { serverUri: "ldaps://ldap.example.com", bindDn: "cn=svc", bindPassword, baseDn: "dc=example" },
+      }),
+    );
     expectStatus(ldap, 201);
     const client = await post("clients", { name: "secretive", redirectUris: ["https://app.example.com/cb"] });
     const webhook = await post("webhooks", { url: "https://hooks.example.com/s", events: ["user.created"] });
@@ -68,15 +109,31 @@ describe("no secret in any serialized response", () => {
 
     // Error answers about secret-bearing fields echo no values.
     keep(await post(`${orgPath}/connections`, { type: "oidc", oidc: { clientSecret: oidcSecret, bogus: true } }));
-    keep(await post(`${orgPath}/connections`, { type: "saml", saml: { spSigningKeyPair: { privateKey: signing.privateKeyPem, certificate: encryption.certificatePem } } }));
+    keep(
+      await post(`${orgPath}/connections`, {
+        type: "saml",
+        saml: { spSigningKeyPair: { privateKey: signing.privateKeyPem, certificate: encryption.certificatePem } },
+      }),
+    );
     keep(await post(`${orgPath}/connections`, { type: "ldap", ldap: { bindPassword, serverUri: "http://nope" } }));
 
     // Read everything back.
     const connIds = [oidc.body.id, saml.body.id, generated.body.id, ldap.body.id] as string[];
     for (const path of [
-      orgPath, `${orgPath}/connections?limit=100`, `${orgPath}/sso`, `${orgPath}/sso/connection`, `${orgPath}/events?limit=100`, `${orgPath}/users`,
-      ...connIds.map((id) => `${orgPath}/connections/${id}`), ...connIds.map((id) => `${orgPath}/connections/${id}/sp-metadata`),
-      "events?limit=100", "clients?limit=100", `clients/${client.body.clientId}`, "webhooks?limit=100", `webhooks/${webhook.body.id}`, "api-keys?limit=100",
+      orgPath,
+      `${orgPath}/connections?limit=100`,
+      `${orgPath}/sso`,
+      `${orgPath}/sso/connection`,
+      `${orgPath}/events?limit=100`,
+      `${orgPath}/users`,
+      ...connIds.map((id) => `${orgPath}/connections/${id}`),
+      ...connIds.map((id) => `${orgPath}/connections/${id}/sp-metadata`),
+      "events?limit=100",
+      "clients?limit=100",
+      `clients/${client.body.clientId}`,
+      "webhooks?limit=100",
+      `webhooks/${webhook.body.id}`,
+      "api-keys?limit=100",
       "organizations?limit=100",
     ]) {
       keep(await get(path));
@@ -88,13 +145,23 @@ describe("no secret in any serialized response", () => {
     // The secrets the SP generated itself, recovered from storage to know what to look for.
     const orgStub = env.ORGS.get(env.ORGS.idFromName(org.id));
     const sealed = await runInDurableObject(orgStub, (_i, state) =>
-      state.storage.sql.exec<{ secrets: string }>("SELECT secrets FROM connections").toArray().map((r) => JSON.parse(r.secrets) as Record<string, string>));
+      state.storage.sql
+        .exec<{ secrets: string }>("SELECT secrets FROM connections")
+        .toArray()
+        .map((r) => JSON.parse(r.secrets) as Record<string, string>),
+    );
     const sealedValues = sealed.flatMap((s) => Object.values(s));
     expect(sealedValues.length).toBe(1 + 2 + 2 + 1); // oidc clientSecret, 2 custom SP keys, 2 generated SP keys, ldap bindPassword
     const generatedKeys = await Promise.all(sealedValues.map((v) => unseal(env, v)));
 
     const forbidden: Record<string, string> = {
-      oidcSecret, rotatedOidcSecret, bindPassword, clientSecret, webhookSecret, webhookKey: webhookSecret.slice("whsec_".length), apiKey: key,
+      oidcSecret,
+      rotatedOidcSecret,
+      bindPassword,
+      clientSecret,
+      webhookSecret,
+      webhookKey: webhookSecret.slice("whsec_".length),
+      apiKey: key,
     };
     privateParts(signing.privateKeyPem).forEach((part, i) => (forbidden[`customSigningKey${i}`] = part));
     privateParts(encryption.privateKeyPem).forEach((part, i) => (forbidden[`customEncryptionKey${i}`] = part));
@@ -106,7 +173,10 @@ describe("no secret in any serialized response", () => {
     for (const response of responses) {
       for (const [name, secret] of Object.entries(forbidden)) {
         expect(response.text.includes(secret), `${name} in a response: ${response.text.slice(0, 200)}`).toBe(false);
-        expect(response.text.replace(/\\n|\s/g, "").includes(secret), `${name} (unwrapped) in a response: ${response.text.slice(0, 200)}`).toBe(false);
+        expect(
+          response.text.replace(/\\n|\s/g, "").includes(secret),
+          `${name} (unwrapped) in a response: ${response.text.slice(0, 200)}`,
+        ).toBe(false);
       }
       expect(response.text).not.toMatch(/PRIVATE KEY/);
     }
@@ -116,7 +186,12 @@ describe("no secret in any serialized response", () => {
     expect(apiKey.text).toContain(key);
 
     // At rest: sealed or hashed, never in clear.
-    const stored = [await dumpStorage(orgStub), ...(await Promise.all(["clients", "webhooks", "api-keys", "events"].map((s) => dumpStorage(env.APP.get(env.APP.idFromName(s))))))];
+    const stored = [
+      await dumpStorage(orgStub),
+      ...(await Promise.all(
+        ["clients", "webhooks", "api-keys", "events"].map((s) => dumpStorage(env.APP.get(env.APP.idFromName(s)))),
+      )),
+    ];
     for (const dump of stored) {
       for (const [name, secret] of Object.entries(forbidden)) {
         if (name.startsWith("sealed")) continue;
@@ -127,16 +202,39 @@ describe("no secret in any serialized response", () => {
 
   it("a rotated OIDC secret replaces the old one and keeps clientSecretSet", async () => {
     const org = await createOrg();
-    const created = await post(`organizations/${org.id}/connections`, { type: "oidc", oidc: { clientSecret: "first-secret-value" } });
-    const sealedBefore = await runInDurableObject(env.ORGS.get(env.ORGS.idFromName(org.id)), (_i, state) =>
-      (JSON.parse(state.storage.sql.exec<{ secrets: string }>("SELECT secrets FROM connections").one().secrets) as { clientSecret: string }).clientSecret);
+    const created = await post(`organizations/${org.id}/connections`, {
+      type: "oidc",
+      oidc: { clientSecret: "first-secret-value" },
+    });
+    const sealedBefore = await runInDurableObject(
+      env.ORGS.get(env.ORGS.idFromName(org.id)),
+      (_i, state) =>
+        (
+          JSON.parse(state.storage.sql.exec<{ secrets: string }>("SELECT secrets FROM connections").one().secrets) as {
+            clientSecret: string;
+          }
+        ).clientSecret,
+    );
     expect(await unseal(env, sealedBefore)).toBe("first-secret-value");
-    const rotated = await patch(`organizations/${org.id}/connections/${created.body.id}`, { oidc: { clientSecret: "second-secret-value" } });
+    const rotated = await patch(`organizations/${org.id}/connections/${created.body.id}`, {
+      oidc: { clientSecret: "second-secret-value" },
+    });
     expectStatus(rotated, 200);
     expect(rotated.body.oidc.clientSecretSet).toBe(true);
-    const sealedAfter = await runInDurableObject(env.ORGS.get(env.ORGS.idFromName(org.id)), (_i, state) =>
-      (JSON.parse(state.storage.sql.exec<{ secrets: string }>("SELECT secrets FROM connections").one().secrets) as { clientSecret: string }).clientSecret);
+    const sealedAfter = await runInDurableObject(
+      env.ORGS.get(env.ORGS.idFromName(org.id)),
+      (_i, state) =>
+        (
+          JSON.parse(state.storage.sql.exec<{ secrets: string }>("SELECT secrets FROM connections").one().secrets) as {
+            clientSecret: string;
+          }
+        ).clientSecret,
+    );
     expect(await unseal(env, sealedAfter)).toBe("second-secret-value");
-    expectProblem(await patch(`organizations/${org.id}/connections/${created.body.id}`, { oidc: { clientSecret: "" } }), 400, "validation_failed");
+    expectProblem(
+      await patch(`organizations/${org.id}/connections/${created.body.id}`, { oidc: { clientSecret: "" } }),
+      400,
+      "validation_failed",
+    );
   });
 });

@@ -1,8 +1,18 @@
 /** SPEC §2: allow_sso/disallow_sso, the `sso` settings, and GET …/sso/connection. */
 import { describe, expect, it } from "vitest";
 import {
-  completeSamlFields, createActiveSamlConnection, createOrg, createSamlConnection, del, expectProblem, expectStatus, get,
-  mintKey, oidcFieldsWithEndpoints, patch, post,
+  completeSamlFields,
+  createActiveSamlConnection,
+  createOrg,
+  createSamlConnection,
+  del,
+  expectProblem,
+  expectStatus,
+  get,
+  mintKey,
+  oidcFieldsWithEndpoints,
+  patch,
+  post,
 } from "./helpers";
 
 describe("allow_sso / disallow_sso", () => {
@@ -25,7 +35,15 @@ describe("allow_sso / disallow_sso", () => {
     const c = `organizations/${org.id}/connections/${draft.id}`;
     expectProblem(await post(`organizations/${org.id}/connections`, { type: "saml" }), 403, "sso_not_allowed");
     expectProblem(await patch(c, { name: "changed" }), 403, "sso_not_allowed");
-    expectProblem(await post(`${c}/idp-metadata`, { idpEntityId: "x", idpSsoUrl: "https://idp.example.com/sso", idpCertificate: "x" }), 403, "sso_not_allowed");
+    expectProblem(
+      await post(`${c}/idp-metadata`, {
+        idpEntityId: "x",
+        idpSsoUrl: "https://idp.example.com/sso",
+        idpCertificate: "x",
+      }),
+      403,
+      "sso_not_allowed",
+    );
     expectProblem(await post(`${c}/activate`), 403, "sso_not_allowed");
     // Reading stays possible for an app-wide key.
     expectStatus(await get(c), 200);
@@ -70,7 +88,11 @@ describe("activeSso", () => {
     expect(none.body.activeSso).toBe("none");
     expectProblem(await patch(`organizations/${org.id}/sso`, { activeSso: "kerberos" }), 400, "validation_failed");
     expectProblem(await patch(`organizations/${org.id}/sso`, {}), 400, "validation_failed");
-    expectProblem(await patch(`organizations/${org.id}/sso`, { activeSso: "none", extra: 1 }), 400, "validation_failed");
+    expectProblem(
+      await patch(`organizations/${org.id}/sso`, { activeSso: "none", extra: 1 }),
+      400,
+      "validation_failed",
+    );
   });
 });
 
@@ -81,7 +103,9 @@ describe("GET …/sso/connection", () => {
     const draft = await createSamlConnection(org.id);
     expectProblem(await get(`organizations/${org.id}/sso/connection`), 404, "not_found");
     await post(`organizations/${org.id}/connections/${draft.id}/idp-metadata`, {
-      idpEntityId: "https://idp.example.com/e", idpSsoUrl: "https://idp.example.com/sso", idpCertificate: (await completeSamlFields()).idpCertificates[0],
+      idpEntityId: "https://idp.example.com/e",
+      idpSsoUrl: "https://idp.example.com/sso",
+      idpCertificate: (await completeSamlFields()).idpCertificates[0],
     });
     await post(`organizations/${org.id}/connections/${draft.id}/activate`);
     const found = await get(`organizations/${org.id}/sso/connection`);

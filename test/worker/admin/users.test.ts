@@ -5,11 +5,20 @@ import { createOrg, del, expectProblem, expectStatus, get, mintKey, post } from 
 describe("users", () => {
   it("adds, lists, gets and removes members", async () => {
     const org = await createOrg();
-    const created = await post(`organizations/${org.id}/users`, { email: "Ada.Lovelace@Acme.example", firstName: "Ada", lastName: "Lovelace" });
+    const created = await post(`organizations/${org.id}/users`, {
+      email: "Ada.Lovelace@Acme.example",
+      firstName: "Ada",
+      lastName: "Lovelace",
+    });
     expectStatus(created, 201);
     expect(created.body).toMatchObject({
-      id: expect.stringMatching(/^user_[0-9a-z]{26}$/), organizationId: org.id, email: "ada.lovelace@acme.example",
-      firstName: "Ada", lastName: "Lovelace", connectionId: null, idpSubject: null,
+      id: expect.stringMatching(/^user_[0-9a-z]{26}$/),
+      organizationId: org.id,
+      email: "ada.lovelace@acme.example",
+      firstName: "Ada",
+      lastName: "Lovelace",
+      connectionId: null,
+      idpSubject: null,
     });
     const second = await post(`organizations/${org.id}/users`, { email: "bob@acme.example" });
     expect(second.body).toMatchObject({ firstName: null, lastName: null });
@@ -35,7 +44,12 @@ describe("users", () => {
 
   it("validates: email required and well-formed, no unknown fields", async () => {
     const org = await createOrg();
-    for (const body of [{}, { email: "not-an-email" }, { email: "a@b.example", role: "admin" }, { email: "a@b.example", firstName: 5 }]) {
+    for (const body of [
+      {},
+      { email: "not-an-email" },
+      { email: "a@b.example", role: "admin" },
+      { email: "a@b.example", firstName: 5 },
+    ]) {
       expectProblem(await post(`organizations/${org.id}/users`, body), 400, "validation_failed");
     }
     expect((await get(`organizations/${org.id}/users`)).body.data).toEqual([]);
@@ -46,8 +60,16 @@ describe("users", () => {
     const other = await createOrg();
     const { key } = await mintKey(`organization:${org.id}`);
     expectStatus(await post(`organizations/${org.id}/users`, { email: "me@acme.example" }, { key }), 201);
-    expectProblem(await post(`organizations/${other.id}/users`, { email: "me@acme.example" }, { key }), 403, "forbidden");
+    expectProblem(
+      await post(`organizations/${other.id}/users`, { email: "me@acme.example" }, { key }),
+      403,
+      "forbidden",
+    );
     expectProblem(await get("organizations/org_00000000000000000000000000/users"), 404, "not_found");
-    expectProblem(await post("organizations/org_00000000000000000000000000/users", { email: "x@y.example" }), 404, "not_found");
+    expectProblem(
+      await post("organizations/org_00000000000000000000000000/users", { email: "x@y.example" }),
+      404,
+      "not_found",
+    );
   });
 });

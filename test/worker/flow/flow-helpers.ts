@@ -26,16 +26,24 @@ export interface Seeded {
 let counter = 0;
 
 /** A client, an org owning a fresh domain, and an active SAML connection to the dev IdP. */
-export async function seedSaml(options: { saml?: Record<string, unknown>; org?: Record<string, unknown>; connection?: Record<string, unknown> } = {}): Promise<Seeded> {
+export async function seedSaml(
+  options: { saml?: Record<string, unknown>; org?: Record<string, unknown>; connection?: Record<string, unknown> } = {},
+): Promise<Seeded> {
   const idp = inject("devIdp");
   const domain = `flow${++counter}-${crypto.randomUUID().slice(0, 8)}.example.org`;
   const client = await post("clients", { name: "App", redirectUris: [REDIRECT_URI, "https://other.example.com/cb"] });
   expect(client.status).toBe(201);
   const org = await post("organizations", { name: "Flow Org", domains: [domain], ...options.org });
   expect(org.status).toBe(201);
-  const conn = await post(`organizations/${org.body.id}/connections`, { type: "saml", ...options.connection, saml: { ...options.saml } });
+  const conn = await post(`organizations/${org.body.id}/connections`, {
+    type: "saml",
+    ...options.connection,
+    saml: { ...options.saml },
+  });
   expect(conn.status).toBe(201);
-  const md = await post(`organizations/${org.body.id}/connections/${conn.body.id}/idp-metadata`, { metadataXml: idp.metadataXml });
+  const md = await post(`organizations/${org.body.id}/connections/${conn.body.id}/idp-metadata`, {
+    metadataXml: idp.metadataXml,
+  });
   expect(md.status).toBe(200);
   if (options.saml) {
     const updated = await patch(`organizations/${org.body.id}/connections/${conn.body.id}`, { saml: options.saml });
@@ -44,14 +52,25 @@ export async function seedSaml(options: { saml?: Record<string, unknown>; org?: 
   const activated = await post(`organizations/${org.body.id}/connections/${conn.body.id}/activate`);
   expect(activated.status).toBe(200);
   return {
-    clientId: client.body.clientId, clientSecret: client.body.clientSecret, orgId: org.body.id, connectionId: conn.body.id,
-    domain, acsUrl: conn.body.sp.acsUrl, entityId: conn.body.sp.entityId,
+    clientId: client.body.clientId,
+    clientSecret: client.body.clientSecret,
+    orgId: org.body.id,
+    connectionId: conn.body.id,
+    domain,
+    acsUrl: conn.body.sp.acsUrl,
+    entityId: conn.body.sp.entityId,
   };
 }
 
 export function authorizeUrl(s: Pick<Seeded, "clientId">, params: Record<string, string>): string {
   const url = new URL(`${BASE}/oauth/authorize`);
-  const all = { response_type: "code", client_id: s.clientId, redirect_uri: REDIRECT_URI, scope: "openid email profile", ...params };
+  const all = {
+    response_type: "code",
+    client_id: s.clientId,
+    redirect_uri: REDIRECT_URI,
+    scope: "openid email profile",
+    ...params,
+  };
   for (const [k, v] of Object.entries(all)) url.searchParams.set(k, v);
   return url.toString();
 }
@@ -77,8 +96,11 @@ export async function startLogin(url: string): Promise<StartedLogin> {
   expect(setCookie).toMatch(/HttpOnly; Path=\/; Max-Age=600; SameSite=None; Secure/);
   const requestXml = await inflate(location.searchParams.get("SAMLRequest")!);
   return {
-    requestXml, requestId: /ID="([^"]+)"/.exec(requestXml)![1]!, relayState: location.searchParams.get("RelayState")!,
-    cookie: setCookie.split(";")[0]!, location,
+    requestXml,
+    requestId: /ID="([^"]+)"/.exec(requestXml)![1]!,
+    relayState: location.searchParams.get("RelayState")!,
+    cookie: setCookie.split(";")[0]!,
+    location,
   };
 }
 
@@ -89,8 +111,14 @@ export async function inflate(base64: string): Promise<string> {
 }
 
 /** Asks the dev IdP (xmlsec1) for a signed SAMLResponse. */
-export async function signResponse(body: Record<string, unknown>): Promise<{ samlResponse: string; assertionId: string; xml: string }> {
-  const response = await fetch(`${inject("devIdp").url}/sign`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+export async function signResponse(
+  body: Record<string, unknown>,
+): Promise<{ samlResponse: string; assertionId: string; xml: string }> {
+  const response = await fetch(`${inject("devIdp").url}/sign`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   expect(response.status, await response.clone().text()).toBe(200);
   return response.json();
 }
@@ -107,15 +135,27 @@ export function postAcs(acsUrl: string, form: Record<string, string>, cookie?: s
 export async function failureReason(orgId: string | null, html: string): Promise<string | undefined> {
   const ref = /ref_[0-9a-z]{16}/.exec(html)?.[0];
   expect(ref, "the error page shows a reference id").toBeTruthy();
-  const events = await get(orgId ? `organizations/${orgId}/events?type=login.failed&limit=100` : "events?type=login.failed&limit=100");
-  const event = (events.body.data as Array<{ data: { referenceId: string; reason: string } }>).find((e) => e.data.referenceId === ref);
+  const events = await get(
+    orgId ? `organizations/${orgId}/events?type=login.failed&limit=100` : "events?type=login.failed&limit=100",
+  );
+  const event = (events.body.data as Array<{ data: { referenceId: string; reason: string } }>).find(
+    (e) => e.data.referenceId === ref,
+  );
   return event?.data.reason;
 }
 
 export async function exchangeCode(s: Seeded, code: string, extra: Record<string, string> = {}): Promise<Response> {
   return fetchWorker(`${BASE}/oauth/token`, {
     method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${btoa(`${s.clientId}:${s.clientSecret}`)}` },
-    body: new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: REDIRECT_URI, ...extra }).toString(),
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      authorization: `Basic ${btoa(`${s.clientId}:${s.clientSecret}`)}`,
+    },
+    body: new URLSearchParams({
+      grant_type: "authorization_code",
+      code,
+      redirect_uri: REDIRECT_URI,
+      ...extra,
+    }).toString(),
   });
 }

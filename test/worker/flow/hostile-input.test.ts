@@ -11,20 +11,52 @@ describe("hostile input on the public routes", () => {
     const cases: Array<[string, RequestInit, RegExp]> = [
       ["/oauth/authorize?client_id=%ZZ&redirect_uri=x", {}, /text\/html/],
       [`/oauth/authorize?client_id=${s.clientId}&client_id=${s.clientId}&redirect_uri=x`, {}, /text\/html/],
-      [`/oauth/authorize?client_id=${s.clientId}&redirect_uri=https%3A%2F%2Fapp.example.com%2Fcallback&response_type=code&scope=openid&login_hint=${"a".repeat(5000)}@x`, {}, /./],
-      [`/oauth/authorize?client_id=${s.clientId}&redirect_uri=https%3A%2F%2Fapp.example.com%2Fcallback&response_type=code&scope=openid&connection_id=conn_%00`, {}, /./],
+      [
+        `/oauth/authorize?client_id=${s.clientId}&redirect_uri=https%3A%2F%2Fapp.example.com%2Fcallback&response_type=code&scope=openid&login_hint=${"a".repeat(5000)}@x`,
+        {},
+        /./,
+      ],
+      [
+        `/oauth/authorize?client_id=${s.clientId}&redirect_uri=https%3A%2F%2Fapp.example.com%2Fcallback&response_type=code&scope=openid&connection_id=conn_%00`,
+        {},
+        /./,
+      ],
       [acs, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" }, /text\/html/],
-      [acs, { method: "POST", headers: { "content-type": form }, body: "SAMLResponse=%%%&RelayState=%00" }, /text\/html/],
-      [acs, { method: "POST", headers: { "content-type": form }, body: `SAMLResponse=${"A".repeat(2_000_000)}` }, /text\/html/],
-      [acs, { method: "POST", headers: { "content-type": form }, body: `SAMLResponse=${btoa("<not-xml")}&RelayState=x.y` }, /text\/html/],
-      ["/saml/conn_bogus/acs", { method: "POST", headers: { "content-type": form }, body: "SAMLResponse=AAAA" }, /text\/html/],
+      [
+        acs,
+        { method: "POST", headers: { "content-type": form }, body: "SAMLResponse=%%%&RelayState=%00" },
+        /text\/html/,
+      ],
+      [
+        acs,
+        { method: "POST", headers: { "content-type": form }, body: `SAMLResponse=${"A".repeat(2_000_000)}` },
+        /text\/html/,
+      ],
+      [
+        acs,
+        { method: "POST", headers: { "content-type": form }, body: `SAMLResponse=${btoa("<not-xml")}&RelayState=x.y` },
+        /text\/html/,
+      ],
+      [
+        "/saml/conn_bogus/acs",
+        { method: "POST", headers: { "content-type": form }, body: "SAMLResponse=AAAA" },
+        /text\/html/,
+      ],
       ["/saml/conn_bogus/metadata", {}, /problem\+json/],
       ["/oidc/callback", {}, /text\/html/],
       ["/oidc/callback?state=%FF&code=x", {}, /text\/html/],
-      ["/oauth/token", { method: "POST", headers: { "content-type": form }, body: "grant_type=authorization_code&code=%ZZ" }, /json/],
+      [
+        "/oauth/token",
+        { method: "POST", headers: { "content-type": form }, body: "grant_type=authorization_code&code=%ZZ" },
+        /json/,
+      ],
       ["/oauth/token", { method: "POST", headers: { "content-type": "text/plain" }, body: "\u0000" }, /json/],
       ["/oauth/userinfo", { headers: { authorization: "Bearer \u00ff" } }, /./],
-      ["/api/v1/sso/saml/complete", { method: "POST", headers: { "content-type": "application/json", authorization: "Basic !!" }, body: "{" }, /problem\+json/],
+      [
+        "/api/v1/sso/saml/complete",
+        { method: "POST", headers: { "content-type": "application/json", authorization: "Basic !!" }, body: "{" },
+        /problem\+json/,
+      ],
     ];
     for (const [path, init, type] of cases) {
       const reply = await send(path, init);

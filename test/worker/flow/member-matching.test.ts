@@ -1,14 +1,29 @@
 import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
 import { mintKey, patch, post } from "../admin/helpers";
-import { authorizeUrl, exchangeCode, failureReason, postAcs, seedSaml, signResponse, startLogin, type Seeded } from "./flow-helpers";
+import {
+  authorizeUrl,
+  exchangeCode,
+  failureReason,
+  postAcs,
+  seedSaml,
+  signResponse,
+  startLogin,
+  type Seeded,
+} from "./flow-helpers";
 
 const PERSISTENT = "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent";
 
 /** Logs in with a response for `email` (and optional NameID); returns the ACS response. */
 async function login(s: Seeded, email: string, extra: Record<string, unknown> = {}): Promise<Response> {
   const started = await startLogin(authorizeUrl(s, { connection_id: s.connectionId }));
-  const signed = await signResponse({ inResponseTo: started.requestId, acsUrl: s.acsUrl, audience: s.entityId, email, ...extra });
+  const signed = await signResponse({
+    inResponseTo: started.requestId,
+    acsUrl: s.acsUrl,
+    audience: s.entityId,
+    email,
+    ...extra,
+  });
   return postAcs(s.acsUrl, { SAMLResponse: signed.samlResponse, RelayState: started.relayState }, started.cookie);
 }
 
@@ -63,9 +78,15 @@ describe("member matching", () => {
   it("only an app-wide key may set allowAnyEmailDomain", async () => {
     const s = await seedSaml();
     const orgKey = await mintKey(`organization:${s.orgId}`);
-    const refused = await patch(`organizations/${s.orgId}/connections/${s.connectionId}`, { allowAnyEmailDomain: true }, { key: orgKey.key });
+    const refused = await patch(
+      `organizations/${s.orgId}/connections/${s.connectionId}`,
+      { allowAnyEmailDomain: true },
+      { key: orgKey.key },
+    );
     expect(refused.status).toBe(403);
     expect(refused.body.code).toBe("forbidden");
-    expect((await patch(`organizations/${s.orgId}/connections/${s.connectionId}`, { allowAnyEmailDomain: true })).status).toBe(200);
+    expect(
+      (await patch(`organizations/${s.orgId}/connections/${s.connectionId}`, { allowAnyEmailDomain: true })).status,
+    ).toBe(200);
   });
 });

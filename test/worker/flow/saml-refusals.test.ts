@@ -1,7 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { patch, post } from "../admin/helpers";
 import {
-  authorizeUrl, BASE, exchangeCode, failureReason, fetchWorker, pkce, postAcs, REDIRECT_URI, seedSaml, signResponse, startLogin,
+  authorizeUrl,
+  BASE,
+  exchangeCode,
+  failureReason,
+  fetchWorker,
+  pkce,
+  postAcs,
+  REDIRECT_URI,
+  seedSaml,
+  signResponse,
+  startLogin,
 } from "./flow-helpers";
 
 /** Refusals a browser sees (SPEC §3): each asserts the reason recorded under the page's reference id. */
@@ -48,8 +58,17 @@ describe("login refusals", () => {
     const s = await seedSaml();
     const started = await startLogin(authorizeUrl(s, { login_hint: `x@${s.domain}` }));
     await post(`organizations/${s.orgId}/disallow_sso`);
-    const signed = await signResponse({ inResponseTo: started.requestId, acsUrl: s.acsUrl, audience: s.entityId, email: `x@${s.domain}` });
-    const acs = await postAcs(s.acsUrl, { SAMLResponse: signed.samlResponse, RelayState: started.relayState }, started.cookie);
+    const signed = await signResponse({
+      inResponseTo: started.requestId,
+      acsUrl: s.acsUrl,
+      audience: s.entityId,
+      email: `x@${s.domain}`,
+    });
+    const acs = await postAcs(
+      s.acsUrl,
+      { SAMLResponse: signed.samlResponse, RelayState: started.relayState },
+      started.cookie,
+    );
     expect(acs.status).toBe(400);
     expect(await failureReason(s.orgId, await acs.text())).toBe("sso_not_allowed");
   });
@@ -58,8 +77,17 @@ describe("login refusals", () => {
     const s = await seedSaml();
     const other = await seedSaml();
     const started = await startLogin(authorizeUrl(s, { login_hint: `x@${s.domain}`, state: "z" }));
-    const signed = await signResponse({ inResponseTo: started.requestId, acsUrl: s.acsUrl, audience: s.entityId, email: `mallory@${other.domain}` });
-    const acs = await postAcs(s.acsUrl, { SAMLResponse: signed.samlResponse, RelayState: started.relayState }, started.cookie);
+    const signed = await signResponse({
+      inResponseTo: started.requestId,
+      acsUrl: s.acsUrl,
+      audience: s.entityId,
+      email: `mallory@${other.domain}`,
+    });
+    const acs = await postAcs(
+      s.acsUrl,
+      { SAMLResponse: signed.samlResponse, RelayState: started.relayState },
+      started.cookie,
+    );
     const location = new URL(acs.headers.get("location")!);
     expect(location.searchParams.get("error")).toBe("access_denied");
     expect(location.searchParams.has("code")).toBe(false);
@@ -70,13 +98,26 @@ describe("login refusals", () => {
   it("refuses a response for another browser's pending login, without spending it", async () => {
     const s = await seedSaml();
     const started = await startLogin(authorizeUrl(s, { login_hint: `x@${s.domain}` }));
-    const signed = await signResponse({ inResponseTo: started.requestId, acsUrl: s.acsUrl, audience: s.entityId, email: `x@${s.domain}` });
+    const signed = await signResponse({
+      inResponseTo: started.requestId,
+      acsUrl: s.acsUrl,
+      audience: s.entityId,
+      email: `x@${s.domain}`,
+    });
     const other = await startLogin(authorizeUrl(s, { login_hint: `y@${s.domain}` }));
-    const acs = await postAcs(s.acsUrl, { SAMLResponse: signed.samlResponse, RelayState: started.relayState }, other.cookie);
+    const acs = await postAcs(
+      s.acsUrl,
+      { SAMLResponse: signed.samlResponse, RelayState: started.relayState },
+      other.cookie,
+    );
     expect(acs.status).toBe(400);
     expect(acs.headers.get("location")).toBeNull();
     expect(await failureReason(s.orgId, await acs.text())).toBe("browser_mismatch");
-    const mine = await postAcs(s.acsUrl, { SAMLResponse: signed.samlResponse, RelayState: started.relayState }, started.cookie);
+    const mine = await postAcs(
+      s.acsUrl,
+      { SAMLResponse: signed.samlResponse, RelayState: started.relayState },
+      started.cookie,
+    );
     expect(mine.status).toBe(302);
     expect(new URL(mine.headers.get("location")!).searchParams.get("code")).toBeTruthy();
   });
@@ -84,7 +125,12 @@ describe("login refusals", () => {
   it("refuses a tampered RelayState", async () => {
     const s = await seedSaml();
     const started = await startLogin(authorizeUrl(s, { login_hint: `x@${s.domain}` }));
-    const signed = await signResponse({ inResponseTo: started.requestId, acsUrl: s.acsUrl, audience: s.entityId, email: `x@${s.domain}` });
+    const signed = await signResponse({
+      inResponseTo: started.requestId,
+      acsUrl: s.acsUrl,
+      audience: s.entityId,
+      email: `x@${s.domain}`,
+    });
     const tampered = `${started.relayState.slice(0, -1)}${started.relayState.endsWith("A") ? "B" : "A"}`;
     const acs = await postAcs(s.acsUrl, { SAMLResponse: signed.samlResponse, RelayState: tampered }, started.cookie);
     expect(acs.status).toBe(400);
@@ -93,8 +139,16 @@ describe("login refusals", () => {
 
   it("refuses a replayed response (IdP-initiated, so only the replay cache stands in the way)", async () => {
     const s = await seedSaml({ saml: { allowIdpInitiated: true } });
-    await patch(`organizations/${s.orgId}/connections/${s.connectionId}`, { idpInitiatedClientId: s.clientId, idpInitiatedRedirectUri: REDIRECT_URI });
-    const signed = await signResponse({ inResponseTo: null, acsUrl: s.acsUrl, audience: s.entityId, email: `x@${s.domain}` });
+    await patch(`organizations/${s.orgId}/connections/${s.connectionId}`, {
+      idpInitiatedClientId: s.clientId,
+      idpInitiatedRedirectUri: REDIRECT_URI,
+    });
+    const signed = await signResponse({
+      inResponseTo: null,
+      acsUrl: s.acsUrl,
+      audience: s.entityId,
+      email: `x@${s.domain}`,
+    });
     const first = await postAcs(s.acsUrl, { SAMLResponse: signed.samlResponse });
     expect(first.status).toBe(302);
     expect(new URL(first.headers.get("location")!).searchParams.get("code")).toBeTruthy();
@@ -105,7 +159,12 @@ describe("login refusals", () => {
 
   it("refuses an unsolicited response when IdP-initiated login is off", async () => {
     const s = await seedSaml();
-    const signed = await signResponse({ inResponseTo: null, acsUrl: s.acsUrl, audience: s.entityId, email: `x@${s.domain}` });
+    const signed = await signResponse({
+      inResponseTo: null,
+      acsUrl: s.acsUrl,
+      audience: s.entityId,
+      email: `x@${s.domain}`,
+    });
     const acs = await postAcs(s.acsUrl, { SAMLResponse: signed.samlResponse });
     expect(acs.status).toBe(400);
     expect(await failureReason(s.orgId, await acs.text())).toBe("unsolicited");
@@ -114,14 +173,32 @@ describe("login refusals", () => {
   it("records the verifier's reason for a forged response (signed by another key)", async () => {
     const s = await seedSaml();
     const started = await startLogin(authorizeUrl(s, { login_hint: `x@${s.domain}` }));
-    const signed = await signResponse({ inResponseTo: started.requestId, acsUrl: s.acsUrl, audience: s.entityId, email: `x@${s.domain}`, signWith: "rogue" });
-    const acs = await postAcs(s.acsUrl, { SAMLResponse: signed.samlResponse, RelayState: started.relayState }, started.cookie);
+    const signed = await signResponse({
+      inResponseTo: started.requestId,
+      acsUrl: s.acsUrl,
+      audience: s.entityId,
+      email: `x@${s.domain}`,
+      signWith: "rogue",
+    });
+    const acs = await postAcs(
+      s.acsUrl,
+      { SAMLResponse: signed.samlResponse, RelayState: started.relayState },
+      started.cookie,
+    );
     expect(acs.status).toBe(400);
     expect(await acs.text()).not.toContain("signature");
-    expect(["signature_invalid", "untrusted_certificate"]).toContain(await failureReason(s.orgId, await (await postAgain()).text()));
+    expect(["signature_invalid", "untrusted_certificate"]).toContain(
+      await failureReason(s.orgId, await (await postAgain()).text()),
+    );
     async function postAgain() {
       const again = await startLogin(authorizeUrl(s, { login_hint: `x@${s.domain}` }));
-      const forged = await signResponse({ inResponseTo: again.requestId, acsUrl: s.acsUrl, audience: s.entityId, email: `x@${s.domain}`, signWith: "rogue" });
+      const forged = await signResponse({
+        inResponseTo: again.requestId,
+        acsUrl: s.acsUrl,
+        audience: s.entityId,
+        email: `x@${s.domain}`,
+        signWith: "rogue",
+      });
       return postAcs(s.acsUrl, { SAMLResponse: forged.samlResponse, RelayState: again.relayState }, again.cookie);
     }
   });
@@ -132,17 +209,42 @@ describe("login refusals", () => {
     expect(new URL(early.headers.get("location")!).searchParams.get("error")).toBe("access_denied");
     await post(`organizations/${s.orgId}/users`, { email: `member@${s.domain}` });
     const started = await startLogin(authorizeUrl(s, { login_hint: `member@${s.domain}` }));
-    const signed = await signResponse({ inResponseTo: started.requestId, acsUrl: s.acsUrl, audience: s.entityId, email: `stranger@${s.domain}` });
-    const acs = await postAcs(s.acsUrl, { SAMLResponse: signed.samlResponse, RelayState: started.relayState }, started.cookie);
-    const ref = /ref_[0-9a-z]{16}/.exec(new URL(acs.headers.get("location")!).searchParams.get("error_description")!)![0];
+    const signed = await signResponse({
+      inResponseTo: started.requestId,
+      acsUrl: s.acsUrl,
+      audience: s.entityId,
+      email: `stranger@${s.domain}`,
+    });
+    const acs = await postAcs(
+      s.acsUrl,
+      { SAMLResponse: signed.samlResponse, RelayState: started.relayState },
+      started.cookie,
+    );
+    const ref = /ref_[0-9a-z]{16}/.exec(
+      new URL(acs.headers.get("location")!).searchParams.get("error_description")!,
+    )![0];
     expect(await failureReason(s.orgId, ref)).toBe("not_a_member");
   });
 
   describe("codes", () => {
     async function codeFor(s: Awaited<ReturnType<typeof seedSaml>>, challenge?: string): Promise<string> {
-      const started = await startLogin(authorizeUrl(s, { login_hint: `x@${s.domain}`, ...(challenge ? { code_challenge: challenge, code_challenge_method: "S256" } : {}) }));
-      const signed = await signResponse({ inResponseTo: started.requestId, acsUrl: s.acsUrl, audience: s.entityId, email: `x@${s.domain}` });
-      const acs = await postAcs(s.acsUrl, { SAMLResponse: signed.samlResponse, RelayState: started.relayState }, started.cookie);
+      const started = await startLogin(
+        authorizeUrl(s, {
+          login_hint: `x@${s.domain}`,
+          ...(challenge ? { code_challenge: challenge, code_challenge_method: "S256" } : {}),
+        }),
+      );
+      const signed = await signResponse({
+        inResponseTo: started.requestId,
+        acsUrl: s.acsUrl,
+        audience: s.entityId,
+        email: `x@${s.domain}`,
+      });
+      const acs = await postAcs(
+        s.acsUrl,
+        { SAMLResponse: signed.samlResponse, RelayState: started.relayState },
+        started.cookie,
+      );
       return new URL(acs.headers.get("location")!).searchParams.get("code")!;
     }
 
@@ -152,7 +254,8 @@ describe("login refusals", () => {
       const first = await exchangeCode(s, code);
       expect(first.status).toBe(200);
       const { access_token } = await first.json<{ access_token: string }>();
-      const userinfo = () => fetchWorker(`${BASE}/oauth/userinfo`, { headers: { authorization: `Bearer ${access_token}` } });
+      const userinfo = () =>
+        fetchWorker(`${BASE}/oauth/userinfo`, { headers: { authorization: `Bearer ${access_token}` } });
       expect((await userinfo()).status).toBe(200);
       const reused = await exchangeCode(s, code);
       expect(reused.status).toBe(400);
@@ -164,7 +267,10 @@ describe("login refusals", () => {
       const s = await seedSaml();
       const other = await post("clients", { name: "Other", redirectUris: [REDIRECT_URI] });
       const code = await codeFor(s);
-      const stolen = await exchangeCode({ ...s, clientId: other.body.clientId, clientSecret: other.body.clientSecret }, code);
+      const stolen = await exchangeCode(
+        { ...s, clientId: other.body.clientId, clientSecret: other.body.clientSecret },
+        code,
+      );
       expect(stolen.status).toBe(400);
       expect(await stolen.json()).toMatchObject({ error: "invalid_grant" });
       const { challenge } = await pkce();

@@ -49,12 +49,18 @@ describe("buildSpMetadata", () => {
     const xml = buildSpMetadata(input);
     const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@" }).parse(xml, true);
     expect(doc["md:EntityDescriptor"]["@entityID"]).toBe(input.entityId);
-    expect(doc["md:EntityDescriptor"]["md:SPSSODescriptor"]["md:AssertionConsumerService"]["@Location"]).toBe(input.acsUrl);
+    expect(doc["md:EntityDescriptor"]["md:SPSSODescriptor"]["md:AssertionConsumerService"]["@Location"]).toBe(
+      input.acsUrl,
+    );
   });
 
   it("has the SPSSODescriptor structure of SAML metadata §2.4.4 in schema order", () => {
     const root = tree(buildSpMetadata(input));
-    expect([root.namespace, root.localName, root.attributes.get("entityID")]).toEqual([MD, "EntityDescriptor", input.entityId]);
+    expect([root.namespace, root.localName, root.attributes.get("entityID")]).toEqual([
+      MD,
+      "EntityDescriptor",
+      input.entityId,
+    ]);
     const [sp] = children(root, MD, "SPSSODescriptor");
     if (!sp) throw new Error("no SPSSODescriptor");
     expect(Object.fromEntries(sp.attributes)).toEqual({
@@ -95,12 +101,21 @@ describe("buildSpMetadata", () => {
   });
 
   it("is not mistaken for IdP metadata", () => {
-    expect(parseIdpMetadata(buildSpMetadata(input))).toEqual({ ok: false, reason: expect.stringMatching(/no IDPSSODescriptor/) });
+    expect(parseIdpMetadata(buildSpMetadata(input))).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/no IDPSSODescriptor/),
+    });
   });
 
   it("escapes every value so hostile input cannot inject markup", () => {
     const hostile = `https://sso.test/"><md:Evil x='1'/>&amp;\n`;
-    const xml = buildSpMetadata({ ...input, entityId: hostile, acsUrl: hostile, sloUrl: hostile, nameIdFormat: "<x>&" });
+    const xml = buildSpMetadata({
+      ...input,
+      entityId: hostile,
+      acsUrl: hostile,
+      sloUrl: hostile,
+      nameIdFormat: "<x>&",
+    });
     expect(xml).not.toContain("<md:Evil");
     const root = tree(xml);
     expect(root.attributes.get("entityID")).toBe(hostile);

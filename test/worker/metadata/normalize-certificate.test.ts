@@ -53,11 +53,19 @@ describe("normalizeCertificate", () => {
     ["base64 that is not DER", btoa("definitely not a certificate"), /not an X\.509 certificate/],
     ["truncated DER", OKTA_FLAT.slice(0, 400), /not an X\.509 certificate/],
     ["DER with trailing bytes", btoa(atob(OKTA_FLAT) + "\x00\x01"), /trailing data/],
-    ["a private key PEM", "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----", /PRIVATE KEY block, not a CERTIFICATE/],
+    [
+      "a private key PEM",
+      "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----",
+      /PRIVATE KEY block, not a CERTIFICATE/,
+    ],
     ["PEM without END", `-----BEGIN CERTIFICATE-----\n${OKTA_FLAT}\n`, /without a matching END/],
     ["two certificates", pem("\n") + pem("\n"), /several certificates/],
     ["PEM with a garbage body", "-----BEGIN CERTIFICATE-----\n!!!\n-----END CERTIFICATE-----", /not base64/],
-    ["PEM whose body is not a certificate", `-----BEGIN CERTIFICATE-----\n${btoa("x".repeat(90))}\n-----END CERTIFICATE-----`, /not an X\.509/],
+    [
+      "PEM whose body is not a certificate",
+      `-----BEGIN CERTIFICATE-----\n${btoa("x".repeat(90))}\n-----END CERTIFICATE-----`,
+      /not an X\.509/,
+    ],
     ["an oversized input", "A".repeat(70_000), /longer than/],
   ])("rejects %s with a reason", (_name, input, reason) => {
     const result = normalizeCertificate(input);

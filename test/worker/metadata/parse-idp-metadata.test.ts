@@ -162,7 +162,11 @@ describe("parseIdpMetadata edge cases", () => {
   });
 
   it.each([
-    ["a DOCTYPE", `<!DOCTYPE md [<!ENTITY x "y">]>${entity("md", "urn:idp", idpDescriptor("md"))}`, /DOCTYPE or ENTITY/],
+    [
+      "a DOCTYPE",
+      `<!DOCTYPE md [<!ENTITY x "y">]>${entity("md", "urn:idp", idpDescriptor("md"))}`,
+      /DOCTYPE or ENTITY/,
+    ],
     ["a lower-case doctype", `<!doctype md>${entity("md", "urn:idp", idpDescriptor("md"))}`, /DOCTYPE or ENTITY/],
     ["an undeclared entity", entity("md", "urn:&xxe;", idpDescriptor("md")), /unknown entity reference/],
     ["no IDPSSODescriptor", entity("md", "urn:sp", ""), /no IDPSSODescriptor/],
@@ -172,13 +176,41 @@ describe("parseIdpMetadata edge cases", () => {
     ["a missing entityID", entity("md", "", idpDescriptor("md")).replace(' entityID=""', ""), /no entityID/],
     ["an undeclared prefix", `<x:EntityDescriptor entityID="a"/>`, /undeclared namespace prefix "x"/],
     ["a wrong root", `<md:SPSSODescriptor xmlns:md="${MD}"/>`, /EntityDescriptor or EntitiesDescriptor/],
-    ["a non-SAML2 IDPSSODescriptor", entity("md", "urn:idp", idpDescriptor("md").replace("SAML:2.0:protocol", "SAML:1.1:protocol")), /SAML 2\.0 protocol/],
-    ["no usable SSO binding", entity("md", "urn:idp", idpDescriptor("md").replace(REDIRECT, "urn:oasis:names:tc:SAML:2.0:bindings:SOAP")), /no SingleSignOnService/],
-    ["a javascript: SSO URL", entity("md", "urn:idp", idpDescriptor("md").replace("https://idp.example/sso?a=1&amp;b=2", "javascript:alert(1)")), /not an http\(s\) URL/],
-    ["no signing certificate", entity("md", "urn:idp", idpDescriptor("md", { keyUse: "encryption" })), /no signing certificate/],
-    ["an invalid certificate", entity("md", "urn:idp", idpDescriptor("md").replace(CERT, "AAAA")), /certificate is invalid/],
+    [
+      "a non-SAML2 IDPSSODescriptor",
+      entity("md", "urn:idp", idpDescriptor("md").replace("SAML:2.0:protocol", "SAML:1.1:protocol")),
+      /SAML 2\.0 protocol/,
+    ],
+    [
+      "no usable SSO binding",
+      entity("md", "urn:idp", idpDescriptor("md").replace(REDIRECT, "urn:oasis:names:tc:SAML:2.0:bindings:SOAP")),
+      /no SingleSignOnService/,
+    ],
+    [
+      "a javascript: SSO URL",
+      entity(
+        "md",
+        "urn:idp",
+        idpDescriptor("md").replace("https://idp.example/sso?a=1&amp;b=2", "javascript:alert(1)"),
+      ),
+      /not an http\(s\) URL/,
+    ],
+    [
+      "no signing certificate",
+      entity("md", "urn:idp", idpDescriptor("md", { keyUse: "encryption" })),
+      /no signing certificate/,
+    ],
+    [
+      "an invalid certificate",
+      entity("md", "urn:idp", idpDescriptor("md").replace(CERT, "AAAA")),
+      /certificate is invalid/,
+    ],
     ["nesting deeper than 64 elements", `${"<a>".repeat(100)}${"</a>".repeat(100)}`, /malformed XML/],
-    ["a document over 1 MiB", entity("md", "urn:idp", idpDescriptor("md") + `<!--${"x".repeat(1024 * 1024)}-->`), /limit is 1048576/],
+    [
+      "a document over 1 MiB",
+      entity("md", "urn:idp", idpDescriptor("md") + `<!--${"x".repeat(1024 * 1024)}-->`),
+      /limit is 1048576/,
+    ],
   ])("refuses %s with a reason", (_name, xml, expected) => {
     expect(reason(xml)).toMatch(expected);
   });

@@ -48,15 +48,27 @@ describe("generateSpKeyPair", () => {
 
   it("gives a private key usable for RSA-SHA256 signing and RSA-OAEP decryption", async () => {
     const der = pkcs8Der(pair.privateKeyPem);
-    const signing = await crypto.subtle.importKey("pkcs8", der, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, false, ["sign"]);
-    const decrypting = await crypto.subtle.importKey("pkcs8", der, { name: "RSA-OAEP", hash: "SHA-256" }, false, ["decrypt"]);
+    const signing = await crypto.subtle.importKey("pkcs8", der, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, false, [
+      "sign",
+    ]);
+    const decrypting = await crypto.subtle.importKey("pkcs8", der, { name: "RSA-OAEP", hash: "SHA-256" }, false, [
+      "decrypt",
+    ]);
     expect((signing.algorithm as { modulusLength?: number }).modulusLength).toBe(2048);
 
     const normalized = normalizeCertificate(pair.certificatePem);
     if (!normalized.ok) throw new Error(normalized.reason);
     const spki = new x509.X509Certificate(normalized.der).publicKey.rawData;
-    const verifying = await crypto.subtle.importKey("spki", spki, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, false, ["verify"]);
-    const encrypting = await crypto.subtle.importKey("spki", spki, { name: "RSA-OAEP", hash: "SHA-256" }, false, ["encrypt"]);
+    const verifying = await crypto.subtle.importKey(
+      "spki",
+      spki,
+      { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
+      false,
+      ["verify"],
+    );
+    const encrypting = await crypto.subtle.importKey("spki", spki, { name: "RSA-OAEP", hash: "SHA-256" }, false, [
+      "encrypt",
+    ]);
 
     const message = new TextEncoder().encode("<samlp:AuthnRequest/>");
     const signature = await crypto.subtle.sign("RSASSA-PKCS1-v1_5", signing, message);
@@ -82,11 +94,23 @@ describe("validateKeyPair", () => {
 
   it.each([
     ["a key from another pair", () => [other.privateKeyPem, pair.certificatePem], /does not match/],
-    ["a PKCS#1 label", () => [pair.privateKeyPem.replace(/PRIVATE KEY/g, "RSA PRIVATE KEY"), pair.certificatePem], /PKCS#1/],
-    ["an encrypted key", () => [pair.privateKeyPem.replace(/PRIVATE KEY/g, "ENCRYPTED PRIVATE KEY"), pair.certificatePem], /encrypted/],
+    [
+      "a PKCS#1 label",
+      () => [pair.privateKeyPem.replace(/PRIVATE KEY/g, "RSA PRIVATE KEY"), pair.certificatePem],
+      /PKCS#1/,
+    ],
+    [
+      "an encrypted key",
+      () => [pair.privateKeyPem.replace(/PRIVATE KEY/g, "ENCRYPTED PRIVATE KEY"), pair.certificatePem],
+      /encrypted/,
+    ],
     ["a certificate instead of a key", () => [pair.certificatePem, pair.certificatePem], /must be PRIVATE KEY/],
     ["no PEM", () => ["garbage", pair.certificatePem], /exactly one PEM block/],
-    ["a corrupt key", () => ["-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----", pair.certificatePem], /not an RSA PKCS#8 key/],
+    [
+      "a corrupt key",
+      () => ["-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----", pair.certificatePem],
+      /not an RSA PKCS#8 key/,
+    ],
     ["a bad certificate", () => [pair.privateKeyPem, "nope"], /^certificate: /],
     ["a private key as the certificate", () => [pair.privateKeyPem, pair.privateKeyPem], /^certificate: /],
   ])("refuses %s", async (_name, args, reason) => {
@@ -104,11 +128,17 @@ describe("validateKeyPair", () => {
     )) as CryptoKeyPair;
     const pkcs8 = new Uint8Array((await crypto.subtle.exportKey("pkcs8", small.privateKey)) as ArrayBuffer);
     const pem = `-----BEGIN PRIVATE KEY-----\n${btoa(String.fromCharCode(...pkcs8))}\n-----END PRIVATE KEY-----\n`;
-    expect(await validateKeyPair(pem, pair.certificatePem)).toEqual({ ok: false, reason: expect.stringMatching(/1024 bits/) });
+    expect(await validateKeyPair(pem, pair.certificatePem)).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/1024 bits/),
+    });
   });
 
   it("refuses an EC certificate", async () => {
-    const keys = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign", "verify"])) as CryptoKeyPair;
+    const keys = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, [
+      "sign",
+      "verify",
+    ])) as CryptoKeyPair;
     const cert = await x509.X509CertificateGenerator.createSelfSigned({
       name: "CN=ec",
       keys,

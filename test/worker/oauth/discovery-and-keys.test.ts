@@ -3,7 +3,18 @@ import { runInDurableObject } from "cloudflare:test";
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
-  BASE, basic, createClient, createTenant, issueCode, REDIRECT_URI, ROOT_KEY, send, tokenRequest, type Client, type Tenant, workerEnv,
+  BASE,
+  basic,
+  createClient,
+  createTenant,
+  issueCode,
+  REDIRECT_URI,
+  ROOT_KEY,
+  send,
+  tokenRequest,
+  type Client,
+  type Tenant,
+  workerEnv,
 } from "./helpers";
 import type { AppStore } from "../../../src/store/app-store";
 
@@ -27,7 +38,8 @@ async function idToken(): Promise<string> {
 
 const jwks = async () => (await send("/.well-known/jwks.json")).body as { keys: Array<Record<string, string>> };
 const kids = async () => (await jwks()).keys.map((k) => k.kid);
-const rotate = () => send("/api/v1/signing-keys/rotate", { method: "POST", headers: { authorization: `Bearer ${ROOT_KEY}` } });
+const rotate = () =>
+  send("/api/v1/signing-keys/rotate", { method: "POST", headers: { authorization: `Bearer ${ROOT_KEY}` } });
 const verify = async (token: string) =>
   jwtVerify(token, createLocalJWKSet(await jwks()), { issuer: BASE, audience: client.clientId });
 
@@ -51,16 +63,24 @@ describe("GET /.well-known/openid-configuration", () => {
       code_challenge_methods_supported: ["S256"],
       scopes_supported: ["openid", "email", "profile"],
     });
-    expect(reply.body.claims_supported).toEqual(expect.arrayContaining(["sub", "email", "email_verified", "org_id", "groups", "roles", "nonce"]));
+    expect(reply.body.claims_supported).toEqual(
+      expect.arrayContaining(["sub", "email", "email_verified", "org_id", "groups", "roles", "nonce"]),
+    );
   });
 });
 
 describe("/openapi.json", () => {
   it("lists the OpenID provider's routes, public ones without security", async () => {
     const { body } = await send("/openapi.json");
-    expect(Object.keys(body.paths)).toEqual(expect.arrayContaining([
-      "/oauth/token", "/oauth/userinfo", "/.well-known/openid-configuration", "/.well-known/jwks.json", "/api/v1/signing-keys/rotate",
-    ]));
+    expect(Object.keys(body.paths)).toEqual(
+      expect.arrayContaining([
+        "/oauth/token",
+        "/oauth/userinfo",
+        "/.well-known/openid-configuration",
+        "/.well-known/jwks.json",
+        "/api/v1/signing-keys/rotate",
+      ]),
+    );
     expect(body.paths["/oauth/token"].post.security).toEqual([]);
     expect(Object.keys(body.paths["/oauth/userinfo"]).sort()).toEqual(["get", "post"]);
     expect(body.paths["/api/v1/signing-keys/rotate"].post.security).toBeUndefined();
@@ -76,7 +96,15 @@ describe("GET /.well-known/jwks.json", () => {
     expect(reply.headers.get("cache-control")).toBe("public, max-age=60");
     expect(reply.body.keys.length).toBeGreaterThanOrEqual(1);
     for (const key of reply.body.keys) {
-      expect(key).toEqual({ kty: "EC", crv: "P-256", x: expect.any(String), y: expect.any(String), kid: expect.any(String), alg: "ES256", use: "sig" });
+      expect(key).toEqual({
+        kty: "EC",
+        crv: "P-256",
+        x: expect.any(String),
+        y: expect.any(String),
+        kid: expect.any(String),
+        alg: "ES256",
+        use: "sig",
+      });
     }
   });
 });
@@ -92,7 +120,11 @@ describe("POST /api/v1/signing-keys/rotate", () => {
     const reply = await rotate();
     expect(reply.status, reply.text).toBe(201);
     const newKid = reply.body.kid as string;
-    expect(reply.body).toMatchObject({ alg: "ES256", createdAt: expect.any(String), publicJwk: { kid: newKid, kty: "EC" } });
+    expect(reply.body).toMatchObject({
+      alg: "ES256",
+      createdAt: expect.any(String),
+      publicJwk: { kid: newKid, kty: "EC" },
+    });
     expect(newKid).not.toBe(oldKid);
     expect(await kids()).toEqual([newKid, oldKid]);
 
@@ -104,7 +136,9 @@ describe("POST /api/v1/signing-keys/rotate", () => {
     // An hour later (the ID token lifetime) the retired key leaves JWKS.
     const store = workerEnv.APP.get(workerEnv.APP.idFromName("signing-keys"));
     const later = Date.now() + 3_600_000 + 1_000;
-    await runInDurableObject(store, (instance: AppStore) => instance.run("signing-keys", "getSigningKeys", { retainMs: 3_600_000 }, "test", later));
+    await runInDurableObject(store, (instance: AppStore) =>
+      instance.run("signing-keys", "getSigningKeys", { retainMs: 3_600_000 }, "test", later),
+    );
     expect(await kids()).toEqual([newKid]);
     await expect(verify(before)).rejects.toThrow();
     await verify(after);
@@ -113,8 +147,10 @@ describe("POST /api/v1/signing-keys/rotate", () => {
   it("records the rotation in the app-wide audit log", async () => {
     const reply = await rotate();
     const events = await send("/api/v1/events?limit=100", { headers: { authorization: `Bearer ${ROOT_KEY}` } });
-    expect(events.body.data).toEqual(expect.arrayContaining([
-      expect.objectContaining({ type: "signing_key.rotated", target: reply.body.kid, actor: "root" }),
-    ]));
+    expect(events.body.data).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: "signing_key.rotated", target: reply.body.kid, actor: "root" }),
+      ]),
+    );
   });
 });

@@ -39,7 +39,9 @@ export async function createTenant(): Promise<Tenant> {
   const connection = await admin("POST", `organizations/${orgId}/connections`, { type: "saml" });
   const connectionId = connection.body.id as string;
   await admin("POST", `organizations/${orgId}/connections/${connectionId}/idp-metadata`, {
-    idpEntityId: "https://idp.example.com/entity", idpSsoUrl: "https://idp.example.com/sso", idpCertificate: await idpCertificate(),
+    idpEntityId: "https://idp.example.com/entity",
+    idpSsoUrl: "https://idp.example.com/sso",
+    idpCertificate: await idpCertificate(),
   });
   await admin("POST", `organizations/${orgId}/connections/${connectionId}/activate`, {});
   return { orgId, connectionId, domain };
@@ -54,7 +56,9 @@ export interface Client {
 /** Registers a client with REDIRECT_URI (and a second URI) through the admin API. */
 export async function createClient(options: { public?: boolean } = {}): Promise<Client> {
   const reply = await admin("POST", "clients", {
-    name: "Test app", redirectUris: [REDIRECT_URI, "https://app.example.com/other"], public: options.public ?? false,
+    name: "Test app",
+    redirectUris: [REDIRECT_URI, "https://app.example.com/other"],
+    public: options.public ?? false,
   });
   return { clientId: reply.body.clientId, clientSecret: reply.body.clientSecret };
 }
@@ -77,17 +81,30 @@ export async function issueCode(tenant: Tenant, options: CodeOptions): Promise<s
   // The same person logs in again: one IdP subject per email (a new subject for a known
   // email is refused as subject_mismatch).
   const identity: VerifiedIdentity = {
-    subject: `nameid-${email}`, subjectIsTransient: false, email,
-    emailVerified: true, firstName: "Ada", lastName: "Lovelace", groups: ["engineering"], roles: ["admin"],
+    subject: `nameid-${email}`,
+    subjectIsTransient: false,
+    email,
+    emailVerified: true,
+    firstName: "Ada",
+    lastName: "Lovelace",
+    groups: ["engineering"],
+    roles: ["admin"],
     rawAttributes: { department: ["R&D"] },
   };
   const result = await orgOp(workerEnv, tenant.orgId, "completeLogin", {
-    connectionId: tenant.connectionId, assertion: null, identity,
+    connectionId: tenant.connectionId,
+    assertion: null,
+    identity,
     target: {
-      clientId: options.clientId, redirectUri: options.redirectUri ?? REDIRECT_URI, state: null,
-      nonce: options.nonce ?? null, codeChallenge: options.codeChallenge ?? null, scope: "openid email profile",
+      clientId: options.clientId,
+      redirectUri: options.redirectUri ?? REDIRECT_URI,
+      state: null,
+      nonce: options.nonce ?? null,
+      codeChallenge: options.codeChallenge ?? null,
+      scope: "openid email profile",
     },
-    codeHash: minted.codeHash, codeExpiresAt: options.expiresAt ?? minted.expiresAt,
+    codeHash: minted.codeHash,
+    codeExpiresAt: options.expiresAt ?? minted.expiresAt,
   });
   expect(result.ok, JSON.stringify(result)).toBe(true);
   return minted.code;
@@ -118,4 +135,3 @@ export function expectOAuthError(reply: Reply, status: number, error: string, de
   if (description) expect(reply.body.error_description).toMatch(description);
   expect(Object.keys(reply.body).sort()).toEqual(["error", "error_description"]);
 }
-

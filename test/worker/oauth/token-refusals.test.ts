@@ -4,8 +4,17 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import {
-  basic, createClient, createTenant, expectOAuthError, issueCode, pkcePair, REDIRECT_URI, send, tokenRequest,
-  type Client, type Tenant,
+  basic,
+  createClient,
+  createTenant,
+  expectOAuthError,
+  issueCode,
+  pkcePair,
+  REDIRECT_URI,
+  send,
+  tokenRequest,
+  type Client,
+  type Tenant,
 } from "./helpers";
 
 let tenant: Tenant;
@@ -16,10 +25,19 @@ let publicClient: Client;
 // Generous: the tenant's IdP certificate is an RSA key generated in workerd.
 beforeAll(async () => {
   tenant = await createTenant();
-  [confidential, other, publicClient] = await Promise.all([createClient(), createClient(), createClient({ public: true })]);
+  [confidential, other, publicClient] = await Promise.all([
+    createClient(),
+    createClient(),
+    createClient({ public: true }),
+  ]);
 }, 60_000);
 
-const grant = (code: string, extra: Record<string, string> = {}) => ({ grant_type: "authorization_code", code, redirect_uri: REDIRECT_URI, ...extra });
+const grant = (code: string, extra: Record<string, string> = {}) => ({
+  grant_type: "authorization_code",
+  code,
+  redirect_uri: REDIRECT_URI,
+  ...extra,
+});
 const asBasic = (client: Client) => ({ authorization: basic(client.clientId, client.clientSecret!) });
 const NOT_FOUND = /invalid, expired or already used/;
 
@@ -44,12 +62,21 @@ describe("the authorization code", () => {
 
   it("is bound to the exact redirect_uri", async () => {
     const variants = [
-      "https://app.example.com/other", "https://app.example.com/callback/", "https://APP.example.com/callback",
-      "https://app.example.com/callback?x=1", "https://app.example.com/%63allback", "https://app.example.com/callbac",
+      "https://app.example.com/other",
+      "https://app.example.com/callback/",
+      "https://APP.example.com/callback",
+      "https://app.example.com/callback?x=1",
+      "https://app.example.com/%63allback",
+      "https://app.example.com/callbac",
     ];
     for (const redirect of variants) {
       const code = await issueCode(tenant, { clientId: confidential.clientId });
-      expectOAuthError(await tokenRequest(grant(code, { redirect_uri: redirect }), asBasic(confidential)), 400, "invalid_grant", /redirect_uri/);
+      expectOAuthError(
+        await tokenRequest(grant(code, { redirect_uri: redirect }), asBasic(confidential)),
+        400,
+        "invalid_grant",
+        /redirect_uri/,
+      );
     }
   });
 
@@ -70,33 +97,60 @@ describe("PKCE (RFC 7636 §4.6)", () => {
     const { challenge } = await pkcePair();
     const { verifier: wrong } = await pkcePair();
     const code = await issueCode(tenant, { clientId: publicClient.clientId, codeChallenge: challenge });
-    expectOAuthError(await tokenRequest(grant(code, { client_id: publicClient.clientId, code_verifier: wrong })), 400, "invalid_grant", /does not match/);
+    expectOAuthError(
+      await tokenRequest(grant(code, { client_id: publicClient.clientId, code_verifier: wrong })),
+      400,
+      "invalid_grant",
+      /does not match/,
+    );
   });
 
   it("requires the verifier when the code has a challenge, from confidential clients too", async () => {
     const { challenge } = await pkcePair();
     const code = await issueCode(tenant, { clientId: confidential.clientId, codeChallenge: challenge });
-    expectOAuthError(await tokenRequest(grant(code), asBasic(confidential)), 400, "invalid_grant", /code_verifier is required/);
+    expectOAuthError(
+      await tokenRequest(grant(code), asBasic(confidential)),
+      400,
+      "invalid_grant",
+      /code_verifier is required/,
+    );
   });
 
   it("refuses a verifier for a code issued without a challenge (downgrade)", async () => {
     const { verifier } = await pkcePair();
     const code = await issueCode(tenant, { clientId: confidential.clientId });
-    expectOAuthError(await tokenRequest(grant(code, { code_verifier: verifier }), asBasic(confidential)), 400, "invalid_grant", /no code_challenge/);
+    expectOAuthError(
+      await tokenRequest(grant(code, { code_verifier: verifier }), asBasic(confidential)),
+      400,
+      "invalid_grant",
+      /no code_challenge/,
+    );
   });
 
   it("refuses a public client's code without PKCE", async () => {
     const code = await issueCode(tenant, { clientId: publicClient.clientId });
-    expectOAuthError(await tokenRequest(grant(code, { client_id: publicClient.clientId })), 400, "invalid_grant", /public client must use PKCE/);
+    expectOAuthError(
+      await tokenRequest(grant(code, { client_id: publicClient.clientId })),
+      400,
+      "invalid_grant",
+      /public client must use PKCE/,
+    );
   });
 
   it("refuses a malformed verifier as invalid_request, before the code is spent", async () => {
     const { verifier, challenge } = await pkcePair();
     const code = await issueCode(tenant, { clientId: publicClient.clientId, codeChallenge: challenge });
     for (const bad of ["short", `${verifier}!`, "a".repeat(129)]) {
-      expectOAuthError(await tokenRequest(grant(code, { client_id: publicClient.clientId, code_verifier: bad })), 400, "invalid_request", /code_verifier/);
+      expectOAuthError(
+        await tokenRequest(grant(code, { client_id: publicClient.clientId, code_verifier: bad })),
+        400,
+        "invalid_request",
+        /code_verifier/,
+      );
     }
-    expect((await tokenRequest(grant(code, { client_id: publicClient.clientId, code_verifier: verifier }))).status).toBe(200);
+    expect(
+      (await tokenRequest(grant(code, { client_id: publicClient.clientId, code_verifier: verifier }))).status,
+    ).toBe(200);
   });
 });
 
@@ -106,7 +160,9 @@ describe("client authentication (RFC 6749 §2.3, §3.2.1)", () => {
     const viaBasic = await tokenRequest(grant(code), { authorization: basic(confidential.clientId, "wrong-secret") });
     expectOAuthError(viaBasic, 401, "invalid_client", /Client authentication failed/);
     expect(viaBasic.headers.get("www-authenticate")).toMatch(/^Basic realm="edge-sso"/);
-    const viaPost = await tokenRequest(grant(code, { client_id: confidential.clientId, client_secret: "wrong-secret" }));
+    const viaPost = await tokenRequest(
+      grant(code, { client_id: confidential.clientId, client_secret: "wrong-secret" }),
+    );
     expectOAuthError(viaPost, 401, "invalid_client");
     expect(viaPost.headers.get("www-authenticate")).toBeNull();
     // A refused client does not spend the code.
@@ -115,7 +171,11 @@ describe("client authentication (RFC 6749 §2.3, §3.2.1)", () => {
 
   it("refuses an unknown client, a missing client and a confidential client without its secret", async () => {
     const code = await issueCode(tenant, { clientId: confidential.clientId });
-    expectOAuthError(await tokenRequest(grant(code), { authorization: basic("client_unknown", "secret") }), 401, "invalid_client");
+    expectOAuthError(
+      await tokenRequest(grant(code), { authorization: basic("client_unknown", "secret") }),
+      401,
+      "invalid_client",
+    );
     expectOAuthError(await tokenRequest(grant(code, { client_id: "client_unknown" })), 401, "invalid_client");
     expectOAuthError(await tokenRequest(grant(code)), 401, "invalid_client");
     expectOAuthError(await tokenRequest(grant(code, { client_id: confidential.clientId })), 401, "invalid_client");
@@ -123,7 +183,11 @@ describe("client authentication (RFC 6749 §2.3, §3.2.1)", () => {
 
   it("refuses a public client that sends a secret", async () => {
     const code = await issueCode(tenant, { clientId: publicClient.clientId });
-    expectOAuthError(await tokenRequest(grant(code, { client_id: publicClient.clientId, client_secret: "anything" })), 401, "invalid_client");
+    expectOAuthError(
+      await tokenRequest(grant(code, { client_id: publicClient.clientId, client_secret: "anything" })),
+      401,
+      "invalid_client",
+    );
   });
 
   it("refuses malformed Basic credentials", async () => {
@@ -137,24 +201,55 @@ describe("client authentication (RFC 6749 §2.3, §3.2.1)", () => {
 
   it("refuses two authentication methods at once, and a form client_id that contradicts Basic", async () => {
     const code = await issueCode(tenant, { clientId: confidential.clientId });
-    expectOAuthError(await tokenRequest(grant(code, { client_secret: confidential.clientSecret! }), asBasic(confidential)),
-      400, "invalid_request", /exactly one client authentication/);
-    expectOAuthError(await tokenRequest(grant(code, { client_id: other.clientId }), asBasic(confidential)), 400, "invalid_request", /client_id/);
+    expectOAuthError(
+      await tokenRequest(grant(code, { client_secret: confidential.clientSecret! }), asBasic(confidential)),
+      400,
+      "invalid_request",
+      /exactly one client authentication/,
+    );
+    expectOAuthError(
+      await tokenRequest(grant(code, { client_id: other.clientId }), asBasic(confidential)),
+      400,
+      "invalid_request",
+      /client_id/,
+    );
   });
 });
 
 describe("the request itself", () => {
   it("refuses an unsupported or missing grant_type", async () => {
-    expectOAuthError(await tokenRequest({ grant_type: "client_credentials" }, asBasic(confidential)), 400, "unsupported_grant_type");
-    expectOAuthError(await tokenRequest({ grant_type: "refresh_token", refresh_token: "x" }, asBasic(confidential)), 400, "unsupported_grant_type");
-    expectOAuthError(await tokenRequest({ code: "x", redirect_uri: REDIRECT_URI }, asBasic(confidential)), 400, "invalid_request", /missing/);
+    expectOAuthError(
+      await tokenRequest({ grant_type: "client_credentials" }, asBasic(confidential)),
+      400,
+      "unsupported_grant_type",
+    );
+    expectOAuthError(
+      await tokenRequest({ grant_type: "refresh_token", refresh_token: "x" }, asBasic(confidential)),
+      400,
+      "unsupported_grant_type",
+    );
+    expectOAuthError(
+      await tokenRequest({ code: "x", redirect_uri: REDIRECT_URI }, asBasic(confidential)),
+      400,
+      "invalid_request",
+      /missing/,
+    );
   });
 
   it("refuses missing code or redirect_uri, and repeated parameters (RFC 6749 §3.2)", async () => {
-    expectOAuthError(await tokenRequest({ grant_type: "authorization_code", redirect_uri: REDIRECT_URI }, asBasic(confidential)), 400, "invalid_request");
-    expectOAuthError(await tokenRequest({ grant_type: "authorization_code", code: "x" }, asBasic(confidential)), 400, "invalid_request");
+    expectOAuthError(
+      await tokenRequest({ grant_type: "authorization_code", redirect_uri: REDIRECT_URI }, asBasic(confidential)),
+      400,
+      "invalid_request",
+    );
+    expectOAuthError(
+      await tokenRequest({ grant_type: "authorization_code", code: "x" }, asBasic(confidential)),
+      400,
+      "invalid_request",
+    );
     const reply = await send("/oauth/token", {
-      method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...asBasic(confidential) },
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", ...asBasic(confidential) },
       body: `grant_type=authorization_code&code=a&code=b&redirect_uri=${encodeURIComponent(REDIRECT_URI)}`,
     });
     expectOAuthError(reply, 400, "invalid_request", /repeated/);
@@ -177,16 +272,24 @@ describe("the request itself", () => {
   it("accepts a charset parameter on the content type", async () => {
     const code = await issueCode(tenant, { clientId: confidential.clientId });
     const reply = await send("/oauth/token", {
-      method: "POST", headers: { "content-type": "application/x-www-form-urlencoded; charset=UTF-8", ...asBasic(confidential) },
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded; charset=UTF-8", ...asBasic(confidential) },
       body: new URLSearchParams(grant(code)).toString(),
     });
     expect(reply.status, reply.text).toBe(200);
   });
 
   it("refuses an oversized body and invalid UTF-8 with invalid_request", async () => {
-    expectOAuthError(await tokenRequest({ grant_type: "authorization_code", padding: "x".repeat(20_000) }), 400, "invalid_request", /too large/);
+    expectOAuthError(
+      await tokenRequest({ grant_type: "authorization_code", padding: "x".repeat(20_000) }),
+      400,
+      "invalid_request",
+      /too large/,
+    );
     const reply = await send("/oauth/token", {
-      method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new Uint8Array([0x67, 0xff, 0xfe]),
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new Uint8Array([0x67, 0xff, 0xfe]),
     });
     expectOAuthError(reply, 400, "invalid_request", /UTF-8/);
   });

@@ -2,8 +2,18 @@
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
-  basic, BASE, createClient, createTenant, issueCode, pkcePair, REDIRECT_URI, send, tokenRequest,
-  type Client, type Reply, type Tenant,
+  basic,
+  BASE,
+  createClient,
+  createTenant,
+  issueCode,
+  pkcePair,
+  REDIRECT_URI,
+  send,
+  tokenRequest,
+  type Client,
+  type Reply,
+  type Tenant,
 } from "./helpers";
 
 let tenant: Tenant;
@@ -29,7 +39,9 @@ function expectTokenResponse(reply: Reply): void {
   expect(reply.headers.get("cache-control")).toBe("no-store");
   expect(reply.headers.get("pragma")).toBe("no-cache");
   expect(reply.body).toMatchObject({
-    access_token: expect.stringMatching(/^[0-9a-z]{26}\.[A-Za-z0-9_-]{43}$/), token_type: "Bearer", expires_in: 3600,
+    access_token: expect.stringMatching(/^[0-9a-z]{26}\.[A-Za-z0-9_-]{43}$/),
+    token_type: "Bearer",
+    expires_in: 3600,
     id_token: expect.any(String),
   });
 }
@@ -44,16 +56,35 @@ describe("POST /oauth/token", () => {
     expectTokenResponse(reply);
     const profile = reply.body.profile;
     expect(profile).toEqual({
-      id: expect.stringMatching(/^user_/), organizationId: tenant.orgId, connectionId: tenant.connectionId, connectionType: "saml",
-      idpId: expect.stringMatching(/^nameid-/), email: `ada@${tenant.domain}`, firstName: "Ada", lastName: "Lovelace",
-      groups: ["engineering"], roles: ["admin"], rawAttributes: { department: ["R&D"] },
+      id: expect.stringMatching(/^user_/),
+      organizationId: tenant.orgId,
+      connectionId: tenant.connectionId,
+      connectionType: "saml",
+      idpId: expect.stringMatching(/^nameid-/),
+      email: `ada@${tenant.domain}`,
+      firstName: "Ada",
+      lastName: "Lovelace",
+      groups: ["engineering"],
+      roles: ["admin"],
+      rawAttributes: { department: ["R&D"] },
     });
     const { payload, protectedHeader } = await verifyIdToken(reply.body.id_token, confidential.clientId);
     expect(protectedHeader).toMatchObject({ alg: "ES256", kid: expect.any(String), typ: "JWT" });
     expect(payload).toEqual({
-      iss: BASE, aud: confidential.clientId, sub: profile.id, iat: expect.any(Number), exp: expect.any(Number),
-      nonce: "n-0S6_WzA2Mj", email: profile.email, email_verified: true, given_name: "Ada", family_name: "Lovelace",
-      name: "Ada Lovelace", org_id: tenant.orgId, groups: ["engineering"], roles: ["admin"],
+      iss: BASE,
+      aud: confidential.clientId,
+      sub: profile.id,
+      iat: expect.any(Number),
+      exp: expect.any(Number),
+      nonce: "n-0S6_WzA2Mj",
+      email: profile.email,
+      email_verified: true,
+      given_name: "Ada",
+      family_name: "Lovelace",
+      name: "Ada Lovelace",
+      org_id: tenant.orgId,
+      groups: ["engineering"],
+      roles: ["admin"],
     });
     expect(payload.exp! - payload.iat!).toBe(3600);
     expect(Math.abs(payload.iat! - Date.now() / 1000)).toBeLessThan(30);
@@ -62,8 +93,11 @@ describe("POST /oauth/token", () => {
   it("exchanges a code with client_secret_post; no nonce claim when the request had none", async () => {
     const code = await issueCode(tenant, { clientId: confidential.clientId });
     const reply = await tokenRequest({
-      grant_type: "authorization_code", code, redirect_uri: REDIRECT_URI,
-      client_id: confidential.clientId, client_secret: confidential.clientSecret!,
+      grant_type: "authorization_code",
+      code,
+      redirect_uri: REDIRECT_URI,
+      client_id: confidential.clientId,
+      client_secret: confidential.clientSecret!,
     });
     expectTokenResponse(reply);
     const { payload } = await verifyIdToken(reply.body.id_token, confidential.clientId);
@@ -83,7 +117,11 @@ describe("POST /oauth/token", () => {
     const { verifier, challenge } = await pkcePair();
     const code = await issueCode(tenant, { clientId: publicClient.clientId, codeChallenge: challenge, nonce: "abc" });
     const reply = await tokenRequest({
-      grant_type: "authorization_code", code, redirect_uri: REDIRECT_URI, client_id: publicClient.clientId, code_verifier: verifier,
+      grant_type: "authorization_code",
+      code,
+      redirect_uri: REDIRECT_URI,
+      client_id: publicClient.clientId,
+      code_verifier: verifier,
     });
     expectTokenResponse(reply);
     const { payload } = await verifyIdToken(reply.body.id_token, publicClient.clientId);
@@ -103,8 +141,11 @@ describe("POST /oauth/token", () => {
   it("signs with the key JWKS publishes under the token's kid", async () => {
     const code = await issueCode(tenant, { clientId: confidential.clientId });
     const reply = await tokenRequest({
-      grant_type: "authorization_code", code, redirect_uri: REDIRECT_URI,
-      client_id: confidential.clientId, client_secret: confidential.clientSecret!,
+      grant_type: "authorization_code",
+      code,
+      redirect_uri: REDIRECT_URI,
+      client_id: confidential.clientId,
+      client_secret: confidential.clientSecret!,
     });
     const { kid } = decodeProtectedHeader(reply.body.id_token);
     const jwks = await send("/.well-known/jwks.json");
@@ -123,8 +164,15 @@ describe("/oauth/userinfo", () => {
   }
 
   const claims = (sub: string) => ({
-    sub, email: `ada@${tenant.domain}`, email_verified: true, given_name: "Ada", family_name: "Lovelace", name: "Ada Lovelace",
-    groups: ["engineering"], roles: ["admin"], org_id: tenant.orgId,
+    sub,
+    email: `ada@${tenant.domain}`,
+    email_verified: true,
+    given_name: "Ada",
+    family_name: "Lovelace",
+    name: "Ada Lovelace",
+    groups: ["engineering"],
+    roles: ["admin"],
+    org_id: tenant.orgId,
   });
 
   it("returns the SPEC §4 claims for the access token, by GET and by POST (OIDC Core §5.3.1)", async () => {

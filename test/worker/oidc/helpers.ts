@@ -17,7 +17,10 @@ export interface OidcTenant {
 }
 
 /** Creates an org, an OIDC connection with `oidc` fields, and activates it, through the admin API. */
-export async function createOidcTenant(oidc: Record<string, unknown>, org: Record<string, unknown> = {}): Promise<OidcTenant> {
+export async function createOidcTenant(
+  oidc: Record<string, unknown>,
+  org: Record<string, unknown> = {},
+): Promise<OidcTenant> {
   const domain = `oidc-${crypto.randomUUID().slice(0, 8)}.example.com`;
   const created = await admin("POST", "organizations", { name: "OIDC Test Corp", domains: [domain], ...org });
   const orgId = created.body.id as string;
@@ -51,8 +54,15 @@ export async function startLogin(clientId: string, email: string): Promise<Start
   const appState = `app-state-${crypto.randomUUID()}`;
   const appNonce = `app-nonce-${crypto.randomUUID()}`;
   const query = new URLSearchParams({
-    response_type: "code", client_id: clientId, redirect_uri: REDIRECT_URI, scope: "openid email profile",
-    state: appState, nonce: appNonce, code_challenge: challenge, code_challenge_method: "S256", login_hint: email,
+    response_type: "code",
+    client_id: clientId,
+    redirect_uri: REDIRECT_URI,
+    scope: "openid email profile",
+    state: appState,
+    nonce: appNonce,
+    code_challenge: challenge,
+    code_challenge_method: "S256",
+    login_hint: email,
   });
   const reply = await send(`/oauth/authorize?${query}`);
   expect(reply.status, reply.text).toBe(302);
@@ -88,15 +98,24 @@ export async function expectErrorPage(reply: Reply, orgId: string | null): Promi
 
 /** The audit log's reason for a failure's reference id. */
 export async function reasonOf(orgId: string | null, referenceId: string): Promise<string> {
-  const path = orgId ? `organizations/${orgId}/events?type=login.failed&limit=100` : "events?type=login.failed&limit=100";
-  const events = (await admin("GET", path)).body.data as Array<{ data: { referenceId?: string; reason?: string; detail?: string } }>;
+  const path = orgId
+    ? `organizations/${orgId}/events?type=login.failed&limit=100`
+    : "events?type=login.failed&limit=100";
+  const events = (await admin("GET", path)).body.data as Array<{
+    data: { referenceId?: string; reason?: string; detail?: string };
+  }>;
   const event = events.find((e) => e.data.referenceId === referenceId);
   expect(event, `no login.failed event for ${referenceId}`).toBeDefined();
   return event!.data.reason!;
 }
 
 /** Expects an RFC 6749 §4.1.2.1 error redirect to the app; returns its reason in the audit log. */
-export async function expectErrorRedirect(reply: Reply, orgId: string, error: string, appState: string): Promise<string> {
+export async function expectErrorRedirect(
+  reply: Reply,
+  orgId: string,
+  error: string,
+  appState: string,
+): Promise<string> {
   expect(reply.status, reply.text).toBe(302);
   const location = new URL(reply.headers.get("location")!);
   expect(`${location.origin}${location.pathname}`).toBe(REDIRECT_URI);
@@ -108,14 +127,25 @@ export async function expectErrorRedirect(reply: Reply, orgId: string, error: st
 }
 
 /** POST /oauth/token with client_secret_basic. */
-export function redeemCode(client: { clientId: string; clientSecret: string }, code: string, verifier: string): Promise<Reply> {
+export function redeemCode(
+  client: { clientId: string; clientSecret: string },
+  code: string,
+  verifier: string,
+): Promise<Reply> {
   return send("/oauth/token", {
     method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${btoa(`${client.clientId}:${client.clientSecret}`)}` },
-    body: new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: REDIRECT_URI, code_verifier: verifier }).toString(),
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      authorization: `Basic ${btoa(`${client.clientId}:${client.clientSecret}`)}`,
+    },
+    body: new URLSearchParams({
+      grant_type: "authorization_code",
+      code,
+      redirect_uri: REDIRECT_URI,
+      code_verifier: verifier,
+    }).toString(),
   });
 }
-
 
 /**
  * A browser's cookie store for one IdP origin: every Set-Cookie kept by name (paths are

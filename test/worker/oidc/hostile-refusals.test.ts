@@ -7,8 +7,20 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { orgOp } from "../../../src/store/stores";
 import {
-  admin, callback, createClient, createOidcTenant, expectCodeRedirect, expectErrorPage, expectErrorRedirect, redeemCode, REDIRECT_URI, ROOT_KEY,
-  send, startLogin, warmUp, type OidcTenant,
+  admin,
+  callback,
+  createClient,
+  createOidcTenant,
+  expectCodeRedirect,
+  expectErrorPage,
+  expectErrorRedirect,
+  redeemCode,
+  REDIRECT_URI,
+  ROOT_KEY,
+  send,
+  startLogin,
+  warmUp,
+  type OidcTenant,
 } from "./helpers";
 
 const hostile = inject("hostileOidc");
@@ -40,11 +52,20 @@ describe("OIDC login against the hostile provider", () => {
       const token = await redeemCode(client, code, login.verifier);
       expect(token.status, token.text).toBe(200);
       expect(token.body.profile).toMatchObject({
-        organizationId: tenant.orgId, connectionId: tenant.connectionId, connectionType: "oidc", idpId: "hostile-user-1",
-        email: `eve@${tenant.domain}`, firstName: "Eve", lastName: "Mallory", groups: ["red-team"],
+        organizationId: tenant.orgId,
+        connectionId: tenant.connectionId,
+        connectionType: "oidc",
+        idpId: "hostile-user-1",
+        email: `eve@${tenant.domain}`,
+        firstName: "Eve",
+        lastName: "Mallory",
+        groups: ["red-team"],
       });
       const connection = (await admin("GET", `organizations/${tenant.orgId}/connections/${tenant.connectionId}`)).body;
-      const cached = await orgOp(env, tenant.orgId, "getOidcIdpCache", { connectionId: tenant.connectionId, issuer: connection.oidc.issuer });
+      const cached = await orgOp(env, tenant.orgId, "getOidcIdpCache", {
+        connectionId: tenant.connectionId,
+        issuer: connection.oidc.issuer,
+      });
       expect(cached?.metadata?.issuer).toBe(connection.oidc.issuer);
       expect(cached?.jwks?.keys[0]?.kid).toBe("hostile-1");
     }
@@ -87,7 +108,10 @@ describe("OIDC login against the hostile provider", () => {
     const tenant = await tenantFor("good");
     const login = await startLogin(client.clientId, `eve@${tenant.domain}`);
     const state = login.idpUrl.searchParams.get("state")!;
-    const reply = await callback(`https://sso.test/oidc/callback?error=temporarily_unavailable&error_description=%3Cscript%3E&state=${encodeURIComponent(state)}`, login.bindingCookie);
+    const reply = await callback(
+      `https://sso.test/oidc/callback?error=temporarily_unavailable&error_description=%3Cscript%3E&state=${encodeURIComponent(state)}`,
+      login.bindingCookie,
+    );
     expect(reply.text).toContain("temporarily_unavailable");
     expect(reply.text).not.toContain("<script>");
     expect(await expectErrorPage(reply, tenant.orgId)).toBe("idp_error");
@@ -98,10 +122,15 @@ describe("OIDC login against the hostile provider", () => {
     const strict = await tenantFor("unverified");
     const first = await throughIdp(strict, client);
     const refused = await callback(first.callbackUrl, first.login.bindingCookie);
-    expect(await expectErrorRedirect(refused, strict.orgId, "access_denied", first.login.appState)).toBe("email_not_verified");
+    expect(await expectErrorRedirect(refused, strict.orgId, "access_denied", first.login.appState)).toBe(
+      "email_not_verified",
+    );
     const lenient = await tenantFor("unverified", { emailVerifiedRequired: false });
     const second = await throughIdp(lenient, client);
-    const code = expectCodeRedirect(await callback(second.callbackUrl, second.login.bindingCookie), second.login.appState);
+    const code = expectCodeRedirect(
+      await callback(second.callbackUrl, second.login.bindingCookie),
+      second.login.appState,
+    );
     const token = await redeemCode(client, code, second.login.verifier);
     expect(token.body.profile.email).toBe(`eve@${lenient.domain}`);
   });
@@ -111,9 +140,18 @@ describe("OIDC callback state and browser binding", () => {
   it("refuses a state that names no pending login, and a malformed one", async () => {
     const tenant = await tenantFor("good");
     const forged = `${tenant.orgId.slice(4)}.${"A".repeat(43)}`;
-    expect(await expectErrorPage(await callback(`https://sso.test/oidc/callback?code=x&state=${forged}`, null), tenant.orgId)).toBe("unknown_state");
-    expect(await expectErrorPage(await callback("https://sso.test/oidc/callback?code=x&state=nonsense", null), null)).toBe("unknown_state");
-    expect(await expectErrorPage(await callback("https://sso.test/oidc/callback?code=x", null), null)).toBe("unknown_state");
+    expect(
+      await expectErrorPage(
+        await callback(`https://sso.test/oidc/callback?code=x&state=${forged}`, null),
+        tenant.orgId,
+      ),
+    ).toBe("unknown_state");
+    expect(
+      await expectErrorPage(await callback("https://sso.test/oidc/callback?code=x&state=nonsense", null), null),
+    ).toBe("unknown_state");
+    expect(await expectErrorPage(await callback("https://sso.test/oidc/callback?code=x", null), null)).toBe(
+      "unknown_state",
+    );
   });
 
   it("refuses a replayed state: the pending login is consumed once", async () => {
@@ -140,11 +178,17 @@ describe("OIDC IdP outages", () => {
     const client = await createClient();
     const issuer = `${hostile.base}/t/good~${crypto.randomUUID().slice(0, 8)}`;
     const tenant = await createOidcTenant({
-      issuer, clientId: hostile.clientId, clientSecret: hostile.clientSecret,
-      authorizationEndpoint: `${issuer}/authorize`, tokenEndpoint: `${hostile.closedUrl}/token`, jwksUri: `${issuer}/jwks`,
+      issuer,
+      clientId: hostile.clientId,
+      clientSecret: hostile.clientSecret,
+      authorizationEndpoint: `${issuer}/authorize`,
+      tokenEndpoint: `${hostile.closedUrl}/token`,
+      jwksUri: `${issuer}/jwks`,
     });
     const { login, callbackUrl } = await throughIdp(tenant, client);
-    expect(await expectErrorPage(await callback(callbackUrl, login.bindingCookie), tenant.orgId)).toBe("idp_unreachable");
+    expect(await expectErrorPage(await callback(callbackUrl, login.bindingCookie), tenant.orgId)).toBe(
+      "idp_unreachable",
+    );
   });
 
   it("shows an error page at start when discovery breaks after activation", async () => {
@@ -152,7 +196,13 @@ describe("OIDC IdP outages", () => {
     const tenant = await tenantFor("good");
     const connection = (await admin("GET", `organizations/${tenant.orgId}/connections/${tenant.connectionId}`)).body;
     await fetch(`${connection.oidc.issuer}/_break`, { method: "POST" });
-    const query = new URLSearchParams({ response_type: "code", client_id: client.clientId, redirect_uri: REDIRECT_URI, scope: "openid", login_hint: `eve@${tenant.domain}` });
+    const query = new URLSearchParams({
+      response_type: "code",
+      client_id: client.clientId,
+      redirect_uri: REDIRECT_URI,
+      scope: "openid",
+      login_hint: `eve@${tenant.domain}`,
+    });
     const reply = await send(`/oauth/authorize?${query}`);
     expect(await expectErrorPage(reply, tenant.orgId)).toBe("discovery_failed");
   });
@@ -171,9 +221,13 @@ describe("OIDC IdP outages", () => {
   it("refuses to activate a connection whose issuer is unreachable", async () => {
     const org = await admin("POST", "organizations", { name: "Down Corp" });
     const created = await admin("POST", `organizations/${org.body.id}/connections`, {
-      type: "oidc", oidc: { issuer: `${hostile.closedUrl}/t/good`, clientId: "a", clientSecret: "b" },
+      type: "oidc",
+      oidc: { issuer: `${hostile.closedUrl}/t/good`, clientId: "a", clientSecret: "b" },
     });
-    const reply = await send(`/api/v1/organizations/${org.body.id}/connections/${created.body.id}/activate`, { method: "POST", headers: { authorization: `Bearer ${ROOT_KEY}` } });
+    const reply = await send(`/api/v1/organizations/${org.body.id}/connections/${created.body.id}/activate`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${ROOT_KEY}` },
+    });
     expect(reply.status).toBe(409);
     expect(reply.body.errors[0].path).toMatch(/^oidc\.issuer \(discovery failed/);
   });

@@ -7,8 +7,19 @@
 import { createLocalJWKSet, jwtVerify } from "jose";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import {
-  BASE, browse, callback, CookieJar, createClient, createOidcTenant, expectCodeRedirect, expectErrorRedirect, redeemCode, send, startLogin,
-  warmUp, type StartedLogin,
+  BASE,
+  browse,
+  callback,
+  CookieJar,
+  createClient,
+  createOidcTenant,
+  expectCodeRedirect,
+  expectErrorRedirect,
+  redeemCode,
+  send,
+  startLogin,
+  warmUp,
+  type StartedLogin,
 } from "./helpers";
 
 const provider = inject("oidcProvider");
@@ -33,7 +44,8 @@ async function signInAtProvider(login: StartedLogin, email: string, password = p
     expect(action, `${response.status} ${html}`).toBeDefined();
     expect(html).toContain(`value="${email}"`);
     response = await browse(jar, new URL(action!, provider.issuer).toString(), {
-      method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" },
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams({ login: email, password }).toString(),
     });
     if (password !== provider.password) return `login refused: ${response.status}`;
@@ -52,7 +64,9 @@ beforeAll(warmUp, 60_000);
 describe("OIDC login through oidc-provider", () => {
   it("completes a whole login with client_secret_basic; the email comes from userinfo", async () => {
     const tenant = await createOidcTenant({
-      issuer: provider.issuer, clientId: provider.clients.basic.clientId, clientSecret: provider.clients.basic.clientSecret,
+      issuer: provider.issuer,
+      clientId: provider.clients.basic.clientId,
+      clientSecret: provider.clients.basic.clientSecret,
       scopes: "openid email profile groups",
     });
     const client = await createClient();
@@ -61,8 +75,12 @@ describe("OIDC login through oidc-provider", () => {
     expect(login.idpUrl.origin).toBe(provider.issuer);
     const sent = login.idpUrl.searchParams;
     expect(Object.fromEntries(sent)).toMatchObject({
-      client_id: provider.clients.basic.clientId, redirect_uri: `${BASE}/oidc/callback`, response_type: "code",
-      scope: "openid email profile groups", code_challenge_method: "S256", login_hint: email,
+      client_id: provider.clients.basic.clientId,
+      redirect_uri: `${BASE}/oidc/callback`,
+      response_type: "code",
+      scope: "openid email profile groups",
+      code_challenge_method: "S256",
+      login_hint: email,
     });
     expect(sent.get("state")).toMatch(new RegExp(`^${tenant.orgId.slice(4)}\\.`));
     expect(sent.get("nonce")).not.toBe(login.appNonce);
@@ -73,18 +91,33 @@ describe("OIDC login through oidc-provider", () => {
     const token = await redeemCode(client, code, login.verifier);
     expect(token.status, token.text).toBe(200);
     expect(token.body.profile).toMatchObject({
-      organizationId: tenant.orgId, connectionId: tenant.connectionId, connectionType: "oidc", email,
-      firstName: "Ada", lastName: "Lovelace", groups: ["engineering", "admins"],
+      organizationId: tenant.orgId,
+      connectionId: tenant.connectionId,
+      connectionType: "oidc",
+      email,
+      firstName: "Ada",
+      lastName: "Lovelace",
+      groups: ["engineering", "admins"],
     });
     expect(token.body.profile.idpId).toMatch(/^acct-/);
     const claims = await verifyIdToken(token.body.id_token, client.clientId);
-    expect(claims).toMatchObject({ email, email_verified: true, given_name: "Ada", family_name: "Lovelace", nonce: login.appNonce, org_id: tenant.orgId });
+    expect(claims).toMatchObject({
+      email,
+      email_verified: true,
+      given_name: "Ada",
+      family_name: "Lovelace",
+      nonce: login.appNonce,
+      org_id: tenant.orgId,
+    });
   });
 
   it("completes logins with client_secret_post, and matches the returning user by sub", async () => {
     const tenant = await createOidcTenant({
-      issuer: provider.issuer, clientId: provider.clients.post.clientId, clientSecret: provider.clients.post.clientSecret,
-      tokenEndpointAuthMethod: "client_secret_post", prompt: "login",
+      issuer: provider.issuer,
+      clientId: provider.clients.post.clientId,
+      clientSecret: provider.clients.post.clientSecret,
+      tokenEndpointAuthMethod: "client_secret_post",
+      prompt: "login",
     });
     const client = await createClient();
     const email = `grace@${tenant.domain}`;
@@ -92,7 +125,10 @@ describe("OIDC login through oidc-provider", () => {
     for (let i = 0; i < 2; i++) {
       const login = await startLogin(client.clientId, email);
       expect(login.idpUrl.searchParams.get("prompt")).toBe("login");
-      const code = expectCodeRedirect(await callback(await signInAtProvider(login, email), login.bindingCookie), login.appState);
+      const code = expectCodeRedirect(
+        await callback(await signInAtProvider(login, email), login.bindingCookie),
+        login.appState,
+      );
       const token = await redeemCode(client, code, login.verifier);
       expect(token.status, token.text).toBe(200);
       expect(token.body.profile.email).toBe(email);
@@ -103,7 +139,9 @@ describe("OIDC login through oidc-provider", () => {
 
   it("refuses an address the provider has not verified, with access_denied to the app", async () => {
     const tenant = await createOidcTenant({
-      issuer: provider.issuer, clientId: provider.clients.basic.clientId, clientSecret: provider.clients.basic.clientSecret,
+      issuer: provider.issuer,
+      clientId: provider.clients.basic.clientId,
+      clientSecret: provider.clients.basic.clientSecret,
     });
     const client = await createClient();
     const email = `unverified-bob@${tenant.domain}`;
@@ -114,7 +152,10 @@ describe("OIDC login through oidc-provider", () => {
 
   it("does not pass login_hint when passLoginHint is off", async () => {
     const tenant = await createOidcTenant({
-      issuer: provider.issuer, clientId: provider.clients.basic.clientId, clientSecret: provider.clients.basic.clientSecret, passLoginHint: false,
+      issuer: provider.issuer,
+      clientId: provider.clients.basic.clientId,
+      clientSecret: provider.clients.basic.clientSecret,
+      passLoginHint: false,
     });
     const client = await createClient();
     const login = await startLogin(client.clientId, `ada@${tenant.domain}`);

@@ -26,21 +26,48 @@ describe("refuseInsecureUrl", () => {
 describe("oidcIdentity", () => {
   it("maps the standard claims, groups and roles, and keeps user claims raw", () => {
     const identity = oidcIdentity({
-      sub: "00u1", email: "Ada@Example.COM", email_verified: true, given_name: "Ada", family_name: "Lovelace",
-      groups: ["eng", 7, { nested: true }], roles: "admin", nonce: "n", aud: "x", department: "R&D",
+      sub: "00u1",
+      email: "Ada@Example.COM",
+      email_verified: true,
+      given_name: "Ada",
+      family_name: "Lovelace",
+      groups: ["eng", 7, { nested: true }],
+      roles: "admin",
+      nonce: "n",
+      aud: "x",
+      department: "R&D",
     });
     expect(identity).toEqual({
-      subject: "00u1", subjectIsTransient: false, email: "ada@example.com", emailVerified: true, firstName: "Ada", lastName: "Lovelace",
-      groups: ["eng", "7"], roles: ["admin"],
+      subject: "00u1",
+      subjectIsTransient: false,
+      email: "ada@example.com",
+      emailVerified: true,
+      firstName: "Ada",
+      lastName: "Lovelace",
+      groups: ["eng", "7"],
+      roles: ["admin"],
       rawAttributes: {
-        sub: ["00u1"], email: ["Ada@Example.COM"], email_verified: ["true"], given_name: ["Ada"], family_name: ["Lovelace"],
-        groups: ["eng", "7"], roles: ["admin"], department: ["R&D"],
+        sub: ["00u1"],
+        email: ["Ada@Example.COM"],
+        email_verified: ["true"],
+        given_name: ["Ada"],
+        family_name: ["Lovelace"],
+        groups: ["eng", "7"],
+        roles: ["admin"],
+        department: ["R&D"],
       },
     });
   });
 
   it("counts email_verified only when it is true", () => {
-    for (const [value, verified] of [[true, true], ["true", true], [false, false], ["yes", false], [1, false], [undefined, false]] as const) {
+    for (const [value, verified] of [
+      [true, true],
+      ["true", true],
+      [false, false],
+      ["yes", false],
+      [1, false],
+      [undefined, false],
+    ] as const) {
       expect(oidcIdentity({ sub: "s", email: "a@b.example", email_verified: value }).emailVerified).toBe(verified);
     }
   });

@@ -7,23 +7,31 @@ const at = (iso: string) => ({ now: new Date(iso) });
 
 describe("who the response is for", () => {
   it("another ACS URL than the Destination is destination_mismatch", async () => {
-    expect(await codeOf(verifyXml(signed(), { acsUrl: "https://sso.test/saml/conn_other/acs" }))).toBe("destination_mismatch");
+    expect(await codeOf(verifyXml(signed(), { acsUrl: "https://sso.test/saml/conn_other/acs" }))).toBe(
+      "destination_mismatch",
+    );
   });
 
   it("without Destination, the Recipient is still checked: recipient_mismatch", async () => {
     const noDestination = edit(signed(), (doc) => doc.documentElement!.removeAttribute("Destination"));
     expect(await codeOf(verifyXml(noDestination))).toBe("ok");
-    expect(await codeOf(verifyXml(noDestination, { acsUrl: "https://sso.test/saml/conn_other/acs" }))).toBe("recipient_mismatch");
+    expect(await codeOf(verifyXml(noDestination, { acsUrl: "https://sso.test/saml/conn_other/acs" }))).toBe(
+      "recipient_mismatch",
+    );
   });
 
   it("skipDestinationCheck (the CLI's) skips only Destination and Recipient", async () => {
     const other = { acsUrl: "https://elsewhere.test/acs" };
     expect(await codeOf(verifyXml(signed(), other, { skipDestinationCheck: true }))).toBe("ok");
-    expect(await codeOf(verifyXml(signed(), { ...other, spEntityId: "x" }, { skipDestinationCheck: true }))).toBe("audience_mismatch");
+    expect(await codeOf(verifyXml(signed(), { ...other, spEntityId: "x" }, { skipDestinationCheck: true }))).toBe(
+      "audience_mismatch",
+    );
   });
 
   it("another SP entity ID is audience_mismatch", async () => {
-    expect(await codeOf(verifyXml(signed(), { spEntityId: "https://sso.test/saml/conn_other" }))).toBe("audience_mismatch");
+    expect(await codeOf(verifyXml(signed(), { spEntityId: "https://sso.test/saml/conn_other" }))).toBe(
+      "audience_mismatch",
+    );
   });
 
   it("another IdP entity ID is issuer_mismatch", async () => {
@@ -58,11 +66,15 @@ describe("validity window", () => {
 
 describe("InResponseTo", () => {
   it("a response to another request is in_response_to_mismatch", async () => {
-    expect(await codeOf(verifyXml(signed(), {}, { expectedRequestId: "_another_request" }))).toBe("in_response_to_mismatch");
+    expect(await codeOf(verifyXml(signed(), {}, { expectedRequestId: "_another_request" }))).toBe(
+      "in_response_to_mismatch",
+    );
   });
 
   it("a solicited response when no login is pending is in_response_to_mismatch", async () => {
-    expect(await codeOf(verifyXml(signed(), { allowIdpInitiated: true }, { expectedRequestId: undefined }))).toBe("in_response_to_mismatch");
+    expect(await codeOf(verifyXml(signed(), { allowIdpInitiated: true }, { expectedRequestId: undefined }))).toBe(
+      "in_response_to_mismatch",
+    );
   });
 
   it("a missing InResponseTo is in_response_to_missing unless IdP-initiated login is allowed", async () => {
@@ -71,12 +83,16 @@ describe("InResponseTo", () => {
   });
 
   it("an InResponseTo added to an unsigned Response does not make an unsolicited assertion solicited", async () => {
-    const attack = edit(fx.responses.unsolicited!, (doc) => doc.documentElement!.setAttribute("InResponseTo", fx.requestId));
+    const attack = edit(fx.responses.unsolicited!, (doc) =>
+      doc.documentElement!.setAttribute("InResponseTo", fx.requestId),
+    );
     expect(await codeOf(verifyXml(attack))).toBe("in_response_to_missing");
   });
 
   it("an unsolicited response without allowIdpInitiated is unsolicited", async () => {
-    expect(await codeOf(verifyXml(fx.responses.unsolicited!, {}, { expectedRequestId: undefined }))).toBe("unsolicited");
+    expect(await codeOf(verifyXml(fx.responses.unsolicited!, {}, { expectedRequestId: undefined }))).toBe(
+      "unsolicited",
+    );
   });
 });
 

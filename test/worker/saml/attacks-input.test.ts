@@ -27,7 +27,7 @@ describe("hostile input", () => {
   });
 
   it("more than 5,000 elements is too_large", async () => {
-    const many = "<samlp:Extensions>" + "<x:e xmlns:x=\"urn:x\"/>".repeat(5001) + "</samlp:Extensions>";
+    const many = "<samlp:Extensions>" + '<x:e xmlns:x="urn:x"/>'.repeat(5001) + "</samlp:Extensions>";
     expect(await codeOf(verifyXml(signed().replace("<samlp:Status>", `${many}<samlp:Status>`)))).toBe("too_large");
   });
 
@@ -49,7 +49,7 @@ describe("hostile input", () => {
   });
 
   it("nesting deeper than 64 is too_deep", async () => {
-    const deep = "<x:e xmlns:x=\"urn:x\">".repeat(70) + "</x:e>".repeat(70);
+    const deep = '<x:e xmlns:x="urn:x">'.repeat(70) + "</x:e>".repeat(70);
     const attack = signed().replace("<samlp:Status>", `<samlp:Extensions>${deep}</samlp:Extensions><samlp:Status>`);
     expect(await codeOf(verifyXml(attack))).toBe("too_deep");
   });
@@ -57,15 +57,29 @@ describe("hostile input", () => {
   it("base64 with characters outside the alphabet is bad_encoding (not silently skipped)", async () => {
     const encoded = b64(signed());
     const tampered = `${encoded.slice(0, 100)}*${encoded.slice(100)}`;
-    const result = await verifySamlResponse({ samlResponse: tampered, connection: policy(), expectedRequestId: fx.requestId, now: new Date(fx.now) });
+    const result = await verifySamlResponse({
+      samlResponse: tampered,
+      connection: policy(),
+      expectedRequestId: fx.requestId,
+      now: new Date(fx.now),
+    });
     expect(result.ok ? "ok" : result.error.code).toBe("bad_encoding");
   });
 
   it("line-wrapped base64 is accepted; bad padding is bad_encoding", async () => {
     const encoded = b64(signed()).replace(/(.{76})/g, "$1\r\n");
-    const ok = await verifySamlResponse({ samlResponse: encoded, connection: policy(), expectedRequestId: fx.requestId, now: new Date(fx.now) });
+    const ok = await verifySamlResponse({
+      samlResponse: encoded,
+      connection: policy(),
+      expectedRequestId: fx.requestId,
+      now: new Date(fx.now),
+    });
     expect(ok.ok).toBe(true);
-    const bad = await verifySamlResponse({ samlResponse: `${b64(signed())}=`, connection: policy(), now: new Date(fx.now) });
+    const bad = await verifySamlResponse({
+      samlResponse: `${b64(signed())}=`,
+      connection: policy(),
+      now: new Date(fx.now),
+    });
     expect(bad.ok ? "ok" : bad.error.code).toBe("bad_encoding");
   });
 
@@ -74,13 +88,19 @@ describe("hostile input", () => {
     bytes[bytes.indexOf(0x61, 200)] = 0xc3; // a lone lead byte
     let binary = "";
     for (const b of bytes) binary += String.fromCharCode(b);
-    const result = await verifySamlResponse({ samlResponse: btoa(binary), connection: policy(), now: new Date(fx.now) });
+    const result = await verifySamlResponse({
+      samlResponse: btoa(binary),
+      connection: policy(),
+      now: new Date(fx.now),
+    });
     expect(result.ok ? "ok" : result.error.code).toBe("bad_encoding");
   });
 
   it("malformed XML is malformed_xml", async () => {
     expect(await codeOf(verifyXml(signed().replace("</samlp:Response>", "")))).toBe("malformed_xml");
-    expect(await codeOf(verifyXml("<saml:Assertion xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\"/>"))).toBe("malformed_xml");
+    expect(await codeOf(verifyXml('<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion"/>'))).toBe(
+      "malformed_xml",
+    );
   });
 
   it("duplicate IDs anywhere, Signature subtrees included, are duplicate_id", async () => {

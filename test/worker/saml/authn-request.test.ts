@@ -88,10 +88,14 @@ describe("bindings", () => {
     });
     const query = location.slice(location.indexOf("?") + 1);
     const signedPart = query.slice(0, query.indexOf("&Signature="));
-    expect(signedPart).toMatch(/^SAMLRequest=[^&]+&RelayState=state%2B1&SigAlg=http%3A%2F%2Fwww\.w3\.org%2F2001%2F04%2Fxmldsig-more%23rsa-sha256$/);
+    expect(signedPart).toMatch(
+      /^SAMLRequest=[^&]+&RelayState=state%2B1&SigAlg=http%3A%2F%2Fwww\.w3\.org%2F2001%2F04%2Fxmldsig-more%23rsa-sha256$/,
+    );
     const signature = decodeBase64(new URL(location).searchParams.get("Signature")!)!;
     const spki = certificatePublicKey(readCertificate(fx.certificates.sp)!.der)!.spki;
-    const key = await crypto.subtle.importKey("spki", spki, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, false, ["verify"]);
+    const key = await crypto.subtle.importKey("spki", spki, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, false, [
+      "verify",
+    ]);
     const ok = await crypto.subtle.verify("RSASSA-PKCS1-v1_5", key, signature, new TextEncoder().encode(signedPart));
     expect(ok).toBe(true);
   });

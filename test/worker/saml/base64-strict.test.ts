@@ -19,13 +19,20 @@ const canonical = fc.uint8Array({ maxLength: 40 }).map((bytes) => btoa(String.fr
 describe("decodeBase64", () => {
   it("accepts exactly strict base64 and decodes it as atob does", () => {
     fc.assert(
-      fc.property(fc.oneof(base64ish, canonical, canonical.map((t) => t.replace(/(.{4})/g, "$1\n"))), (text) => {
-        const compact = text.replace(/[\t\n\r ]+/g, "");
-        const valid = compact.length % 4 === 0 && STRICT.test(compact);
-        const decoded = decodeBase64(text);
-        expect(decoded !== null, JSON.stringify(text)).toBe(valid);
-        if (decoded) expect(decoded).toEqual(atobBytes(compact));
-      }),
+      fc.property(
+        fc.oneof(
+          base64ish,
+          canonical,
+          canonical.map((t) => t.replace(/(.{4})/g, "$1\n")),
+        ),
+        (text) => {
+          const compact = text.replace(/[\t\n\r ]+/g, "");
+          const valid = compact.length % 4 === 0 && STRICT.test(compact);
+          const decoded = decodeBase64(text);
+          expect(decoded !== null, JSON.stringify(text)).toBe(valid);
+          if (decoded) expect(decoded).toEqual(atobBytes(compact));
+        },
+      ),
       { numRuns: 3000 },
     );
   });
@@ -39,9 +46,12 @@ describe("decodeBase64", () => {
     expect(decodeBase64(text)).toEqual(Uint8Array.from(bytes));
   });
 
-  it.each(["QUJD*", "QU*D", "QUJD=", "QQ===", "====", "QUJ", "QU-D", "QU_D", "Q=JD", "QUJDé==="])("refuses %j", (text) => {
-    expect(decodeBase64(text)).toBeNull();
-  });
+  it.each(["QUJD*", "QU*D", "QUJD=", "QQ===", "====", "QUJ", "QU-D", "QU_D", "Q=JD", "QUJDé==="])(
+    "refuses %j",
+    (text) => {
+      expect(decodeBase64(text)).toBeNull();
+    },
+  );
 });
 
 describe("decodeUtf8Strict", () => {

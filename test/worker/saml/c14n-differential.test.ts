@@ -81,9 +81,7 @@ function expectSameAsXmldsigjs(name: string, xml: string): number {
   if (!doc) return 0;
   let compared = 0;
   // The Document node itself: PIs and comments around the document element.
-  expect(exclusiveC14n(doc), `${name}: document`).toBe(
-    xmldsigjsExcC14n(doc as unknown as Element),
-  );
+  expect(exclusiveC14n(doc), `${name}: document`).toBe(xmldsigjsExcC14n(doc as unknown as Element));
   for (const apex of apexes(doc)) {
     for (const inclusivePrefixes of PREFIX_LISTS) {
       const options = { excluded: apex.excluded, inclusivePrefixes };
@@ -106,7 +104,7 @@ function attackShapes(xml: string): Record<string, string> {
     "PI in NameID": nameIdEdit((doc, n) => n.appendChild(doc.createProcessingInstruction("evil", "data  here"))),
     "CDATA in NameID": nameIdEdit((doc, n) => n.appendChild(doc.createCDATASection("<&>\"'\r"))),
     "escaping-heavy attribute": nameIdEdit((_, n) => n.setAttribute("SPProvidedID", "a&b<c>d\"e'f\tg\nh\ri")),
-    "escaping-heavy text": nameIdEdit((doc, n) => n.appendChild(doc.createTextNode("x&y<z>w\"v\r\n\t"))),
+    "escaping-heavy text": nameIdEdit((doc, n) => n.appendChild(doc.createTextNode('x&y<z>w"v\r\n\t'))),
     "wrapped copy of the assertion": edit(xml, (doc, find) => {
       const copy = find("assertion", "Assertion").cloneNode(true) as Element;
       copy.setAttribute("ID", "_evil");

@@ -24,7 +24,14 @@ const ATTRIBUTE_NAMES = ["x", "y", "z", "ID", "attr", "a"];
 const CHARS = ["a", "Z", "0", " ", "&", "<", ">", '"', "'", "\t", "\n", "\r", "é", "€", "😀", "]", ";", "#"];
 
 type Tree =
-  | { kind: "element"; prefix: string; local: string; declarations: Array<[string, string]>; attributes: Array<[string, string, string]>; children: Tree[] }
+  | {
+      kind: "element";
+      prefix: string;
+      local: string;
+      declarations: Array<[string, string]>;
+      attributes: Array<[string, string, string]>;
+      children: Tree[];
+    }
   | { kind: "text"; text: string }
   | { kind: "cdata"; text: string }
   | { kind: "pi"; target: string; data: string }
@@ -33,15 +40,15 @@ type ElementTree = Extract<Tree, { kind: "element" }>;
 
 const text = fc.array(fc.constantFrom(...CHARS), { maxLength: 12 }).map((cs) => cs.join(""));
 const declaration = fc.tuple(fc.constantFrom(...PREFIXES), fc.constantFrom(...URIS));
-const attribute = fc.tuple(
-  fc.constantFrom("", "", "a", "b", "c", "xml"),
-  fc.constantFrom(...ATTRIBUTE_NAMES),
-  text,
-);
+const attribute = fc.tuple(fc.constantFrom("", "", "a", "b", "c", "xml"), fc.constantFrom(...ATTRIBUTE_NAMES), text);
 const leaf: fc.Arbitrary<Tree> = fc.oneof(
   text.map((t) => ({ kind: "text" as const, text: t })),
   text.map((t) => ({ kind: "cdata" as const, text: t.replace(/]]>/g, "") })),
-  fc.record({ kind: fc.constant("pi" as const), target: fc.constantFrom("p", "pi-x", "target"), data: fc.constantFrom("", "d", "some data", "a=\"1\" & <b>") }),
+  fc.record({
+    kind: fc.constant("pi" as const),
+    target: fc.constantFrom("p", "pi-x", "target"),
+    data: fc.constantFrom("", "d", "some data", 'a="1" & <b>'),
+  }),
   text.map((t) => ({ kind: "comment" as const, text: t.replace(/-/g, "") })),
 );
 const { tree } = fc.letrec<{ tree: Tree; element: ElementTree }>((tie) => ({
@@ -57,9 +64,16 @@ const { tree } = fc.letrec<{ tree: Tree; element: ElementTree }>((tie) => ({
 }));
 const rootElement = tree.filter((t): t is ElementTree => t.kind === "element");
 
-const escapeText = (t: string) => t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\r/g, "&#13;");
+const escapeText = (t: string) =>
+  t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\r/g, "&#13;");
 const escapeAttribute = (t: string) =>
-  t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/"/g, "&quot;").replace(/\t/g, "&#9;").replace(/\n/g, "&#10;").replace(/\r/g, "&#13;");
+  t
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/"/g, "&quot;")
+    .replace(/\t/g, "&#9;")
+    .replace(/\n/g, "&#10;")
+    .replace(/\r/g, "&#13;");
 
 /** Well-formed XML for `node`: unbound prefixes get a declaration, clashing attributes are dropped. */
 function serialize(node: Tree, scope: ReadonlyMap<string, string>): string {

@@ -34,16 +34,16 @@ const VECTORS: Record<string, Vector> = {
     xml: '<p:a xmlns:p="urn:p"><p:b xmlns:p="urn:q"><p:c xmlns:p="urn:p"/></p:b></p:a>',
     expected: '<p:a xmlns:p="urn:p"><p:b xmlns:p="urn:q"><p:c xmlns:p="urn:p"></p:c></p:b></p:a>',
   },
-  "xmlns=\"\" where an output ancestor has a default namespace": {
+  'xmlns="" where an output ancestor has a default namespace': {
     xml: '<a xmlns="urn:x"><b xmlns=""/></a>',
     expected: '<a xmlns="urn:x"><b xmlns=""></b></a>',
   },
-  "no xmlns=\"\" where no output ancestor has one": {
+  'no xmlns="" where no output ancestor has one': {
     xml: '<a><b xmlns=""/></a>',
     expected: "<a><b></b></a>",
     xmldsigjs: "differs",
   },
-  "no xmlns=\"\" on an apex whose ancestor has a default namespace": {
+  'no xmlns="" on an apex whose ancestor has a default namespace': {
     xml: '<r xmlns="urn:x"><a xmlns="" ID="t"/></r>',
     expected: '<a ID="t"></a>',
     xmldsigjs: "differs",

@@ -19,7 +19,11 @@ const corpus = import.meta.glob("../../fixtures/saml-corpus/**/*.xml", {
 }) as Record<string, string>;
 
 /** DER of the namedCurve parameters (RFC 5480 §2.1.1.1). */
-const CURVES: Record<string, string> = { "06082a8648ce3d030107": "P-256", "06052b81040022": "P-384", "06052b81040023": "P-521" };
+const CURVES: Record<string, string> = {
+  "06082a8648ce3d030107": "P-256",
+  "06052b81040022": "P-384",
+  "06052b81040023": "P-521",
+};
 const toHex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 
 /** What @peculiar/asn1-x509 reads: the SPKI's DER, its algorithm OID and its curve. */
@@ -49,7 +53,8 @@ type GenerateKeyAlgorithm = Parameters<SubtleCrypto["generateKey"]>[0];
 
 async function selfSigned(algorithm: GenerateKeyAlgorithm): Promise<Uint8Array> {
   const keys = (await crypto.subtle.generateKey(algorithm, true, ["sign", "verify"])) as CryptoKeyPair;
-  const signingAlgorithm = (algorithm as { name: string }).name === "ECDSA" ? { name: "ECDSA", hash: "SHA-256" } : algorithm;
+  const signingAlgorithm =
+    (algorithm as { name: string }).name === "ECDSA" ? { name: "ECDSA", hash: "SHA-256" } : algorithm;
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: "01",
     name: "CN=made-here.edge-sso.test",
@@ -72,13 +77,21 @@ describe("certificatePublicKey", () => {
       expect(new Uint8Array(ours!.spki), name).toEqual(theirs.spki);
       expect(ours!.algorithm, name).toBe(theirs.algorithm);
       expect(ours!.namedCurve, name).toBe(theirs.curve);
-      const params = ours!.kind === "EC" ? { name: "ECDSA", namedCurve: ours!.namedCurve! } : { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" };
+      const params =
+        ours!.kind === "EC"
+          ? { name: "ECDSA", namedCurve: ours!.namedCurve! }
+          : { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" };
       await expect(crypto.subtle.importKey("spki", ours!.spki, params, false, ["verify"]), name).resolves.toBeDefined();
     }
   });
 
   it.each([
-    ["RSA-3072", { name: "RSASSA-PKCS1-v1_5", modulusLength: 3072, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" }, "RSA", undefined],
+    [
+      "RSA-3072",
+      { name: "RSASSA-PKCS1-v1_5", modulusLength: 3072, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" },
+      "RSA",
+      undefined,
+    ],
     ["EC P-256", { name: "ECDSA", namedCurve: "P-256" }, "EC", "P-256"],
     ["EC P-384", { name: "ECDSA", namedCurve: "P-384" }, "EC", "P-384"],
   ] as const)("reads a %s certificate", async (_, algorithm, kind, namedCurve) => {
@@ -164,7 +177,10 @@ describe("certificatePublicKey on malformed DER", () => {
   it("never throws on random corruption, and agrees with @peculiar/asn1-x509 when both read a key", () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.nat({ max: der.length - 1 }), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.tuple(fc.nat({ max: der.length - 1 }), fc.integer({ min: 0, max: 255 })), {
+          minLength: 1,
+          maxLength: 4,
+        }),
         (changes) => {
           const corrupted = Uint8Array.from(der);
           for (const [at, value] of changes) corrupted[at] = value;

@@ -94,7 +94,12 @@ const all = cases();
 describe("ssoready corpus", () => {
   it("holds every folder", () => {
     expect(all.filter((c) => c.group === "assertions")).toHaveLength(6);
-    expect(all.filter((c) => c.group === "bad-assertions").map((c) => c.name).sort()).toEqual(Object.keys(EXPECTED).sort());
+    expect(
+      all
+        .filter((c) => c.group === "bad-assertions")
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual(Object.keys(EXPECTED).sort());
   });
 
   it.each(all.filter((c) => c.group === "assertions").map((c) => [c.name, c] as const))(

@@ -7,7 +7,7 @@ import { fx, verifyXml } from "./helpers";
  * with a different identity. A mutation may be harmless (whitespace in base64 text,
  * attribute order) and still verify; then the identity must be exactly the signed one.
  */
-const ALPHABET = ["<", ">", "/", "\"", "'", "=", " ", "a", "Z", "0", "-", "!", "?", "&", ";", ":", "@", ".", "\n", "x"];
+const ALPHABET = ["<", ">", "/", '"', "'", "=", " ", "a", "Z", "0", "-", "!", "?", "&", ";", ":", "@", ".", "\n", "x"];
 
 type Mutation =
   | { kind: "replace"; at: number; char: string }
@@ -39,25 +39,41 @@ function mutationFor(xml: string): fc.Arbitrary<Mutation> {
   const char = fc.constantFrom(...ALPHABET);
   return fc.oneof(
     fc.record({ kind: fc.constant("replace" as const), at: position, char }),
-    fc.record({ kind: fc.constant("insert" as const), at: position, text: fc.oneof(char, fc.constantFrom("<!---->", "<![CDATA[x]]>", "<?p?>", "&amp;")) }),
+    fc.record({
+      kind: fc.constant("insert" as const),
+      at: position,
+      text: fc.oneof(char, fc.constantFrom("<!---->", "<![CDATA[x]]>", "<?p?>", "&amp;")),
+    }),
     fc.record({ kind: fc.constant("delete" as const), at: position, length: fc.integer({ min: 1, max: 40 }) }),
-    fc.record({ kind: fc.constant("duplicate" as const), at: position, length: fc.integer({ min: 1, max: 400 }), to: position }),
+    fc.record({
+      kind: fc.constant("duplicate" as const),
+      at: position,
+      length: fc.integer({ min: 1, max: 400 }),
+      to: position,
+    }),
   );
 }
 
 describe("mutations of a signed response", () => {
-  it.each(["assertion-signed", "both-signed", "encrypted-aes256-cbc"])("never log %s in as someone else", async (name) => {
-    const original = fx.responses[name]!;
-    await fc.assert(
-      fc.asyncProperty(fc.array(mutationFor(original), { minLength: 1, maxLength: 3 }), async (mutations) => {
-        const mutated = mutations.reduce(apply, original);
-        const result = await verifyXml(mutated, { wantAssertionsSigned: false });
-        if (!result.ok) return;
-        expect(result.value.nameId).toBe(fx.nameId);
-        expect(result.value.issuer).toBe(fx.idpEntityId);
-        expect({ ...result.value.attributes }).toEqual({ email: [fx.nameId], firstName: ["Alice"], groups: ["engineering", "admins"] });
-      }),
-      { numRuns: 150 },
-    );
-  });
+  it.each(["assertion-signed", "both-signed", "encrypted-aes256-cbc"])(
+    "never log %s in as someone else",
+    async (name) => {
+      const original = fx.responses[name]!;
+      await fc.assert(
+        fc.asyncProperty(fc.array(mutationFor(original), { minLength: 1, maxLength: 3 }), async (mutations) => {
+          const mutated = mutations.reduce(apply, original);
+          const result = await verifyXml(mutated, { wantAssertionsSigned: false });
+          if (!result.ok) return;
+          expect(result.value.nameId).toBe(fx.nameId);
+          expect(result.value.issuer).toBe(fx.idpEntityId);
+          expect({ ...result.value.attributes }).toEqual({
+            email: [fx.nameId],
+            firstName: ["Alice"],
+            groups: ["engineering", "admins"],
+          });
+        }),
+        { numRuns: 150 },
+      );
+    },
+  );
 });

@@ -56,7 +56,9 @@ describe("xmlsec1-signed responses", () => {
     const name = "encrypted-response-signed";
     expect(await codeOf(verifyXml(fx.responses[name]!, { wantAssertionsSigned: false }))).toBe("ok");
     expect(await codeOf(verifyXml(fx.responses[name]!))).toBe("unsigned");
-    expect(await codeOf(verifyXml(fx.responses["encrypted-unsigned"]!, { wantAssertionsSigned: false }))).toBe("unsigned");
+    expect(await codeOf(verifyXml(fx.responses["encrypted-unsigned"]!, { wantAssertionsSigned: false }))).toBe(
+      "unsigned",
+    );
   });
 
   it("takes SHA-1 only when the connection allows it", async () => {
@@ -69,7 +71,9 @@ describe("xmlsec1-signed responses", () => {
     expect(await codeOf(verifyXml(fx.responses["assertion-signed"]!, rotated))).toBe("ok");
     const only = { idpCertificates: [fx.certificates.rogue] };
     expect(await codeOf(verifyXml(fx.responses["assertion-signed"]!, only))).toBe("untrusted_certificate");
-    expect(await codeOf(verifyXml(fx.responses["assertion-signed"]!, { idpCertificates: [] }))).toBe("untrusted_certificate");
+    expect(await codeOf(verifyXml(fx.responses["assertion-signed"]!, { idpCertificates: [] }))).toBe(
+      "untrusted_certificate",
+    );
   });
 
   it("accepts configured certificates as one-line PEM, bare base64 and base64 of PEM", async () => {
@@ -83,10 +87,16 @@ describe("xmlsec1-signed responses", () => {
 
   it("decrypts with any configured SP key and fails generically without the right one", async () => {
     const name = "encrypted-aes256-cbc";
-    expect(await codeOf(verifyXml(fx.responses[name]!, { spDecryptionKeys: [fx.privateKeys.rogue, fx.privateKeys.sp] }))).toBe("ok");
-    expect(await codeOf(verifyXml(fx.responses[name]!, { spDecryptionKeys: [fx.privateKeys.rogue] }))).toBe("decryption_failed");
+    expect(
+      await codeOf(verifyXml(fx.responses[name]!, { spDecryptionKeys: [fx.privateKeys.rogue, fx.privateKeys.sp] })),
+    ).toBe("ok");
+    expect(await codeOf(verifyXml(fx.responses[name]!, { spDecryptionKeys: [fx.privateKeys.rogue] }))).toBe(
+      "decryption_failed",
+    );
     expect(await codeOf(verifyXml(fx.responses[name]!, { spDecryptionKeys: [] }))).toBe("decryption_failed");
-    expect(await codeOf(verifyXml(fx.responses["encrypted-nameid"]!, { spDecryptionKeys: [] }))).toBe("decryption_failed");
+    expect(await codeOf(verifyXml(fx.responses["encrypted-nameid"]!, { spDecryptionKeys: [] }))).toBe(
+      "decryption_failed",
+    );
   });
 
   it("accepts an IdP-initiated response only when allowed", async () => {

@@ -1,5 +1,6 @@
 import * as z from "zod/mini";
 import { seal } from "../crypto/seal";
+import { encodeBase64 } from "../lib/base64";
 import { paginationQuery, pageRequest } from "../http/pagination";
 import { json } from "../http/problem";
 import { route, type RouteContext } from "../http/route";
@@ -32,7 +33,7 @@ const updateWebhookBody = z.strictObject({
 /** Standard Webhooks secret: `whsec_` + base64 of 32 random bytes; sealed at rest, shown once. */
 async function createWebhook(ctx: RouteContext<z.infer<typeof createWebhookBody>>) {
   const raw = crypto.getRandomValues(new Uint8Array(32));
-  const secret = `whsec_${btoa(String.fromCharCode(...raw))}`;
+  const secret = `whsec_${encodeBase64(raw)}`;
   const record = await appOp(
     ctx.env,
     "webhooks",

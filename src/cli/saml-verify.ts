@@ -1,5 +1,5 @@
 import { verifySamlResponse, type SamlLogin } from "../saml";
-import { encodeBase64 } from "../saml/base64";
+import { decodeBase64, encodeBase64 } from "../lib/base64";
 import { parseIdpMetadata } from "../saml/metadata/parse-idp-metadata";
 import { parseSamlVerifyArgs, UsageError, type SamlVerifyArgs } from "./parse-saml-verify-args";
 
@@ -84,7 +84,7 @@ function responseAsBase64(bytes: Uint8Array): string {
 
 /** With only --cert and no --idp-entity-id, the Issuer is reported rather than checked. */
 function unverifiedIssuer(samlResponse: string): string {
-  const xml = text(Uint8Array.from(atob(samlResponse.replace(/\s+/g, "")), (c) => c.charCodeAt(0)));
+  const xml = text(decodeBase64(samlResponse) ?? new Uint8Array());
   const issuer = /<(?:[\w.-]+:)?Issuer\b[^>]*>([^<]*)<\/(?:[\w.-]+:)?Issuer>/.exec(xml);
   return issuer ? issuer[1]!.trim() : "";
 }

@@ -1,4 +1,4 @@
-import { base64url } from "../lib/ids";
+import { decodeBase64, decodeBase64url, encodeBase64url } from "../lib/base64";
 
 /**
  * Sealing of stored secrets (IdP client secrets, SP private keys, LDAP bind passwords,
@@ -16,8 +16,8 @@ const keyCache = new Map<string, Promise<CryptoKey>>();
 function importKey(secret: string): Promise<CryptoKey> {
   let key = keyCache.get(secret);
   if (!key) {
-    const raw = Uint8Array.from(atob(secret.trim()), (c) => c.charCodeAt(0));
-    if (raw.length !== 32) throw new Error("SECRETS_KEY must be 32 bytes, base64-encoded");
+    const raw = decodeBase64(secret);
+    if (raw?.length !== 32) throw new Error("SECRETS_KEY must be 32 bytes, base64-encoded");
     key = crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["encrypt", "decrypt"]);
     keyCache.set(secret, key);
   }
@@ -28,7 +28,7 @@ export async function seal(keys: SealingKeys, plaintext: string): Promise<string
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const key = await importKey(keys.SECRETS_KEY);
   const ct = await crypto.subtle.encrypt({ name: "AES-GCM", iv }, key, new TextEncoder().encode(plaintext));
-  return `v1.${base64url(iv)}.${base64url(new Uint8Array(ct))}`;
+  return `v1.${encodeBase64url(iv)}.${encodeBase64url(new Uint8Array(ct))}`;
 }
 
 export async function unseal(keys: SealingKeys, sealed: string): Promise<string> {
@@ -38,7 +38,7 @@ export async function unseal(keys: SealingKeys, sealed: string): Promise<string>
   for (const secret of candidates) {
     try {
       const key = await importKey(secret);
-      const pt = await crypto.subtle.decrypt({ name: "AES-GCM", iv: fromBase64url(iv) }, key, fromBase64url(ct));
+      const pt = await crypto.subtle.decrypt({ name: "AES-GCM", iv: bytesOf(iv) }, key, bytesOf(ct));
       return new TextDecoder().decode(pt);
     } catch {
       // try the next key
@@ -47,7 +47,8 @@ export async function unseal(keys: SealingKeys, sealed: string): Promise<string>
   throw new Error("sealed value cannot be opened with SECRETS_KEY or SECRETS_KEY_PREVIOUS");
 }
 
-function fromBase64url(value: string): Uint8Array {
-  const b64 = value.replace(/-/g, "+").replace(/_/g, "/");
-  return Uint8Array.from(atob(b64 + "=".repeat((4 - (b64.length % 4)) % 4)), (c) => c.charCodeAt(0));
+function bytesOf(base64url: string): Uint8Array {
+  const bytes = decodeBase64url(base64url);
+  if (!bytes) throw new Error("not a sealed value");
+  return bytes;
 }

@@ -4,7 +4,8 @@
  * and LogoutRequests, and as RSA-OAEP to decrypt assertions; PKCS#8 carries no algorithm
  * restriction beyond rsaEncryption, so both imports accept it.
  */
-import { base64Decode, encodePem, findPemBlocks } from "../saml/metadata/pem";
+import { decodeBase64 } from "../lib/base64";
+import { encodePem, findPemBlocks } from "../saml/metadata/pem";
 import { normalizeCertificate } from "../saml/metadata/normalize-certificate";
 import { x509 } from "../saml/metadata/x509";
 
@@ -114,7 +115,7 @@ function readPkcs8(pem: string): Uint8Array | string {
   }
   if (label === "ENCRYPTED PRIVATE KEY") return "private key is encrypted; upload it without a passphrase";
   if (label !== "PRIVATE KEY") return `private key PEM must be PRIVATE KEY (PKCS#8), not ${label}`;
-  const der = base64Decode(body);
+  const der = decodeBase64(body);
   return der ?? "private key PEM body is not base64";
 }
 

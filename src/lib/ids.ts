@@ -1,3 +1,5 @@
+import { encodeBase64url } from "./base64";
+
 /**
  * Identifiers: a type prefix and a ULID (48-bit millisecond time + 80 random bits) in
  * lower-case Crockford base32. Identifiers that reach the worker without their org embed
@@ -86,11 +88,5 @@ export function orgIdOfToken(token: string): string | null {
 
 /** 256 random bits, base64url without padding. */
 export function randomToken(bytes = 32): string {
-  return base64url(crypto.getRandomValues(new Uint8Array(bytes)));
-}
-
-export function base64url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return encodeBase64url(crypto.getRandomValues(new Uint8Array(bytes)));
 }

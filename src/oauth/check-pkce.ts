@@ -1,5 +1,5 @@
 import { timingSafeEqual } from "../crypto/hash";
-import { base64url } from "../lib/ids";
+import { encodeBase64url } from "../lib/base64";
 import type { TokenRefusal } from "./oauth-error";
 import { ok, refuse, type Result } from "./result";
 
@@ -14,7 +14,7 @@ export function isCodeVerifier(value: string): boolean {
 /** `BASE64URL-ENCODE(SHA256(ASCII(code_verifier)))` (RFC 7636 §4.2, method S256). */
 export async function s256Challenge(verifier: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
-  return base64url(new Uint8Array(digest));
+  return encodeBase64url(new Uint8Array(digest));
 }
 
 /** Input of {@link checkPkce}. */

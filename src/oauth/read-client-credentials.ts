@@ -1,3 +1,4 @@
+import { decodeBase64 } from "../lib/base64";
 import { refuse, ok, type Result } from "./result";
 import type { TokenRefusal } from "./oauth-error";
 
@@ -50,9 +51,10 @@ export function readClientCredentials(input: CredentialInput): Result<ClientCred
 export function parseBasicCredentials(header: string): { clientId: string; secret: string } | null {
   const match = /^Basic[ ]+([A-Za-z0-9+/]+={0,2})[ ]*$/i.exec(header);
   if (!match) return null;
+  const bytes = decodeBase64(match[1]!);
+  if (!bytes) return null;
   let decoded: string;
   try {
-    const bytes = Uint8Array.from(atob(match[1]!), (c) => c.charCodeAt(0));
     decoded = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
     return null;

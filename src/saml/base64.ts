@@ -8,7 +8,6 @@
  */
 interface BufferLike {
   from(input: string, encoding: "base64"): Uint8Array & { toString(encoding: "base64"): string };
-  from(input: Uint8Array): { toString(encoding: "base64"): string };
 }
 
 const nodeBuffer = (globalThis as { Buffer?: BufferLike }).Buffer;
@@ -44,16 +43,6 @@ export function decodeBase64(text: string): Uint8Array | null {
   const out = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
   return out;
-}
-
-/** Standard base64 with padding. */
-export function encodeBase64(bytes: Uint8Array): string {
-  if (nodeBuffer) return nodeBuffer.from(bytes).toString("base64");
-  let binary = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(binary);
 }
 
 const utf8Strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });

@@ -1,4 +1,4 @@
-import { encodeBase64 } from "./base64";
+import { encodeBase64 } from "../lib/base64";
 import { importSigningKey } from "./signing-key";
 
 /** The form fields of the HTTP-POST binding (SAML bindings 3.5.4). */

@@ -1,4 +1,5 @@
-import { decodeBase64, encodeBase64, stripBase64Whitespace } from "./base64";
+import { encodeBase64 } from "../lib/base64";
+import { decodeBase64, stripBase64Whitespace } from "./base64";
 
 /** An X.509 certificate: its DER and that DER's canonical base64. */
 export interface CertificateDer {

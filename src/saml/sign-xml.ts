@@ -1,5 +1,5 @@
 import { XMLSerializer, type Document, type Element } from "@xmldom/xmldom";
-import { encodeBase64 } from "./base64";
+import { encodeBase64 } from "../lib/base64";
 import { canonicalize } from "./canonicalize";
 import { childElements } from "./dom";
 import { NS } from "./namespaces";

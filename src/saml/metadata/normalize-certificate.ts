@@ -2,7 +2,8 @@
  * Accepts an IdP signing certificate in the shapes admins paste (SPEC §2, `idpCertificates`)
  * and returns it as canonical PEM plus DER, after checking it parses as X.509.
  */
-import { base64Decode, encodePem, findPemBlocks } from "./pem";
+import { decodeBase64 } from "../../lib/base64";
+import { encodePem, findPemBlocks } from "./pem";
 import { x509 } from "./x509";
 
 /** Result of {@link normalizeCertificate}. */
@@ -36,7 +37,7 @@ export function normalizeCertificate(input: string): NormalizedCertificate {
     .trim();
   if (text.length === 0) return fail("certificate is empty");
   if (text.includes("-----BEGIN")) return fromPem(text);
-  const decoded = base64Decode(text);
+  const decoded = decodeBase64(text);
   if (!decoded) return fail("certificate is neither PEM nor base64");
   const asText = latin1(decoded.subarray(0, 64)).trimStart();
   if (asText.startsWith("-----BEGIN")) return fromPem(latin1(decoded));
@@ -74,7 +75,7 @@ function fromPem(text: string): NormalizedCertificate {
   // RFC 7468 §5.2 allows explanatory headers only in legacy encrypted PEM; none apply to certificates.
   const body = certificates[0]?.body ?? "";
   if (body.includes(":")) return fail("PEM certificate has headers, which certificates never carry");
-  const der = base64Decode(body);
+  const der = decodeBase64(body);
   if (!der) return fail("PEM certificate body is not base64");
   return fromDer(der);
 }

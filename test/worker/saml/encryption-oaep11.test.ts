@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { encodeBase64 } from "../../../src/saml/base64";
+import { encodeBase64 } from "../../../src/lib/base64";
 import { certificatePublicKey, readCertificate } from "../../../src/saml/certificate";
 import { codeOf, fx, verifyXml } from "./helpers";
 

@@ -1,6 +1,6 @@
 import { DOMParser, XMLSerializer, type Document, type Element } from "@xmldom/xmldom";
 import { inject } from "vitest";
-import { encodeBase64 } from "../../../src/saml/base64";
+import { encodeBase64 } from "../../../src/lib/base64";
 import { verifySamlResponse, type SamlVerificationPolicy, type VerifySamlResponseInput } from "../../../src/saml";
 
 /** The xmlsec1-signed fixtures of this run (test/setup/saml-fixtures.ts). */

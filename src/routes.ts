@@ -6,14 +6,14 @@ import { organizationRoutes } from "./admin/organizations";
 import { ssoRoutes } from "./admin/sso";
 import { userRoutes } from "./admin/users";
 import { webhookRoutes } from "./admin/webhooks";
-import { acsRoute } from "./flow/acs";
+import { acsRoute } from "./flow/saml/acs";
 import { authorizeRoutes } from "./flow/authorize";
-import { completeSamlRoute } from "./flow/complete-api";
+import { completeSamlRoute } from "./flow/saml/complete-api";
 import { json } from "./http/problem";
-import { samlMetadataRoute } from "./http/public-routes";
+import { samlMetadataRoute } from "./flow/saml/sp-metadata-route";
 import { route, type Route } from "./http/route";
 import { oauthRoutes } from "./oauth";
-import { oidcCallbackRoute } from "./oidc";
+import { oidcCallbackRoute } from "./flow/oidc/callback";
 
 const openApiRoute = route({
   method: "GET",

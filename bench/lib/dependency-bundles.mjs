@@ -9,7 +9,7 @@ import { root } from "./wrangler.mjs";
 const ENTRIES = {
   "@xmldom/xmldom": `import * as m from "@xmldom/xmldom";`,
   "xmldsigjs (+ xml-core, pkijs…)": `import * as m from "xmldsigjs";`,
-  "@peculiar/x509 (+ our reflect shim)": `import "${join(root, "src", "saml", "metadata", "reflect-metadata-shim.ts")}";\nimport * as m from "@peculiar/x509";`,
+  "@peculiar/x509 (+ our reflect shim)": `import "${join(root, "src", "crypto", "reflect-metadata-shim.ts")}";\nimport * as m from "@peculiar/x509";`,
   zod: `import * as m from "zod";`,
   jose: `import * as m from "jose";`,
   oauth4webapi: `import * as m from "oauth4webapi";`,

@@ -84,7 +84,7 @@ export async function prepare(env: Env, setup: BenchSetup): Promise<Prepared> {
   const operations: Record<string, Operation> = {
     verifySamlResponse: () => verifyOrThrow(signed),
     "verifySamlResponse.encrypted": () => verifyOrThrow(encrypted),
-    // As src/flow/start-saml.ts sends them (the SP key PEM unsealed beforehand; src/saml
+    // As src/flow/saml/start-saml.ts sends them (the SP key PEM unsealed beforehand; src/saml
     // imports it once per isolate).
     "authnRequest.post": async () => encodePostBinding(authn(requestId())),
     "authnRequest.postSigned": async () => encodePostBinding(await signXml(authn(requestId()), spKey)),

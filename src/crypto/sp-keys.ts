@@ -5,9 +5,9 @@
  * restriction beyond rsaEncryption, so both imports accept it.
  */
 import { decodeBase64 } from "../lib/base64";
-import { encodePem, findPemBlocks } from "../saml/metadata/pem";
+import { encodePem, findPemBlocks } from "./pem";
 import { normalizeCertificate } from "../saml/metadata/normalize-certificate";
-import { x509 } from "../saml/metadata/x509";
+import { x509 } from "./x509";
 
 /** A generated SP key pair; the private key is write-only once stored (SPEC §2). */
 export interface SpKeyPair {

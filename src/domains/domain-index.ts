@@ -11,7 +11,7 @@ export interface DomainIndexEntry {
 /**
  * Rewrites the KV entries of an org's verified domains from its object (the truth), after
  * any change to its domains, connections or SSO settings. KV is a cache: a failed or stale
- * write never routes a login wrongly (routing/route-login.ts confirms with the object).
+ * write never routes a login wrongly (domains/route-login.ts confirms with the object).
  */
 export async function refreshDomainIndex(env: Env, organizationId: string): Promise<void> {
   const index = await orgOp(env, organizationId, "domainIndex", undefined);

@@ -7,7 +7,7 @@ import {
   routeLoginByOrganization,
   type LoginRoute,
   type RouteFailure,
-} from "../routing/route-login";
+} from "../domains/route-login";
 import { appOp, orgOp } from "../store/stores";
 import type { PendingLogin } from "../store/org/login-types";
 import {

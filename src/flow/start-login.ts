@@ -1,8 +1,8 @@
 import type { Env } from "../env";
 import type { PendingLogin } from "../store/org/login-types";
 import type { ConnectionRecord } from "../store/org/types";
-import { startOidc } from "../oidc/start-oidc";
-import { startSaml } from "./start-saml";
+import { startOidc } from "./oidc/start-oidc";
+import { startSaml } from "./saml/start-saml";
 
 /** How a login leaves for the IdP, and what the pending login must remember for the way back. */
 export type StartResult =

@@ -3,8 +3,8 @@
  * and returns it as canonical PEM plus DER, after checking it parses as X.509.
  */
 import { decodeBase64 } from "../../lib/base64";
-import { encodePem, findPemBlocks } from "./pem";
-import { x509 } from "./x509";
+import { encodePem, findPemBlocks } from "../../crypto/pem";
+import { x509 } from "../../crypto/x509";
 
 /** Result of {@link normalizeCertificate}. */
 export type NormalizedCertificate = { ok: true; pem: string; der: Uint8Array } | { ok: false; reason: string };

@@ -6,7 +6,7 @@
 import { env } from "cloudflare:workers";
 import { evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { routeLoginByEmail } from "../../../src/routing/route-login";
+import { routeLoginByEmail } from "../../../src/domains/route-login";
 import {
   createActiveSamlConnection,
   createOrg,

@@ -6,7 +6,7 @@
 import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { routeLoginByEmail, type LoginRoute } from "../../../src/routing/route-login";
+import { routeLoginByEmail, type LoginRoute } from "../../../src/domains/route-login";
 import {
   createActiveSamlConnection,
   createOrg,

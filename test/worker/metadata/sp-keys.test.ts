@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { generateSpKeyPair, validateKeyPair, type SpKeyPair } from "../../../src/crypto/sp-keys";
 import { certificateInfo, normalizeCertificate } from "../../../src/saml/metadata/normalize-certificate";
-import { x509 } from "../../../src/saml/metadata/x509";
+import { x509 } from "../../../src/crypto/x509";
 
 function pkcs8Der(pem: string): Uint8Array {
   const body = pem.replace(/-----[A-Z ]+-----|\s/g, "");

@@ -1,9 +1,9 @@
 /** The pure parts of the OIDC connection code: URL policy, claim mapping, time and scope rules. */
 import { describe, expect, it } from "vitest";
 import { checkIssuedAt } from "../../../src/oidc/exchange-code";
-import { checkEmailVerified, oidcIdentity } from "../../../src/oidc/oidc-identity";
+import { checkEmailVerified, oidcIdentity } from "../../../src/flow/oidc/oidc-identity";
 import { refuseInsecureUrl } from "../../../src/oidc/request-policy";
-import { upstreamScope } from "../../../src/oidc/start-oidc";
+import { upstreamScope } from "../../../src/flow/oidc/start-oidc";
 
 describe("refuseInsecureUrl", () => {
   const on = { ALLOW_INSECURE_LOOPBACK_IDP: "true" };

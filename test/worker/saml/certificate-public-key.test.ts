@@ -3,7 +3,7 @@ import { Certificate } from "@peculiar/asn1-x509";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { certificatePublicKey, readCertificate } from "../../../src/saml/certificate";
-import { x509 } from "../../../src/saml/metadata/x509";
+import { x509 } from "../../../src/crypto/x509";
 import { fx } from "./helpers";
 
 /*

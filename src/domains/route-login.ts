@@ -1,7 +1,7 @@
 import type { Env } from "../env";
-import { emailDomain } from "../domains/normalize-domain";
+import { emailDomain } from "./normalize-domain";
 import { isOrgId, orgIdOfConnection } from "../lib/ids";
-import { readDomainIndex } from "../domains/domain-index";
+import { readDomainIndex } from "./domain-index";
 import { domainClaim, orgOp } from "../store/stores";
 import type { DomainRoute } from "../store/org/domain-ops";
 import type { ConnectionRecord, OrganizationRecord } from "../store/org/types";

@@ -1,8 +1,8 @@
-import { spMetadataXml } from "../admin/connections/sp-metadata";
-import { notFound } from "./api-error";
-import { route } from "./route";
-import { orgIdOfConnection } from "../lib/ids";
-import { orgOp } from "../store/stores";
+import { spMetadataXml } from "../../admin/connections/sp-metadata";
+import { notFound } from "../../http/api-error";
+import { route } from "../../http/route";
+import { orgIdOfConnection } from "../../lib/ids";
+import { orgOp } from "../../store/stores";
 
 /** GET /saml/{connId}/metadata: the SP metadata XML an IdP admin imports (SPEC §3). */
 export const samlMetadataRoute = route({

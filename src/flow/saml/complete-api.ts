@@ -1,16 +1,16 @@
 import * as z from "zod/mini";
-import type { Env } from "../env";
-import { settingsOf } from "../connections/settings";
-import { sha256Hex, timingSafeEqual } from "../crypto/hash";
-import { ApiError } from "../http/api-error";
-import { json } from "../http/problem";
-import { route, type RouteContext } from "../http/route";
-import { orgIdOfToken } from "../lib/ids";
-import { parseBasicCredentials } from "../oauth/read-client-credentials";
-import type { ClientRecord } from "../store/app/client-ops";
-import { appOp, orgOp } from "../store/stores";
+import type { Env } from "../../env";
+import { settingsOf } from "../../connections/settings";
+import { sha256Hex, timingSafeEqual } from "../../crypto/hash";
+import { ApiError } from "../../http/api-error";
+import { json } from "../../http/problem";
+import { route, type RouteContext } from "../../http/route";
+import { orgIdOfToken } from "../../lib/ids";
+import { parseBasicCredentials } from "../../oauth/read-client-credentials";
+import type { ClientRecord } from "../../store/app/client-ops";
+import { appOp, orgOp } from "../../store/stores";
 import { completeSamlLogin } from "./complete-saml-login";
-import { recordLoginFailure } from "./login-error";
+import { recordLoginFailure } from "../login-error";
 
 const completeBody = z.strictObject({
   SAMLResponse: z.string().check(z.minLength(1), z.maxLength(400_000)),

@@ -1,14 +1,14 @@
-import type { Env } from "../env";
-import { browserBindingHashes, clearBindingCookie } from "../flow/browser-binding";
-import { loginFailureResponse, type TrustedRedirect } from "../flow/login-error";
-import { route, type RouteContext } from "../http/route";
-import { orgIdOfToken } from "../lib/ids";
-import type { PendingLogin } from "../store/org/login-types";
-import { orgOp } from "../store/stores";
+import type { Env } from "../../env";
+import { browserBindingHashes, clearBindingCookie } from "../browser-binding";
+import { loginFailureResponse, type TrustedRedirect } from "../login-error";
+import { route, type RouteContext } from "../../http/route";
+import { orgIdOfToken } from "../../lib/ids";
+import type { PendingLogin } from "../../store/org/login-types";
+import { orgOp } from "../../store/stores";
 import { completeOidcLogin } from "./complete-oidc-login";
-import { messageOf } from "./discover-issuer";
-import { failureMessage } from "../flow/failure-message";
-import { findConnectionOfType } from "../flow/find-connection";
+import { messageOf } from "../../oidc/discover-issuer";
+import { failureMessage } from "../failure-message";
+import { findConnectionOfType } from "../find-connection";
 
 /**
  * GET /oidc/callback (SPEC §3): the upstream IdP's redirect. A pipeline: `state` names the

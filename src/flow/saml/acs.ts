@@ -1,13 +1,13 @@
-import { settingsOf } from "../connections/settings";
-import { readCapped } from "../http/read-body";
-import { route, type RouteContext } from "../http/route";
-import { orgIdOfConnection, orgIdOfToken } from "../lib/ids";
-import { SAML_LIMITS } from "../saml";
-import { orgOp } from "../store/stores";
-import { browserBindingHashes, clearBindingCookie } from "./browser-binding";
+import { settingsOf } from "../../connections/settings";
+import { readCapped } from "../../http/read-body";
+import { route, type RouteContext } from "../../http/route";
+import { orgIdOfConnection, orgIdOfToken } from "../../lib/ids";
+import { SAML_LIMITS } from "../../saml";
+import { orgOp } from "../../store/stores";
+import { browserBindingHashes, clearBindingCookie } from "../browser-binding";
 import { completeSamlLogin } from "./complete-saml-login";
-import { loginFailureResponse, type LoginFailure } from "./login-error";
-import { findConnectionOfType } from "./find-connection";
+import { loginFailureResponse, type LoginFailure } from "../login-error";
+import { findConnectionOfType } from "../find-connection";
 
 /** A form-encoded SAMLResponse: base64 of at most 256 KiB of XML, plus the form's overhead. */
 const MAX_ACS_BODY = Math.ceil((SAML_LIMITS.maxXmlBytes * 4) / 3) * 3 + 16 * 1024;

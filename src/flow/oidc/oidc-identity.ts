@@ -1,6 +1,6 @@
-import type { VerifiedIdentity } from "../store/org/login-types";
-import { oidcFailure, type OidcFailure } from "./oidc-failure";
-import type { UserClaims } from "./fetch-userinfo";
+import type { VerifiedIdentity } from "../../store/org/login-types";
+import { oidcFailure, type OidcFailure } from "../../oidc/oidc-failure";
+import type { UserClaims } from "../../oidc/fetch-userinfo";
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 

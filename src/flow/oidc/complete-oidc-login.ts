@@ -1,18 +1,18 @@
-import type { Env } from "../env";
-import { CODE_TTL_MS } from "../flow/complete-saml-login";
-import type { LoginFailure, TrustedRedirect } from "../flow/login-error";
-import { sha256Hex } from "../crypto/hash";
-import { unseal } from "../crypto/seal";
-import { newOrgToken } from "../lib/ids";
-import type { LoginTarget, PendingLogin } from "../store/org/login-types";
-import type { ConnectionRecord } from "../store/org/types";
-import { orgOp } from "../store/stores";
-import { exchangeCode } from "./exchange-code";
-import { failureMessage, USER_CAUSED } from "../flow/failure-message";
-import { completeClaims } from "./fetch-userinfo";
+import type { Env } from "../../env";
+import { CODE_TTL_MS } from "../saml/complete-saml-login";
+import type { LoginFailure, TrustedRedirect } from "../login-error";
+import { sha256Hex } from "../../crypto/hash";
+import { unseal } from "../../crypto/seal";
+import { newOrgToken } from "../../lib/ids";
+import type { LoginTarget, PendingLogin } from "../../store/org/login-types";
+import type { ConnectionRecord } from "../../store/org/types";
+import { orgOp } from "../../store/stores";
+import { exchangeCode } from "../../oidc/exchange-code";
+import { failureMessage, USER_CAUSED } from "../failure-message";
+import { completeClaims } from "../../oidc/fetch-userinfo";
 import { checkEmailVerified, oidcIdentity } from "./oidc-identity";
-import type { OidcFailure } from "./oidc-failure";
-import { resolveIdp } from "./resolve-idp";
+import type { OidcFailure } from "../../oidc/oidc-failure";
+import { resolveIdp } from "../../oidc/resolve-idp";
 
 export type OidcLoginOutcome =
   | { ok: true; location: string }

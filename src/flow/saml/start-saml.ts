@@ -1,11 +1,11 @@
-import type { Env } from "../env";
-import { settingsOf, spUrls } from "../connections/settings";
-import { unseal } from "../crypto/seal";
-import { buildAuthnRequest, encodePostBinding, encodeRedirectBinding, signXml } from "../saml";
-import type { PendingLogin } from "../store/org/login-types";
-import type { ConnectionRecord } from "../store/org/types";
-import { escapeHtml, htmlPage } from "./html";
-import type { StartResult } from "./start-login";
+import type { Env } from "../../env";
+import { settingsOf, spUrls } from "../../connections/settings";
+import { unseal } from "../../crypto/seal";
+import { buildAuthnRequest, encodePostBinding, encodeRedirectBinding, signXml } from "../../saml";
+import type { PendingLogin } from "../../store/org/login-types";
+import type { ConnectionRecord } from "../../store/org/types";
+import { escapeHtml, htmlPage } from "../html";
+import type { StartResult } from "../start-login";
 
 /** The connection's SP signing key (PKCS#8 PEM), unsealed; src/saml imports it once per isolate. */
 function spSigningKeyPem(env: Env, connection: ConnectionRecord): Promise<string> {

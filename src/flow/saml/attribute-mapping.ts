@@ -1,5 +1,5 @@
-import type { AttributeMapping } from "../connections/settings";
-import type { VerifiedIdentity } from "../store/org/login-types";
+import type { AttributeMapping } from "../../connections/settings";
+import type { VerifiedIdentity } from "../../store/org/login-types";
 
 /**
  * Provider defaults for reading a SAML assertion's attributes: the claim URIs of Entra

@@ -1,15 +1,15 @@
-import type { Env } from "../env";
-import { settingsOf, spUrls, type SamlSettings } from "../connections/settings";
-import { sha256Hex } from "../crypto/hash";
-import { unseal } from "../crypto/seal";
-import { newOrgToken } from "../lib/ids";
-import { verifySamlResponse, type SamlVerificationPolicy } from "../saml";
-import type { LoginTarget, PendingLogin } from "../store/org/login-types";
-import type { ConnectionRecord } from "../store/org/types";
-import { appOp, orgOp } from "../store/stores";
+import type { Env } from "../../env";
+import { settingsOf, spUrls, type SamlSettings } from "../../connections/settings";
+import { sha256Hex } from "../../crypto/hash";
+import { unseal } from "../../crypto/seal";
+import { newOrgToken } from "../../lib/ids";
+import { verifySamlResponse, type SamlVerificationPolicy } from "../../saml";
+import type { LoginTarget, PendingLogin } from "../../store/org/login-types";
+import type { ConnectionRecord } from "../../store/org/types";
+import { appOp, orgOp } from "../../store/stores";
 import { samlIdentity } from "./attribute-mapping";
-import { failureMessage, USER_CAUSED } from "./failure-message";
-import type { LoginFailure, TrustedRedirect } from "./login-error";
+import { failureMessage, USER_CAUSED } from "../failure-message";
+import type { LoginFailure, TrustedRedirect } from "../login-error";
 
 /** One-time codes live 60 s (SPEC §4). */
 export const CODE_TTL_MS = 60_000;

@@ -1,9 +1,9 @@
 import * as oauth from "oauth4webapi";
-import type { Env } from "../env";
-import type { StartResult } from "../flow/start-login";
-import type { PendingLogin } from "../store/org/login-types";
-import type { ConnectionRecord } from "../store/org/types";
-import { oidcCallbackUrl, resolveIdp } from "./resolve-idp";
+import type { Env } from "../../env";
+import type { StartResult } from "../start-login";
+import type { PendingLogin } from "../../store/org/login-types";
+import type { ConnectionRecord } from "../../store/org/types";
+import { oidcCallbackUrl, resolveIdp } from "../../oidc/resolve-idp";
 
 /**
  * Sends the browser to the upstream IdP's authorization endpoint (OIDC Core §3.1.2.1):

@@ -3,7 +3,8 @@ import type { Env } from "../env";
 import { capture, type OpResult } from "./op-result";
 import type { AppContext } from "./app/context";
 import { appOps, type AppOpInput, type AppOpName, type AppOpOutput, type AppShard } from "./app/ops";
-import { APP_SCHEMA } from "./app/schema";
+import { APP_MIGRATIONS } from "./migrations/app-migrations";
+import { runMigrations, type MigrationReport } from "./migrations/run-migrations";
 import type { AuditEvent } from "./org/types";
 
 /**
@@ -11,9 +12,14 @@ import type { AuditEvent } from "./org/types";
  * `"webhooks"`, `"organizations"`, `"events"`), so no single object carries it all.
  */
 export class AppStore extends DurableObject<Env> {
+  /** What the schema migrations did when this instance started. */
+  schema: MigrationReport | undefined;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ctx.storage.sql.exec(APP_SCHEMA);
+    void ctx.blockConcurrencyWhile(async () => {
+      this.schema = runMigrations(ctx.storage, APP_MIGRATIONS, new Date());
+    });
   }
 
   run<S extends AppShard, K extends AppOpName<S>>(

@@ -1,5 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
+import { DOMAIN_CLAIM_MIGRATIONS } from "./migrations/domain-claim-migrations";
+import { runMigrations, type MigrationReport } from "./migrations/run-migrations";
 
 /**
  * One object per domain name (`idFromName(domain)`): the single writer that decides which
@@ -7,11 +9,14 @@ import type { Env } from "../env";
  * global lock (SPEC §2 "Domains").
  */
 export class DomainClaim extends DurableObject<Env> {
+  /** What the schema migrations did when this instance started. */
+  schema: MigrationReport | undefined;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ctx.storage.sql.exec(
-      "CREATE TABLE IF NOT EXISTS claim (domain TEXT PRIMARY KEY, organization_id TEXT NOT NULL, claimed_at TEXT NOT NULL)",
-    );
+    void ctx.blockConcurrencyWhile(async () => {
+      this.schema = runMigrations(ctx.storage, DOMAIN_CLAIM_MIGRATIONS, new Date());
+    });
   }
 
   /** Claims the domain for the org. `claimed` is false when another org owns it. */

@@ -3,7 +3,8 @@ import type { Env } from "../env";
 import { capture, type OpResult } from "./op-result";
 import type { OrgContext } from "./org/context";
 import { orgOps, type OrgOpInput, type OrgOpName, type OrgOpOutput } from "./org/ops";
-import { LOGIN_SCHEMA, ORG_SCHEMA } from "./org/schema";
+import { ORG_MIGRATIONS } from "./migrations/org-migrations";
+import { runMigrations, type MigrationReport } from "./migrations/run-migrations";
 import type { AuditEvent } from "./org/types";
 
 /** The result of an org operation: its value and the audit events it recorded. */
@@ -14,10 +15,14 @@ export type OrgRunResult<K extends OrgOpName> = OpResult<OrgOpOutput<K>> & { eve
  * the org, its domains, connections, members and audit log (SPEC §1).
  */
 export class OrganizationStore extends DurableObject<Env> {
+  /** What the schema migrations did when this instance started (docs/storage.md "Schema versions"). */
+  schema: MigrationReport | undefined;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ctx.storage.sql.exec(ORG_SCHEMA);
-    ctx.storage.sql.exec(LOGIN_SCHEMA);
+    void ctx.blockConcurrencyWhile(async () => {
+      this.schema = runMigrations(ctx.storage, ORG_MIGRATIONS, new Date());
+    });
   }
 
   /** Runs one operation atomically. `now` is the caller's clock, in ms. */

@@ -1,9 +1,11 @@
+import { sqlMigration, type Migration } from "./run-migrations";
+
 /**
- * Tables of an organization's Durable Object. Idempotent: run on every start.
- * docs/storage.md documents each table with an example row.
+ * The schema of the unversioned release, verbatim (it was `ORG_SCHEMA` in
+ * `src/store/org/schema.ts`): idempotent, so it also adopts an object that release wrote.
+ * Never edit a released migration; add a step. docs/storage.md documents every table.
  */
-export const ORG_SCHEMA = `
-CREATE TABLE IF NOT EXISTS organization (
+const INITIAL_ORGANIZATION = `CREATE TABLE IF NOT EXISTS organization (
   id TEXT PRIMARY KEY, name TEXT NOT NULL, slug TEXT NOT NULL,
   sso_allowed INTEGER NOT NULL, jit_provisioning INTEGER NOT NULL, active_sso TEXT NOT NULL,
   created_at TEXT NOT NULL, updated_at TEXT NOT NULL
@@ -33,9 +35,8 @@ CREATE TABLE IF NOT EXISTS oidc_idp_cache (
 );
 `;
 
-/** Single-use login state (SPEC §3, §4): consumed atomically, expired rows swept on write. */
-export const LOGIN_SCHEMA = `
-CREATE TABLE IF NOT EXISTS pending_logins (
+/** Single-use login state (SPEC §3, §4), as the unversioned release created it (`LOGIN_SCHEMA`). */
+const INITIAL_LOGIN_STATE = `CREATE TABLE IF NOT EXISTS pending_logins (
   relay_state TEXT PRIMARY KEY, request_id TEXT NOT NULL UNIQUE, connection_id TEXT NOT NULL,
   client_id TEXT NOT NULL, redirect_uri TEXT NOT NULL, state TEXT, nonce TEXT, code_challenge TEXT,
   scope TEXT NOT NULL, login_hint TEXT, browser_hash TEXT NOT NULL, upstream TEXT,
@@ -59,3 +60,8 @@ CREATE TABLE IF NOT EXISTS access_tokens (
   profile TEXT NOT NULL, expires_at INTEGER NOT NULL
 );
 `;
+
+/** Every schema step of `OrganizationStore`, in order. */
+export const ORG_MIGRATIONS: readonly Migration[] = [
+  sqlMigration(1, "initial", INITIAL_ORGANIZATION + INITIAL_LOGIN_STATE),
+];

@@ -1,0 +1,228 @@
+/**
+ * SPEC §1 "Schemas evolve", STYLE 13: an object written by the unversioned release (its
+ * tables, no recorded version) upgrades in place when today's code starts it, and every
+ * row it held survives and reads back through the normal operations.
+ */
+import { env } from "cloudflare:workers";
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { APP_MIGRATIONS } from "../../../src/store/migrations/app-migrations";
+import { DOMAIN_CLAIM_MIGRATIONS } from "../../../src/store/migrations/domain-claim-migrations";
+import { ORG_MIGRATIONS } from "../../../src/store/migrations/org-migrations";
+import type { Migration } from "../../../src/store/migrations/run-migrations";
+import type { AppStore } from "../../../src/store/app-store";
+import type { DomainClaim } from "../../../src/store/domain-claim";
+import type { OrganizationStore } from "../../../src/store/organization-store";
+import { orgOp } from "../../../src/store/stores";
+import appV0 from "../../fixtures/storage/app-v0.sql?raw";
+import appV0Rows from "../../fixtures/storage/app-v0-rows.sql?raw";
+import claimV0 from "../../fixtures/storage/domain-claim-v0.sql?raw";
+import claimV0Rows from "../../fixtures/storage/domain-claim-v0-rows.sql?raw";
+import orgV0 from "../../fixtures/storage/org-v0.sql?raw";
+import orgV0Rows from "../../fixtures/storage/org-v0-rows.sql?raw";
+import { get } from "../admin/helpers";
+import { schemaShape, tableRows, writeAsUnversionedRelease } from "./legacy-object";
+
+const ORG_ID = "org_01m8t1qyba0bs1qp35g5gpw115";
+const CONN_ID = "conn_01m8t1qyba0bs1qp35g5gpw115ggj2847sxryr";
+const MEMBER_ID = "user_01m8t1qz06c51wgwq5ecxk3ycg";
+const DOMAIN = "acme-legacy.example.com";
+const FAR = 4102444800000;
+
+type Started = OrganizationStore | AppStore | DomainClaim;
+
+/** The upgraded object's report, recorded versions, schema shape and rows, read inside it. */
+async function inspect<O extends Started>(stub: DurableObjectStub<O>, tables: string[]) {
+  return runInDurableObject(stub, (instance: O, state) => ({
+    schema: instance.schema,
+    versions: state.storage.sql
+      .exec<{ version: number; name: string }>("SELECT version, name FROM schema_migrations ORDER BY version")
+      .toArray(),
+    shape: schemaShape(state),
+    rows: Object.fromEntries(tables.map((t) => [t, tableRows(state, t)])),
+  }));
+}
+
+const recorded = (migrations: readonly Migration[]) => migrations.map(({ version, name }) => ({ version, name }));
+
+/** A brand-new object of the same class, for comparing schemas. */
+async function freshShape(stub: DurableObjectStub) {
+  return runInDurableObject(stub, (_instance: unknown, state) => schemaShape(state));
+}
+
+describe("upgrading an object of the unversioned release", () => {
+  it("OrganizationStore: every table and row survives and reads back", async () => {
+    const stub = env.ORGS.get(env.ORGS.idFromName(ORG_ID));
+    const before = await writeAsUnversionedRelease(stub, orgV0, orgV0Rows);
+    expect(Object.keys(before).sort()).toEqual(
+      [
+        "access_tokens",
+        "assertion_replay",
+        "auth_codes",
+        "code_tokens",
+        "connections",
+        "domains",
+        "events",
+        "members",
+        "oidc_idp_cache",
+        "organization",
+        "pending_logins",
+        "spent_codes",
+      ].sort(),
+    );
+    for (const [table, rows] of Object.entries(before)) expect(rows.length, table).toBeGreaterThan(0);
+
+    const after = await inspect(stub, Object.keys(before));
+    expect(after.schema).toEqual({ from: 0, to: ORG_MIGRATIONS.length, unversioned: true });
+    expect(after.versions).toEqual(recorded(ORG_MIGRATIONS));
+    expect(after.rows).toEqual(before);
+    expect(after.shape).toEqual(await freshShape(env.ORGS.get(env.ORGS.newUniqueId())));
+
+    // The admin API reads the org, its connection, members and audit log.
+    const org = await get(`organizations/${ORG_ID}`);
+    expect(org.status, org.text).toBe(200);
+    expect(org.body).toMatchObject({ id: ORG_ID, name: "Legacy Acme", domains: [DOMAIN], activeSso: "saml" });
+    const connection = await get(`organizations/${ORG_ID}/connections/${CONN_ID}`);
+    expect(connection.status, connection.text).toBe(200);
+    expect(connection.body).toMatchObject({ id: CONN_ID, type: "saml", state: "active", domains: [DOMAIN] });
+    expect(connection.body.saml).toMatchObject({ idpEntityId: "https://idp.example.com/entity" });
+    expect((await get(`/saml/${CONN_ID}/metadata`, { key: null })).text).toContain("<md:EntityDescriptor");
+    const users = await get(`organizations/${ORG_ID}/users`);
+    expect(users.body.data.map((u: { id: string }) => u.id)).toEqual([MEMBER_ID]);
+    const events = await get(`organizations/${ORG_ID}/events?limit=100`);
+    expect(events.body.data.map((e: { type: string }) => e.type)).toEqual([
+      "user.created",
+      "sso_configuration.enabled",
+      "connection.activated",
+      "connection.created",
+      "organization.created",
+    ]);
+
+    // Login state: the OIDC cache, the pending login, a live code, the replay cache, the tokens.
+    const cache = await orgOp(env, ORG_ID, "getOidcIdpCache", {
+      connectionId: CONN_ID,
+      issuer: "https://login.example.com",
+    });
+    expect(cache?.metadata).toEqual({ issuer: "https://login.example.com" });
+    const pending = await orgOp(env, ORG_ID, "consumePendingLogin", { relayState: "rs", browserHashes: ["bh"] });
+    expect(pending.ok && pending.pending).toMatchObject({ requestId: "_req1", connectionId: CONN_ID, expiresAt: FAR });
+    expect(await orgOp(env, ORG_ID, "consumePendingLogin", { relayState: "rs-expired" })).toEqual({
+      ok: false,
+      reason: "unknown",
+    });
+    const code = await orgOp(env, ORG_ID, "consumeCode", { codeHash: "a".repeat(64) });
+    expect(code).toMatchObject({ clientId: "client_01legacy", memberId: MEMBER_ID, nonce: "n1" });
+    expect(code?.profile.groups).toEqual(["staff"]);
+    expect(await orgOp(env, ORG_ID, "consumeCode", { codeHash: "e".repeat(64) })).toBeNull();
+    expect(await orgOp(env, ORG_ID, "findAccessToken", { tokenHash: "2".repeat(64) })).toMatchObject({
+      clientId: "client_01legacy",
+      scope: "openid email",
+    });
+    expect(await orgOp(env, ORG_ID, "findAccessToken", { tokenHash: "9".repeat(64) })).toBeNull();
+    const replay = await orgOp(env, ORG_ID, "completeLogin", {
+      connectionId: CONN_ID,
+      assertion: { id: "_assertion-legacy-1", expiresAt: FAR },
+      identity: {
+        subject: "jane-subject",
+        subjectIsTransient: false,
+        email: "jane@acme-legacy.example.com",
+        emailVerified: true,
+        firstName: "Jane",
+        lastName: "Doe",
+        groups: [],
+        roles: [],
+        rawAttributes: {},
+      },
+      target: {
+        clientId: "client_01legacy",
+        redirectUri: "https://app.example/cb",
+        state: null,
+        nonce: null,
+        codeChallenge: null,
+        scope: "openid",
+      },
+      codeHash: "c".repeat(64),
+      codeExpiresAt: FAR,
+    });
+    expect(replay).toMatchObject({ ok: false, reason: "replayed" });
+    // The spent code and the token it gave: presenting it again revokes that token.
+    expect(await orgOp(env, ORG_ID, "findAccessToken", { tokenHash: "1".repeat(64) })).not.toBeNull();
+    expect(await orgOp(env, ORG_ID, "consumeCode", { codeHash: "b".repeat(64) })).toBeNull();
+    expect(await orgOp(env, ORG_ID, "findAccessToken", { tokenHash: "1".repeat(64) })).toBeNull();
+    const reused = await get(`organizations/${ORG_ID}/events?type=authorization_code.reused`);
+    expect(reused.body.data.map((e: { data: unknown }) => e.data)).toEqual([{ revokedAccessTokens: 1 }]);
+  });
+
+  it("AppStore: every table and row survives and reads back", async () => {
+    const stub = env.APP.get(env.APP.idFromName("legacy-upgrade-test"));
+    const before = await writeAsUnversionedRelease(stub, appV0, appV0Rows);
+    expect(Object.keys(before).sort()).toEqual(
+      ["api_keys", "clients", "events", "organizations", "signing_keys", "webhooks"].sort(),
+    );
+    const after = await inspect(stub, Object.keys(before));
+    expect(after.schema).toEqual({ from: 0, to: APP_MIGRATIONS.length, unversioned: true });
+    expect(after.versions).toEqual(recorded(APP_MIGRATIONS));
+    expect(after.rows).toEqual(before);
+    expect(after.shape).toEqual(await freshShape(env.APP.get(env.APP.newUniqueId())));
+
+    const read = await runInDurableObject(stub, (store: AppStore) => {
+      const now = Date.now();
+      return {
+        key: store.run(
+          "api-keys",
+          "findApiKeyByHash",
+          { keyHash: "3d8f6c1e0b1c4a7d9e2f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5d6e7f809" },
+          "system",
+          now,
+        ),
+        client: store.run("clients", "getClient", { clientId: "client_01m8t1legacy00000000000" }, "system", now),
+        webhooks: store.run("webhooks", "listWebhooks", { limit: 10 }, "system", now),
+        orgs: store.run("organizations", "listOrganizationIds", { limit: 10 }, "system", now),
+        events: store.run("events", "listAppEvents", { limit: 10 }, "system", now),
+        keys: store.run("signing-keys", "getSigningKeys", { retainMs: 3_600_000 }, "system", now),
+      };
+    });
+    expect(read.key).toMatchObject({
+      ok: true,
+      value: { id: "key_01m8t1legacy0000000000000", keyPrefix: "ssok_AbCd" },
+    });
+    expect(read.client).toMatchObject({
+      ok: true,
+      value: { name: "My app", redirectUris: ["https://app.example/callback"] },
+    });
+    expect(read.webhooks).toMatchObject({
+      ok: true,
+      value: { data: [{ id: "wh_01m8t1legacy000000000000000", enabled: true }] },
+    });
+    expect(read.orgs).toMatchObject({ ok: true, value: { data: [ORG_ID] } });
+    expect(read.events).toMatchObject({ ok: true, value: { data: [{ type: "client.created" }] } });
+    expect(read.keys).toMatchObject({ ok: true, value: { active: { kid: "kU3nLegacyThumbprint" } } });
+  });
+
+  it("DomainClaim: the claim survives and still refuses a second owner", async () => {
+    const stub = env.DOMAIN_CLAIMS.get(env.DOMAIN_CLAIMS.idFromName(DOMAIN));
+    const before = await writeAsUnversionedRelease(stub, claimV0, claimV0Rows);
+    const after = await inspect(stub, Object.keys(before));
+    expect(after.schema).toEqual({ from: 0, to: DOMAIN_CLAIM_MIGRATIONS.length, unversioned: true });
+    expect(after.versions).toEqual(recorded(DOMAIN_CLAIM_MIGRATIONS));
+    expect(after.rows).toEqual(before);
+    expect(after.shape).toEqual(await freshShape(env.DOMAIN_CLAIMS.get(env.DOMAIN_CLAIMS.newUniqueId())));
+    expect(await stub.owner()).toBe(ORG_ID);
+    expect(await stub.claim(DOMAIN, "org_01m8t1zzzzzzzzzzzzzzzzzzzz", Date.now())).toMatchObject({
+      claimed: false,
+      owner: ORG_ID,
+    });
+  });
+
+  it("a started object is not migrated again", async () => {
+    const stub = env.ORGS.get(env.ORGS.newUniqueId());
+    const first = await runInDurableObject(stub, (store: OrganizationStore) => store.schema);
+    expect(first).toEqual({ from: 0, to: ORG_MIGRATIONS.length, unversioned: false });
+    await evictDurableObject(stub);
+    expect(await runInDurableObject(stub, (store: OrganizationStore) => store.schema)).toEqual({
+      from: ORG_MIGRATIONS.length,
+      to: ORG_MIGRATIONS.length,
+      unversioned: false,
+    });
+  });
+});

@@ -6,6 +6,7 @@ import {
   buildAuthnRequest,
   encodePostBinding,
   encodeRedirectBinding,
+  mappedAttributeNames,
   signXml,
   verifySamlResponse,
   type SamlVerificationPolicy,
@@ -23,7 +24,7 @@ export interface FixtureResponse {
 export interface BenchSetup {
   /** The verification clock, ISO: inside the fixtures' validity window. */
   now: string;
-  policy: Omit<SamlVerificationPolicy, "spDecryptionKeys">;
+  policy: Omit<SamlVerificationPolicy, "spDecryptionKeys" | "mappedAttributes">;
   signed: FixtureResponse;
   encrypted: FixtureResponse;
   /** PKCS#8 PEM of the SP encryption key the encrypted fixture was made for. */
@@ -48,7 +49,11 @@ export interface Prepared {
 export function verifyInput(setup: BenchSetup, fixture: FixtureResponse, encrypted: boolean) {
   return {
     samlResponse: fixture.samlResponse,
-    connection: { ...setup.policy, spDecryptionKeys: encrypted ? [setup.spEncryptionKeyPem] : [] },
+    connection: {
+      ...setup.policy,
+      mappedAttributes: mappedAttributeNames({}),
+      spDecryptionKeys: encrypted ? [setup.spEncryptionKeyPem] : [],
+    },
     expectedRequestId: fixture.requestId,
     now: new Date(setup.now),
   };

@@ -1,4 +1,10 @@
-import { verifySamlResponse, type SamlLogin } from "../saml";
+import {
+  mappedAttributeNames,
+  pickAttribute,
+  SAML_ATTRIBUTE_DEFAULTS,
+  verifySamlResponse,
+  type SamlLogin,
+} from "../saml";
 import { decodeBase64, encodeBase64 } from "../lib/base64";
 import { parseIdpMetadata } from "../saml/metadata/parse-idp-metadata";
 import { parseSamlVerifyArgs, UsageError, type SamlVerifyArgs } from "./parse-saml-verify-args";
@@ -15,14 +21,6 @@ export interface CliOutcome {
   stdout?: string;
   stderr?: string;
 }
-
-const EMAIL_ATTRIBUTES = [
-  "email",
-  "mail",
-  "emailAddress",
-  "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
-  "urn:oid:0.9.2342.19200300.100.1.3",
-];
 
 /**
  * `edge-sso saml verify …`: the worker's own verifier run on a captured response, for
@@ -44,6 +42,8 @@ export async function samlVerify(argv: readonly string[], io: CliIo): Promise<Cl
       allowIdpInitiated: args.allowIdpInitiated,
       allowSha1: args.allowSha1,
       clockSkewSeconds: 60,
+      // The CLI maps what a connection with no attributeMapping maps: the provider defaults.
+      mappedAttributes: mappedAttributeNames({}),
       spDecryptionKeys: await Promise.all(args.decryptionKeys.map((p) => readPkcs8(p, io))),
     },
     expectedRequestId: args.requestId,
@@ -90,7 +90,7 @@ function unverifiedIssuer(samlResponse: string): string {
 }
 
 function profileOf(login: SamlLogin): Record<string, unknown> {
-  const fromAttributes = EMAIL_ATTRIBUTES.map((name) => login.attributes[name]?.[0]).find((v) => v);
+  const fromAttributes = pickAttribute(login.attributes, SAML_ATTRIBUTE_DEFAULTS.email)[0];
   const email = fromAttributes ?? (login.nameId.includes("@") ? login.nameId : null);
   return {
     nameId: login.nameId,

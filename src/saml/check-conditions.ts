@@ -26,7 +26,8 @@ export function checkConditions(assertion: Element, ctx: ConditionContext): numb
   const notOnOrAfter = instantAttr(conditions, "NotOnOrAfter");
   checkWindow({ notBefore, notOnOrAfter }, ctx.now, ctx.skewMs, "Conditions");
   const restrictions = childrenNamed(conditions, NS.assertion, "AudienceRestriction");
-  if (restrictions.length === 0) fail("missing_condition", "no AudienceRestriction");
+  // No restriction names the SP, so the assertion is not shown to be for us: the audience rule fails.
+  if (restrictions.length === 0) fail("audience_mismatch", `no AudienceRestriction, expected "${ctx.spEntityId}"`);
   for (const restriction of restrictions) {
     const audiences = childrenNamed(restriction, NS.assertion, "Audience").map((a) => strictText(a).trim());
     if (!audiences.includes(ctx.spEntityId)) {

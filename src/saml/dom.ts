@@ -81,6 +81,27 @@ export function strictText(element: Element): string {
   return text;
 }
 
+/**
+ * An AttributeValue's content: its text (as {@link strictText}), or `null` when it holds
+ * child elements (Shibboleth's eduPersonTargetedID carries a NameID; SPEC §5). A comment or
+ * processing instruction anywhere inside rejects with `non_text_value` either way.
+ */
+export function textOrElements(element: Element): string | null {
+  let holdsElements = false;
+  const stack: Node[] = [];
+  for (let n = element.lastChild; n; n = n.previousSibling) stack.push(n);
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.nodeType === ELEMENT_NODE) {
+      holdsElements = true;
+      for (let n = node.lastChild; n; n = n.previousSibling) stack.push(n);
+    } else if (node.nodeType !== TEXT_NODE && node.nodeType !== CDATA_SECTION_NODE) {
+      fail("non_text_value", `${element.localName} holds a node of type ${node.nodeType}`);
+    }
+  }
+  return holdsElements ? null : strictText(element);
+}
+
 /** An attribute value, `null` when absent (xmldom returns "" for missing attributes). */
 export function attr(element: Element, name: string): string | null {
   return element.hasAttribute(name) ? element.getAttribute(name) : null;

@@ -6,6 +6,8 @@ export { verifySamlResponse } from "./verify-saml-response";
 export type { SamlLogin, SamlVerificationPolicy, VerifySamlResponseInput } from "./verify-saml-response";
 export { SamlError, SAML_ERROR_CODES } from "./saml-error";
 export type { SamlErrorCode, SamlResult, SamlStatusDetail } from "./saml-error";
+export { attributeNamesOf, mappedAttributeNames, pickAttribute, SAML_ATTRIBUTE_DEFAULTS } from "./attribute-names";
+export type { AttributeNameMapping, MappedField } from "./attribute-names";
 export { SAML_LIMITS } from "./decode-saml-message";
 export { readCertificate } from "./certificate";
 export { buildAuthnRequest, NAME_ID_FORMATS, nameIdFormatUri } from "./build-authn-request";

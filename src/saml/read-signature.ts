@@ -26,8 +26,11 @@ export interface SignatureToVerify {
   digest: HashName;
   digestValue: Uint8Array;
   signatureValue: Uint8Array;
-  /** The configured certificate KeyInfo selected. */
-  certificate: CertificateDer;
+  /**
+   * The configured certificates that may have made it: the one a KeyInfo X509Certificate
+   * selected, or every configured one when KeyInfo names no certificate.
+   */
+  certificates: readonly CertificateDer[];
 }
 
 /** Options of the structural signature checks. */
@@ -40,8 +43,8 @@ export interface ReadSignatureOptions {
  * Read the signature that covers `covered`, enforcing SPEC §5 before any crypto: a
  * direct child of the covered element; shape 1 SignedInfo, 1 SignatureValue, ≤ 1 KeyInfo,
  * no Object; exactly one Reference to `#` + the covered element's ID; transforms exactly
- * enveloped-signature + exc-c14n; allowed algorithms; a KeyInfo certificate that is one
- * of the configured ones. `null` when the element carries no signature.
+ * enveloped-signature + exc-c14n; allowed algorithms; a KeyInfo certificate, if any, that
+ * is one of the configured ones. `null` when the element carries no signature.
  */
 export function readSignature(covered: Element, options: ReadSignatureOptions): SignatureToVerify | null {
   const signatures = childrenNamed(covered, NS.dsig, "Signature");
@@ -60,7 +63,7 @@ export function readSignature(covered: Element, options: ReadSignatureOptions): 
     algorithm,
     ...reference,
     signatureValue: base64Value(parts.signatureValue, "SignatureValue"),
-    certificate: selectCertificate(parts.keyInfo, options.trusted),
+    certificates: selectCertificates(parts.keyInfo, options.trusted),
   };
 }
 
@@ -170,19 +173,20 @@ function base64Value(element: Element, name: string): Uint8Array {
 }
 
 /**
- * KeyInfo may only select among the configured certificates, never add one (SPEC §5).
- * A signature without a KeyInfo certificate is refused too: SPEC §5 maps ssoready's
- * `no-certificate` case to `untrusted_certificate`, so we never guess which key signed.
+ * KeyInfo may only select among the configured certificates, never add one (SPEC §5). It
+ * is optional (XML-DSig §4.5): Oracle Access Manager sends none, SecureWorks only an
+ * RSAKeyValue. With no X509Certificate in it, every configured certificate is a candidate;
+ * a KeyValue, KeyName or anything else in it is never read, so a key from the message is
+ * never used.
  */
-function selectCertificate(keyInfo: Element | null, trusted: readonly CertificateDer[]): CertificateDer {
+function selectCertificates(keyInfo: Element | null, trusted: readonly CertificateDer[]): readonly CertificateDer[] {
   if (trusted.length === 0) fail("untrusted_certificate", "the connection has no IdP certificate");
-  if (!keyInfo) fail("untrusted_certificate", "the signature carries no KeyInfo certificate");
-  const offered = descendantsNamed(keyInfo, NS.dsig, "X509Certificate");
-  if (offered.length === 0) fail("untrusted_certificate", "KeyInfo holds no X509Certificate");
+  const offered = keyInfo ? descendantsNamed(keyInfo, NS.dsig, "X509Certificate") : [];
+  if (offered.length === 0) return trusted;
   for (const element of offered) {
     const base64 = keyInfoCertificateBase64(strictText(element));
     const match = trusted.find((cert) => cert.base64 === base64);
-    if (match) return match;
+    if (match) return [match];
   }
   return fail("untrusted_certificate", "the KeyInfo certificate is not a configured IdP certificate");
 }

@@ -1,6 +1,6 @@
 import type { Element } from "@xmldom/xmldom";
 import { decryptElement } from "./decrypt-element";
-import { attr, childrenNamed, strictText } from "./dom";
+import { attr, childrenNamed, strictText, textOrElements } from "./dom";
 import { NS } from "./namespaces";
 import { parseDecrypted } from "./parse-decrypted";
 import { fail } from "./saml-error";
@@ -47,24 +47,36 @@ export async function readSubjectName(
 
 /**
  * Attributes of every AttributeStatement: Name → values, each value its text and CDATA
- * (SPEC §5). A repeated Name accumulates values. An empty or xsi:nil value is "".
+ * (SPEC §5). A repeated Name accumulates values. An empty or xsi:nil value is "". A value
+ * holding elements rejects (`non_text_value`) when the login maps its attribute
+ * (`mapped`), and is left out otherwise; an attribute left with no value is left out.
  */
-export function readAttributes(assertion: Element): Record<string, string[]> {
+export function readAttributes(assertion: Element, mapped: ReadonlySet<string>): Record<string, string[]> {
   const attributes: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
   for (const statement of childrenNamed(assertion, NS.assertion, "AttributeStatement")) {
     for (const attribute of childrenNamed(statement, NS.assertion, "Attribute")) {
       const name = attr(attribute, "Name");
       if (!name) fail("malformed_xml", "Attribute without Name");
-      const values = childrenNamed(attribute, NS.assertion, "AttributeValue").map(strictText);
-      (attributes[name] ??= []).push(...values);
+      const elements = childrenNamed(attribute, NS.assertion, "AttributeValue");
+      const values: string[] = [];
+      for (const element of elements) {
+        const value = textOrElements(element);
+        if (value !== null) values.push(value);
+        else if (mapped.has(name)) fail("non_text_value", `attribute "${name}" (mapped) holds an element value`);
+      }
+      if (values.length > 0 || elements.length === 0) (attributes[name] ??= []).push(...values);
     }
   }
   return attributes;
 }
 
-/** The SessionIndex and AuthnInstant of the first AuthnStatement. */
+/**
+ * The SessionIndex and AuthnInstant of the first AuthnStatement. The Web SSO profile
+ * (4.1.4.2) requires at least one: an assertion that says nothing about how the user
+ * authenticated is not a login (`missing_authn_statement`, SPEC §5).
+ */
 export function readAuthnStatement(assertion: Element): { sessionIndex: string | null; authnInstant: string | null } {
   const statement = childrenNamed(assertion, NS.assertion, "AuthnStatement")[0];
-  if (!statement) return { sessionIndex: null, authnInstant: null };
+  if (!statement) fail("missing_authn_statement", "the assertion has no AuthnStatement");
   return { sessionIndex: attr(statement, "SessionIndex"), authnInstant: attr(statement, "AuthnInstant") };
 }

@@ -48,7 +48,7 @@ export interface VerifiedElements {
 
 /**
  * The checks of SPEC §5 on verified content — issuers, Destination, bearer confirmation,
- * Conditions, InResponseTo — then the identity. Nothing is read from outside `assertion`
+ * Conditions, AuthnStatement, InResponseTo — then the identity. Nothing is read from outside `assertion`
  * but the Response's Issuer, Destination and InResponseTo, which may only reject.
  */
 export async function readVerifiedLogin(v: VerifiedElements): Promise<SamlLogin> {
@@ -62,6 +62,7 @@ export async function readVerifiedLogin(v: VerifiedElements): Promise<SamlLogin>
   if (!subject) fail("missing_condition", "the assertion has no Subject");
   const bearer = checkBearerConfirmation(subject, ctx);
   const conditionsEnd = checkConditions(v.assertion, ctx);
+  const authn = readAuthnStatement(v.assertion);
   const responseInResponseTo = attr(v.response, "InResponseTo");
   const idpInitiated = checkInResponseTo({
     response: responseInResponseTo,
@@ -79,8 +80,8 @@ export async function readVerifiedLogin(v: VerifiedElements): Promise<SamlLogin>
     nameId: name.nameId,
     nameIdFormat: name.nameIdFormat,
     nameIdEncrypted: name.encrypted,
-    ...readAuthnStatement(v.assertion),
-    attributes: readAttributes(v.assertion),
+    ...authn,
+    attributes: readAttributes(v.assertion, new Set(v.policy.mappedAttributes)),
     notOnOrAfter: new Date(notOnOrAfter),
     replayCacheUntil: new Date(notOnOrAfter + ctx.skewMs),
     inResponseTo: idpInitiated ? null : (bearer.inResponseTo[0] ?? responseInResponseTo),

@@ -35,7 +35,8 @@ export type SamlErrorCode =
   | "unsolicited"
   | "status_not_success"
   | "decryption_failed"
-  | "replayed";
+  | "replayed"
+  | "missing_authn_statement";
 
 /** Every code, for exhaustive tests and for validating CLI output. */
 export const SAML_ERROR_CODES: readonly SamlErrorCode[] = [
@@ -70,6 +71,7 @@ export const SAML_ERROR_CODES: readonly SamlErrorCode[] = [
   "status_not_success",
   "decryption_failed",
   "replayed",
+  "missing_authn_statement",
 ];
 
 /** What a non-success `<samlp:Status>` said (SAML core 3.2.2.1). */

@@ -1,6 +1,5 @@
 import type { SignatureAlgorithm } from "./algorithms";
 import { certificatePublicKey, readCertificate, type CertificateDer } from "./certificate";
-import { fail } from "./saml-error";
 
 /**
  * Keys of the configured IdP certificates, imported once per isolate (issue 3: the
@@ -32,17 +31,14 @@ export function trustedCertificates(configured: readonly string[]): CertificateD
 }
 
 /**
- * The verification key of a configured certificate for `algorithm`. Keyed by the
- * certificate's DER and the algorithm, since WebCrypto binds RSA keys to one hash.
- * A key type that does not fit the algorithm (an RSA certificate with ECDSA) rejects as
- * `untrusted_certificate`: that certificate cannot have made this signature.
+ * The verification key of a configured certificate for `algorithm`, `null` when its key
+ * type does not fit the algorithm (an RSA certificate with ECDSA): that certificate cannot
+ * have made this signature. Keyed by the certificate's DER and the algorithm, since
+ * WebCrypto binds RSA keys to one hash.
  */
-export async function verificationKey(cert: CertificateDer, algorithm: SignatureAlgorithm): Promise<CryptoKey> {
+export function verificationKey(cert: CertificateDer, algorithm: SignatureAlgorithm): Promise<CryptoKey | null> {
   const cacheKey = `${algorithm.kind}/${algorithm.hash}/${cert.base64}`;
-  const pending = keyCache.get(cacheKey) ?? remember(keyCache, cacheKey, importKey(cert, algorithm));
-  const key = await pending;
-  if (!key) fail("untrusted_certificate", `configured certificate has no ${algorithm.kind} key`);
-  return key;
+  return keyCache.get(cacheKey) ?? remember(keyCache, cacheKey, importKey(cert, algorithm));
 }
 
 async function importKey(cert: CertificateDer, algorithm: SignatureAlgorithm): Promise<CryptoKey | null> {

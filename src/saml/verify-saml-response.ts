@@ -26,6 +26,12 @@ export interface SamlVerificationPolicy {
   allowSha1: boolean;
   /** Allowed clock difference with the IdP; clamped to 0…180 (SPEC §2). */
   clockSkewSeconds: number;
+  /**
+   * Every attribute Name the login reads (`mappedAttributeNames` of the connection's
+   * attributeMapping, provider defaults included). An AttributeValue holding elements
+   * rejects only for these; other such values are left out (SPEC §5).
+   */
+  mappedAttributes: readonly string[];
   /** SP private keys for EncryptedAssertion/EncryptedID, as PKCS#8 PEM ("BEGIN PRIVATE KEY") strings. */
   spDecryptionKeys: readonly string[];
 }

@@ -7,21 +7,24 @@ const utf8 = new TextEncoder();
 
 /**
  * Verify a structurally checked signature with WebCrypto: first the signature over the
- * canonical SignedInfo with the selected configured key, then the digest of the covered
+ * canonical SignedInfo with the candidate configured keys, then the digest of the covered
  * element (enveloped-signature + exc-c14n, canonicalized once) (SPEC §5). SignedInfo is
  * small; checking it first means the large canonicalization runs only for content the
  * IdP's key signed for, never on a forger's behalf.
  */
 export async function verifySignature(sig: SignatureToVerify): Promise<void> {
-  const signedInfo = canonicalize(sig.signedInfo, { inclusivePrefixes: sig.signedInfoPrefixes });
-  const key = await verificationKey(sig.certificate, sig.algorithm);
+  const signedInfo = utf8.encode(canonicalize(sig.signedInfo, { inclusivePrefixes: sig.signedInfoPrefixes }));
+  const keys = await candidateKeys(sig);
   const params =
     sig.algorithm.kind === "ECDSA" ? { name: "ECDSA", hash: sig.algorithm.hash } : { name: "RSASSA-PKCS1-v1_5" };
   let valid = false;
-  try {
-    valid = await crypto.subtle.verify(params, key, sig.signatureValue, utf8.encode(signedInfo));
-  } catch {
-    valid = false;
+  for (const key of keys) {
+    try {
+      valid = await crypto.subtle.verify(params, key, sig.signatureValue, signedInfo);
+    } catch {
+      valid = false;
+    }
+    if (valid) break;
   }
   if (!valid) fail("signature_invalid", `signature of ${sig.covered.localName} does not verify`);
   const content = canonicalize(sig.covered, {
@@ -32,6 +35,21 @@ export async function verifySignature(sig: SignatureToVerify): Promise<void> {
   if (!equalBytes(digest, sig.digestValue)) {
     fail("digest_mismatch", `digest of ${sig.covered.localName} does not match its Reference`);
   }
+}
+
+/**
+ * The keys of the candidate certificates that fit the algorithm. None fitting (an RSA
+ * certificate for an ECDSA signature) is `untrusted_certificate`: no configured
+ * certificate can have made this signature.
+ */
+async function candidateKeys(sig: SignatureToVerify): Promise<CryptoKey[]> {
+  const keys: CryptoKey[] = [];
+  for (const certificate of sig.certificates) {
+    const key = await verificationKey(certificate, sig.algorithm);
+    if (key) keys.push(key);
+  }
+  if (keys.length === 0) fail("untrusted_certificate", `no configured certificate has an ${sig.algorithm.kind} key`);
+  return keys;
 }
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {

@@ -3,7 +3,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { encryptionTemplate, FIXTURE, responseXml, type ResponseOptions } from "../fixtures/saml/templates";
+import {
+  encryptionTemplate,
+  FIXTURE,
+  responseXml,
+  TARGETED_ID,
+  type ResponseOptions,
+} from "../fixtures/saml/templates";
 
 /**
  * Test setup step: an independent signer. Generates this run's keys with openssl, then has
@@ -103,6 +109,17 @@ const signResponse = (key: KeyName) => (dir: string, file: string) => sign(dir, 
 const encryptAssertion = (cipher: string) => (dir: string, file: string) =>
   encrypt(dir, file, "//*[local-name()='EncryptedAssertion']/*[local-name()='Assertion']", cipher);
 
+const TARGETED_ID_VALUE = "ZWR1UGVyc29uVGFyZ2V0ZWRJRA";
+
+function targetedId(value: string): string {
+  return (
+    `<saml:Attribute Name="${TARGETED_ID}" FriendlyName="eduPersonTargetedID" ` +
+    `NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:uri"><saml:AttributeValue>` +
+    `<saml:NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent" NameQualifier="${FIXTURE.idpEntityId}" ` +
+    `SPNameQualifier="${FIXTURE.spEntityId}">${value}</saml:NameID></saml:AttributeValue></saml:Attribute>`
+  );
+}
+
 /** Every fixture: name → how xmlsec1 makes it. */
 const RECIPES: Record<string, Recipe> = {
   "assertion-signed": { options: {}, steps: [signAssertion("idp")] },
@@ -131,6 +148,27 @@ const RECIPES: Record<string, Recipe> = {
   "signed-without-audience": {
     options: {},
     template: (xml) => xml.replace(/<saml:AudienceRestriction>.*?<\/saml:AudienceRestriction>/, ""),
+    steps: [signAssertion("idp")],
+  },
+  "signed-without-authn-statement": {
+    options: {},
+    template: (xml) => xml.replace(/<saml:AuthnStatement[ >].*?<\/saml:AuthnStatement>/, ""),
+    steps: [signAssertion("idp")],
+  },
+  // Shibboleth's eduPersonTargetedID: an AttributeValue holding a NameID (SPEC §5).
+  "signed-targeted-id": {
+    options: {},
+    template: (xml) =>
+      xml.replace("</saml:AttributeStatement>", `${targetedId(TARGETED_ID_VALUE)}</saml:AttributeStatement>`),
+    steps: [signAssertion("idp")],
+  },
+  "signed-targeted-id-with-pi": {
+    options: {},
+    template: (xml) =>
+      xml.replace(
+        "</saml:AttributeStatement>",
+        `${targetedId("ZWR1<?split here?>UGVyc29u")}</saml:AttributeStatement>`,
+      ),
     steps: [signAssertion("idp")],
   },
   "signed-nameid-with-pi": {

@@ -3,7 +3,7 @@ import { settingsOf, spUrls, type SamlSettings } from "../../connections/setting
 import { sha256Hex } from "../../crypto/hash";
 import { unseal } from "../../crypto/seal";
 import { newOrgToken } from "../../lib/ids";
-import { verifySamlResponse, type SamlVerificationPolicy } from "../../saml";
+import { mappedAttributeNames, verifySamlResponse, type SamlVerificationPolicy } from "../../saml";
 import type { LoginTarget, PendingLogin } from "../../store/org/login-types";
 import type { ConnectionRecord } from "../../store/org/types";
 import { appOp, orgOp } from "../../store/stores";
@@ -137,6 +137,7 @@ export async function verificationPolicy(
     allowIdpInitiated: saml.allowIdpInitiated,
     allowSha1: saml.allowSha1,
     clockSkewSeconds: saml.clockSkewSeconds,
+    mappedAttributes: mappedAttributeNames(saml.attributeMapping),
     spDecryptionKeys: sealed ? [await unseal(env, sealed)] : [],
   };
 }

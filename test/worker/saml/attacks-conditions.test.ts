@@ -99,7 +99,8 @@ describe("InResponseTo", () => {
 describe("genuinely signed content SPEC §5 still refuses", () => {
   it.each([
     ["signed-scd-without-notonorafter", "missing_condition"],
-    ["signed-without-audience", "missing_condition"],
+    ["signed-without-audience", "audience_mismatch"],
+    ["signed-without-authn-statement", "missing_authn_statement"],
     ["signed-nameid-with-pi", "non_text_value"],
     ["signed-attribute-with-element", "non_text_value"],
     ["signed-advice", "assertion_in_advice"],

@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { encodeBase64 } from "../../../src/lib/base64";
-import { verifySamlResponse } from "../../../src/saml";
+import { mappedAttributeNames, verifySamlResponse } from "../../../src/saml";
+import { parseXml } from "../../../src/saml/parse-xml";
+import { readAttributes } from "../../../src/saml/read-subject";
+
+const SAML_ASSERTION = "urn:oasis:names:tc:SAML:2.0:assertion";
 
 /*
  * ssoready's corpus (test/fixtures/saml-corpus/ssoready, MIT, see its LICENSE): real IdP
@@ -44,9 +48,19 @@ const EXPECTED: Record<string, string[]> = {
   "bad-signature-algorithm": ["unsupported_algorithm"],
   "bad-idp-entity-id": ["issuer_mismatch"],
   "bad-sp-entity-id": ["audience_mismatch"],
-  "no-certificate": ["untrusted_certificate"],
+  // An unsigned Assertion in a Response whose signature has no KeyInfo: KeyInfo is optional,
+  // the unsigned assertion is not (wantAssertionsSigned is on by default).
+  "no-certificate": ["unsigned"],
   "unsigned-assertion": ["unsigned"],
 };
+
+/**
+ * Genuine responses SPEC §5 refuses all the same, and why. Keycloak's sample was captured
+ * with the client's "Include AuthnStatement" switch off; the Web SSO profile (4.1.4.2)
+ * requires one. The check runs after the signature, issuer, destination, audience and
+ * time checks, so this code also shows that everything before it held.
+ */
+const GENUINE_BUT_REFUSED: Record<string, string> = { keycloak: "missing_authn_statement" };
 
 /**
  * The corpus names no ACS URL and no request ID: the ACS URL is the one each IdP was
@@ -82,6 +96,7 @@ function verifyCase(c: Case) {
       allowIdpInitiated: !REQUEST_ID[c.name],
       allowSha1: false,
       clockSkewSeconds: 60,
+      mappedAttributes: mappedAttributeNames({}),
       spDecryptionKeys: [],
     },
     expectedRequestId: REQUEST_ID[c.name],
@@ -103,10 +118,10 @@ describe("ssoready corpus", () => {
   });
 
   it.each(all.filter((c) => c.group === "assertions").map((c) => [c.name, c] as const))(
-    "%s verifies at its now",
-    async (_name, c) => {
+    "%s verifies at its now (or is refused for its documented reason)",
+    async (name, c) => {
       const result = await verifyCase(c);
-      expect(result.ok ? "ok" : `${result.error.code}: ${result.error.detail}`).toBe("ok");
+      expect(result.ok ? "ok" : result.error.code).toBe(GENUINE_BUT_REFUSED[name] ?? "ok");
       if (!result.ok) return;
       expect(result.value.nameId).toMatch(/\S/);
       expect(result.value.issuer).toBe(metadataOf(c.metadata).entityId);
@@ -124,12 +139,17 @@ describe("ssoready corpus", () => {
     },
   );
 
-  it("reads Keycloak's repeated Role attribute and session", async () => {
+  it("reads Keycloak's repeated Role attribute as one list", () => {
     const c = all.find((x) => x.name === "keycloak")!;
-    const result = await verifyCase(c);
-    if (!result.ok) throw result.error;
-    expect(result.value.nameId).toBe("ulysse.carion@ssoready.com");
-    expect(result.value.attributes.Role).toContain("manage-account");
-    expect(result.value.inResponseTo).toBe("saml_flow_95q1hli3z0vohj0d55l4j4yo1");
+    const assertion = parseXml(c.xml).document.getElementsByTagNameNS(SAML_ASSERTION, "Assertion").item(0)!;
+    const attributes = readAttributes(assertion, new Set(mappedAttributeNames({})));
+    expect(attributes.Role).toEqual([
+      "view-profile",
+      "manage-account-links",
+      "default-roles-master",
+      "manage-account",
+      "uma_authorization",
+      "offline_access",
+    ]);
   });
 });

@@ -1,7 +1,12 @@
 import { DOMParser, XMLSerializer, type Document, type Element } from "@xmldom/xmldom";
 import { inject } from "vitest";
 import { encodeBase64 } from "../../../src/lib/base64";
-import { verifySamlResponse, type SamlVerificationPolicy, type VerifySamlResponseInput } from "../../../src/saml";
+import {
+  mappedAttributeNames,
+  verifySamlResponse,
+  type SamlVerificationPolicy,
+  type VerifySamlResponseInput,
+} from "../../../src/saml";
 
 /** The xmlsec1-signed fixtures of this run (test/setup/saml-fixtures.ts). */
 export const fx = inject("samlFixtures");
@@ -23,6 +28,7 @@ export function policy(overrides: Partial<SamlVerificationPolicy> = {}): SamlVer
     allowIdpInitiated: false,
     allowSha1: false,
     clockSkewSeconds: 60,
+    mappedAttributes: mappedAttributeNames({}),
     spDecryptionKeys: [fx.privateKeys.sp],
     ...overrides,
   };

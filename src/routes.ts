@@ -20,6 +20,7 @@ const openApiRoute = route({
   path: "/openapi.json",
   tag: "Meta",
   access: "public",
+  audience: "api",
   summary: "This document",
   success: { status: 200, description: "OpenAPI 3.1" },
   handler: async ({ env }) => {

@@ -1,3 +1,4 @@
+import { defaultSamlSettings } from "../../src/connections/settings";
 import type { Env } from "../../src/env";
 import { newConnectionId, newId, newOrgToken } from "../../src/lib/ids";
 import { signIdToken } from "../../src/oauth/id-token";
@@ -161,7 +162,13 @@ async function createOrganization(env: Env, email: string): Promise<BenchOrg> {
     name: "Bench IdP",
     provider: "Generic",
     domains: [],
-    settings: {},
+    // Only the object's own checks run on this connection (completeLogin): no IdP side.
+    settings: {
+      allowAnyEmailDomain: false,
+      idpInitiatedClientId: null,
+      idpInitiatedRedirectUri: null,
+      saml: defaultSamlSettings("", ""),
+    },
     secrets: {},
   });
   await orgOp(env, organizationId, "activateConnection", { id: connectionId, expectedUpdatedAt: created.updatedAt });

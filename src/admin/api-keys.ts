@@ -50,6 +50,7 @@ export const apiKeyRoutes = [
     path: "/api/v1/api-keys",
     tag,
     access: "app",
+    audience: "api",
     summary: "Mint an API key (app-wide or org-scoped); shown once",
     body: createApiKeyBody,
     success: { status: 201, description: "The key record and the key" },
@@ -60,6 +61,7 @@ export const apiKeyRoutes = [
     path: "/api/v1/api-keys",
     tag,
     access: "app",
+    audience: "api",
     summary: "List API keys (never the keys)",
     query: paginationQuery,
     success: { status: 200, description: "A page of API keys" },
@@ -71,6 +73,7 @@ export const apiKeyRoutes = [
     path: "/api/v1/api-keys/:keyId",
     tag,
     access: "app",
+    audience: "api",
     summary: "Revoke an API key",
     success: { status: 204, description: "Revoked" },
     handler: async (ctx) => {

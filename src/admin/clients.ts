@@ -65,6 +65,7 @@ export const clientRoutes = [
     path: "/api/v1/clients",
     tag,
     access: "app",
+    audience: "api",
     summary: "Create an OAuth client; the secret is shown once",
     body: createClientBody,
     success: { status: 201, description: "The client with its secret" },
@@ -75,6 +76,7 @@ export const clientRoutes = [
     path: "/api/v1/clients",
     tag,
     access: "app",
+    audience: "api",
     summary: "List OAuth clients",
     query: paginationQuery,
     success: { status: 200, description: "A page of clients" },
@@ -88,6 +90,7 @@ export const clientRoutes = [
     path: "/api/v1/clients/:clientId",
     tag,
     access: "app",
+    audience: "api",
     summary: "Get an OAuth client",
     success: { status: 200, description: "The client" },
     handler: async ({ env, params }) => {
@@ -101,6 +104,7 @@ export const clientRoutes = [
     path: "/api/v1/clients/:clientId",
     tag,
     access: "app",
+    audience: "api",
     summary: "Delete an OAuth client",
     success: { status: 204, description: "Deleted" },
     handler: async (ctx) => {

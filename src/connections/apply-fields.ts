@@ -2,15 +2,16 @@ import type { Env } from "../env";
 import { seal } from "../crypto/seal";
 import { validateKeyPair } from "../crypto/sp-keys";
 import { ApiError, type FieldError } from "../http/api-error";
+import { definedFields } from "../lib/defined-fields";
 import { normalizeCertificate } from "../saml/metadata/normalize-certificate";
 import { parseIdpMetadata } from "../saml/metadata/parse-idp-metadata";
 import type { LdapFields, OidcFields, SamlFields } from "../admin/connections/schemas";
-import type { LdapSettings, OidcSettings, SamlSettings, SecretName } from "./settings";
+import type { ConnectionSecrets, LdapSettings, OidcSettings, SamlSettings } from "./settings";
 
 /** Settings and freshly sealed secrets produced by applying request fields. */
 export interface Applied<T> {
   settings: T;
-  secrets: Partial<Record<SecretName, string>>;
+  secrets: ConnectionSecrets;
   changed: string[];
 }
 
@@ -55,9 +56,7 @@ export async function applySamlFields(
   const { idpMetadataXml, idpCertificates, spSigningKeyPair, spEncryptionKeyPair, attributeMapping, ...plain } = fields;
   let settings: SamlSettings = { ...current };
   if (idpMetadataXml !== undefined) settings = samlFromMetadata(settings, idpMetadataXml, "saml.idpMetadataXml");
-  for (const [key, value] of Object.entries(plain)) {
-    if (value !== undefined) (settings as unknown as Record<string, unknown>)[key] = value;
-  }
+  settings = { ...settings, ...definedFields(plain) };
   if (idpCertificates !== undefined)
     settings.idpCertificates = normalizeCertificates(idpCertificates, "saml.idpCertificates");
   if (attributeMapping !== undefined) settings.attributeMapping = { ...current.attributeMapping, ...attributeMapping };
@@ -93,10 +92,7 @@ export async function applyOidcFields(
   fields: OidcFields,
 ): Promise<Applied<OidcSettings>> {
   const { clientSecret, scopes, ...plain } = fields;
-  const settings: OidcSettings = { ...current };
-  for (const [key, value] of Object.entries(plain)) {
-    if (value !== undefined) (settings as unknown as Record<string, unknown>)[key] = value;
-  }
+  const settings: OidcSettings = { ...current, ...definedFields(plain) };
   if (scopes !== undefined) settings.scopes = normalizeScopes(scopes);
   const secrets: Applied<OidcSettings>["secrets"] = {};
   if (clientSecret !== undefined) secrets.clientSecret = await seal(env, clientSecret);
@@ -115,10 +111,7 @@ export async function applyLdapFields(
   fields: LdapFields,
 ): Promise<Applied<LdapSettings>> {
   const { bindPassword, ...plain } = fields;
-  const settings: LdapSettings = { ...current };
-  for (const [key, value] of Object.entries(plain)) {
-    if (value !== undefined) (settings as unknown as Record<string, unknown>)[key] = value;
-  }
+  const settings: LdapSettings = { ...current, ...definedFields(plain) };
   const secrets: Applied<LdapSettings>["secrets"] = {};
   if (bindPassword !== undefined) secrets.bindPassword = await seal(env, bindPassword);
   return { settings, secrets, changed: Object.keys(fields).map((k) => `ldap.${k}`) };

@@ -1,7 +1,6 @@
 import type { Env } from "../env";
 import type { ConnectionRecord } from "../store/org/types";
 import { discoverIssuer } from "../oidc/discover-issuer";
-import { settingsOf } from "./settings";
 
 /**
  * What a connection lacks before it can go live (SPEC §2 "What contacts the IdP"): SAML
@@ -9,10 +8,9 @@ import { settingsOf } from "./settings";
  * whose discovery answers (unless every endpoint is given); LDAP needs where to search.
  */
 export async function missingForActivation(env: Env, connection: ConnectionRecord): Promise<string[]> {
-  const settings = settingsOf(connection);
   switch (connection.type) {
     case "saml": {
-      const s = settings.saml!;
+      const s = connection.settings.saml;
       return [
         ...(s.idpEntityId ? [] : ["saml.idpEntityId"]),
         ...(s.idpSsoUrl ? [] : ["saml.idpSsoUrl"]),
@@ -20,18 +18,18 @@ export async function missingForActivation(env: Env, connection: ConnectionRecor
       ];
     }
     case "oidc": {
-      const s = settings.oidc!;
+      const s = connection.settings.oidc;
       const missing = [
         ...(s.issuer ? [] : ["oidc.issuer"]),
         ...(s.clientId ? [] : ["oidc.clientId"]),
         ...("clientSecret" in connection.secrets ? [] : ["oidc.clientSecret"]),
       ];
-      if (missing.length > 0 || (s.authorizationEndpoint && s.tokenEndpoint && s.jwksUri)) return missing;
-      const discovery = await checkDiscovery(env, s.issuer!);
+      if (!s.issuer || missing.length > 0 || (s.authorizationEndpoint && s.tokenEndpoint && s.jwksUri)) return missing;
+      const discovery = await checkDiscovery(env, s.issuer);
       return discovery ? [`oidc.issuer (${discovery})`] : [];
     }
     case "ldap": {
-      const s = settings.ldap!;
+      const s = connection.settings.ldap;
       return [...(s.serverUri ? [] : ["ldap.serverUri"]), ...(s.baseDn ? [] : ["ldap.baseDn"])];
     }
   }

@@ -1,21 +1,19 @@
 import type { ConnectionRecord } from "../store/org/types";
-import { settingsOf, spUrls } from "./settings";
+import { spUrls } from "./settings";
 
 /**
  * A connection as the API shows it: every setting, never a secret. Secrets show only as
  * `…Set: true|false` so an admin can tell one is configured.
  */
 export function connectionView(connection: ConnectionRecord, publicUrl: string) {
-  const settings = settingsOf(connection);
+  const settings = connection.settings;
+  const saml = connection.type === "saml" ? connection.settings.saml : null;
   const urls = spUrls(publicUrl, connection.id);
   const sp = {
     ...urls,
-    acsUrl: settings.saml?.acsUrlOverride ?? urls.acsUrl,
-    ...(settings.saml
-      ? {
-          signingCertificate: settings.saml.spSigningCertificate,
-          encryptionCertificate: settings.saml.spEncryptionCertificate,
-        }
+    acsUrl: saml?.acsUrlOverride ?? urls.acsUrl,
+    ...(saml
+      ? { signingCertificate: saml.spSigningCertificate, encryptionCertificate: saml.spEncryptionCertificate }
       : {}),
   };
   return {
@@ -30,9 +28,15 @@ export function connectionView(connection: ConnectionRecord, publicUrl: string) 
     idpInitiatedClientId: settings.idpInitiatedClientId,
     idpInitiatedRedirectUri: settings.idpInitiatedRedirectUri,
     sp,
-    saml: settings.saml ? omit(settings.saml, ["spSigningCertificate", "spEncryptionCertificate"]) : null,
-    oidc: settings.oidc ? { ...settings.oidc, clientSecretSet: "clientSecret" in connection.secrets } : null,
-    ldap: settings.ldap ? { ...settings.ldap, bindPasswordSet: "bindPassword" in connection.secrets } : null,
+    saml: saml ? omit(saml, ["spSigningCertificate", "spEncryptionCertificate"]) : null,
+    oidc:
+      connection.type === "oidc"
+        ? { ...connection.settings.oidc, clientSecretSet: "clientSecret" in connection.secrets }
+        : null,
+    ldap:
+      connection.type === "ldap"
+        ? { ...connection.settings.ldap, bindPasswordSet: "bindPassword" in connection.secrets }
+        : null,
     createdAt: connection.createdAt,
     updatedAt: connection.updatedAt,
   };

@@ -1,76 +1,33 @@
-import type { ConnectionRecord } from "../store/org/types";
+import type * as z from "zod/mini";
+import type {
+  storedLdapSettings,
+  storedOidcSettings,
+  storedSamlSettings,
+  storedSettingsByType,
+} from "./stored-settings";
 
-/** The stored, non-secret settings of a connection (ConnectionRecord.settings). */
-export interface AttributeMapping {
-  email?: string | undefined;
-  firstName?: string | undefined;
-  lastName?: string | undefined;
-  groups?: string | undefined;
-  roles?: string | undefined;
-}
+/** The stored, non-secret settings of a connection, by protocol (stored-settings.ts parses them). */
+export type SamlSettings = z.infer<typeof storedSamlSettings>;
+export type OidcSettings = z.infer<typeof storedOidcSettings>;
+export type LdapSettings = z.infer<typeof storedLdapSettings>;
 
-export interface SamlSettings {
-  idpEntityId: string | null;
-  idpSsoUrl: string | null;
-  idpSsoBinding: "redirect" | "post";
-  idpSloUrl: string | null;
-  idpCertificates: string[];
-  idpMetadataXml: string | null;
-  idpMetadataUrl: string | null;
-  nameIdFormat: "unspecified" | "emailAddress" | "persistent" | "transient" | "encrypted";
-  signAuthnRequests: boolean;
-  signLogoutRequests: boolean;
-  wantAssertionsSigned: boolean;
-  wantResponseSigned: boolean;
-  allowIdpInitiated: boolean;
-  allowSha1: boolean;
-  clockSkewSeconds: number;
-  forceAuthn: boolean;
-  acsUrlOverride: string | null;
-  attributeMapping: AttributeMapping;
-  /** Public halves of the SP key pairs; the private keys are sealed in `secrets`. */
-  spSigningCertificate: string;
-  spEncryptionCertificate: string;
-}
+/** Which SAML attribute to read for each profile field; provider defaults apply otherwise. */
+export type AttributeMapping = SamlSettings["attributeMapping"];
 
-export interface OidcSettings {
-  issuer: string | null;
-  clientId: string | null;
-  scopes: string;
-  tokenEndpointAuthMethod: "client_secret_basic" | "client_secret_post";
-  emailVerifiedRequired: boolean;
-  prompt: "none" | "login" | "consent" | "select_account" | null;
-  passLoginHint: boolean;
-  authorizationEndpoint: string | null;
-  tokenEndpoint: string | null;
-  userinfoEndpoint: string | null;
-  jwksUri: string | null;
-}
+/** The settings of a connection of each type: the common fields plus its protocol's block. */
+export type SamlConnectionSettings = z.infer<typeof storedSettingsByType.saml>;
+export type OidcConnectionSettings = z.infer<typeof storedSettingsByType.oidc>;
+export type LdapConnectionSettings = z.infer<typeof storedSettingsByType.ldap>;
+export type ConnectionSettings = SamlConnectionSettings | OidcConnectionSettings | LdapConnectionSettings;
 
-export interface LdapSettings {
-  serverUri: string | null;
-  startTls: boolean;
-  bindDn: string | null;
-  baseDn: string | null;
-  scope: 0 | 1 | 2;
-  searchFilter: string;
-}
-
-export interface ConnectionSettings {
-  allowAnyEmailDomain: boolean;
-  idpInitiatedClientId: string | null;
-  idpInitiatedRedirectUri: string | null;
-  saml?: SamlSettings;
-  oidc?: OidcSettings;
-  ldap?: LdapSettings;
-}
+/** The fields every connection type shares (`allowAnyEmailDomain`, where IdP-initiated logins land). */
+export type CommonSettings = Omit<SamlConnectionSettings, "saml">;
 
 /** Names of the sealed secrets a connection may hold. */
 export type SecretName = "spSigningKey" | "spEncryptionKey" | "clientSecret" | "bindPassword";
 
-export function settingsOf(connection: ConnectionRecord): ConnectionSettings {
-  return connection.settings as unknown as ConnectionSettings;
-}
+/** A connection's sealed secrets by name (crypto/seal.ts); only those it has. */
+export type ConnectionSecrets = Partial<Record<SecretName, string>>;
 
 export function defaultSamlSettings(spSigningCertificate: string, spEncryptionCertificate: string): SamlSettings {
   return {

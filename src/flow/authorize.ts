@@ -176,6 +176,7 @@ export const authorizeRoutes = [
     path: "/oauth/authorize",
     tag: "Login",
     access: "public",
+    audience: "browser",
     summary,
     success: {
       status: 200,
@@ -189,6 +190,7 @@ export const authorizeRoutes = [
     path: "/sso/start",
     tag: "Login",
     access: "public",
+    audience: "browser",
     summary: `${summary} (alias)`,
     success: { status: 200, description: "As /oauth/authorize", contentType: "text/html" },
     handler: authorize,

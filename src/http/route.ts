@@ -2,7 +2,7 @@ import type * as z from "zod/mini";
 import type { Env } from "../env";
 import type { Actor } from "../admin/auth";
 
-export type Method = "GET" | "POST" | "PATCH" | "DELETE";
+export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS";
 
 /**
  * Who may call a route: `public` (no key), `app` (root or app-wide keys only; 403 for an
@@ -10,33 +10,68 @@ export type Method = "GET" | "POST" | "PATCH" | "DELETE";
  */
 export type Access = "public" | "app" | "org";
 
-export interface RouteContext<B = unknown, Q = unknown> {
+/**
+ * Who reads a route's answers, and so which wire format a failure takes (STYLE 12): the
+ * router's one catch renders an unexpected failure for the route's audience
+ * (http/render-failure.ts). `api`: problem+json (RFC 9457); `oauth`: RFC 6749 §5.2 JSON;
+ * `browser` and `portal`: the HTML error page with a reference id; `scim`: the SCIM error
+ * JSON (RFC 7644 §3.12); `saml`: a SAML protocol message (a LogoutResponse).
+ */
+export type Audience = "api" | "oauth" | "browser" | "portal" | "scim" | "saml";
+
+/** The names of an itty path's `:params`, e.g. `"orgId" | "connId"`. */
+type ParamNames<P extends string> = P extends `${string}:${infer Name}/${infer Rest}`
+  ? Name | ParamNames<`/${Rest}`>
+  : P extends `${string}:${infer Name}`
+    ? Name
+    : never;
+
+/** The decoded path parameters of a path: one string per `:name`. */
+export type PathParams<P extends string> = { [K in ParamNames<P>]: string };
+
+export interface RouteContext<B = unknown, Q = unknown, P extends object = Record<string, string>> {
   request: Request;
   env: Env;
   exec: ExecutionContext;
   url: URL;
-  params: Record<string, string>;
+  params: P;
   body: B;
   query: Q;
   actor: Actor;
 }
 
-/** A route: what the router runs and what /openapi.json says about it. */
-export interface Route<B = unknown, Q = unknown> {
+/** A route as the router and /openapi.json see it. */
+export interface Route {
   method: Method;
   /** itty-router path, e.g. `/api/v1/organizations/:orgId`. */
   path: string;
   summary: string;
   tag: string;
   access: Access;
-  body?: z.ZodMiniType<B>;
-  query?: z.ZodMiniType<Q>;
+  audience: Audience;
+  body?: z.ZodMiniType | undefined;
+  query?: z.ZodMiniType | undefined;
   /** Status and description of the success response, for the OpenAPI document. */
   success: { status: number; description: string; schema?: z.ZodMiniType; contentType?: string };
-  handler: (ctx: RouteContext<B, Q>) => Promise<Response> | Response;
+  /**
+   * Declared as a method, so a route typed for its own body, query and path parameters is
+   * a `Route` (method parameters are compared bivariantly): the router validates the body
+   * and query with the route's own schemas and fills every parameter of its path.
+   */
+  handler(ctx: RouteContext): Promise<Response> | Response;
 }
 
-/** Declares a route with its types inferred from its schemas. */
-export function route<B = undefined, Q = undefined>(definition: Route<B, Q>): Route {
-  return definition as unknown as Route;
+/** A route's definition, typed by its schemas and path. */
+export interface RouteDefinition<B, Q, P extends string> extends Omit<Route, "path" | "body" | "query" | "handler"> {
+  path: P;
+  body?: z.ZodMiniType<B>;
+  query?: z.ZodMiniType<Q>;
+  handler: (ctx: RouteContext<B, Q, PathParams<P>>) => Promise<Response> | Response;
+}
+
+/** Declares a route with the types of its body, query and path parameters inferred. */
+export function route<B = undefined, Q = undefined, P extends string = string>(
+  definition: RouteDefinition<B, Q, P>,
+): Route {
+  return definition;
 }

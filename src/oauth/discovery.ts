@@ -60,6 +60,7 @@ export const discoveryRoutes = [
     path: "/.well-known/openid-configuration",
     tag,
     access: "public",
+    audience: "oauth",
     summary: "OpenID Provider metadata (OIDC Discovery §3)",
     success: { status: 200, description: "The discovery document" },
     handler: ({ env }) => json(openidConfiguration(env.PUBLIC_URL), 200, CACHE_BRIEFLY),
@@ -69,6 +70,7 @@ export const discoveryRoutes = [
     path: "/.well-known/jwks.json",
     tag,
     access: "public",
+    audience: "oauth",
     summary: "The ID-token verification keys (RFC 7517 §5)",
     success: { status: 200, description: "JSON Web Key Set", contentType: "application/jwk-set+json" },
     handler: async ({ env }) => {

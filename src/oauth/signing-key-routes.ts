@@ -13,6 +13,7 @@ export const signingKeyRoutes = [
     path: "/api/v1/signing-keys/rotate",
     tag: "Signing keys",
     access: "app",
+    audience: "api",
     summary: "Rotate the ID-token signing key",
     success: { status: 201, description: "The new active key: kid, alg, createdAt" },
     handler: async ({ env, actor }) => {

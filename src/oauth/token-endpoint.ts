@@ -112,6 +112,7 @@ export const tokenRoute = route({
   path: "/oauth/token",
   tag: "OpenID Connect",
   access: "public",
+  audience: "oauth",
   summary: "Exchange an authorization code for an ID token, access token and profile (RFC 6749 §4.1.3)",
   success: {
     status: 200,

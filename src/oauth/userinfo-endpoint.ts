@@ -38,9 +38,10 @@ async function userinfoEndpoint({ request, env }: RouteContext): Promise<Respons
 }
 
 const definition = {
-  path: "/oauth/userinfo",
+  path: "/oauth/userinfo" as const,
   tag: "OpenID Connect",
   access: "public" as const,
+  audience: "oauth" as const,
   summary: "The signed-in user's claims, for a Bearer access token (OIDC Core §5.3)",
   success: {
     status: 200,

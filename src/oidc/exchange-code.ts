@@ -101,7 +101,7 @@ async function verifySignature(
       await orgOp(env, input.organizationId, "putOidcJwks", {
         connectionId: input.connectionId,
         issuer: idp.settings.issuer,
-        jwks: cache.jwks as unknown as { keys: Array<Record<string, unknown>> },
+        jwks: cache.jwks,
         fetchedAt: cache.uat,
       }).catch((error: unknown) =>
         console.error("could not cache the IdP's JWKS", error instanceof Error ? error.message : error),

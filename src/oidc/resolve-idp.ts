@@ -1,8 +1,8 @@
 import type * as oauth from "oauth4webapi";
-import { settingsOf, type OidcSettings } from "../connections/settings";
+import type { OidcSettings } from "../connections/settings";
 import type { Env } from "../env";
 import type { OidcIdpCache } from "../store/org/oidc-cache-ops";
-import type { ConnectionRecord } from "../store/org/types";
+import type { OidcConnection } from "../store/org/types";
 import { orgOp } from "../store/stores";
 import { discoverIssuer } from "./discover-issuer";
 import { oidcFailure, type OidcFailure } from "./oidc-failure";
@@ -49,11 +49,11 @@ export interface ResolvedIdp {
  */
 export async function resolveIdp(
   env: Env,
-  connection: ConnectionRecord,
+  connection: OidcConnection,
   now: number,
 ): Promise<{ ok: true; idp: ResolvedIdp } | OidcFailure> {
-  const s = settingsOf(connection).oidc;
-  if (!s?.issuer || !s.clientId) return oidcFailure("discovery_failed", "the connection has no issuer or client ID");
+  const s = connection.settings.oidc;
+  if (!s.issuer || !s.clientId) return oidcFailure("discovery_failed", "the connection has no issuer or client ID");
   const settings = { ...s, issuer: s.issuer, clientId: s.clientId };
   const cache = await orgOp(env, connection.organizationId, "getOidcIdpCache", {
     connectionId: connection.id,
@@ -69,27 +69,26 @@ export async function resolveIdp(
 
 async function cachedDiscovery(
   env: Env,
-  connection: ConnectionRecord,
+  connection: OidcConnection,
   issuer: string,
   cache: OidcIdpCache | null,
   now: number,
 ) {
   const age = cache?.metadata ? now - cache.metadataFetchedAt : Infinity;
-  if (cache?.metadata && age < DISCOVERY_TTL_MS)
-    return { ok: true as const, metadata: cache.metadata as unknown as oauth.AuthorizationServer };
+  if (cache?.metadata && age < DISCOVERY_TTL_MS) return { ok: true as const, metadata: cache.metadata };
   const fresh = await discoverIssuer(env, issuer);
   if (fresh.ok) {
     await orgOp(env, connection.organizationId, "putOidcMetadata", {
       connectionId: connection.id,
       issuer,
-      metadata: fresh.metadata as unknown as Record<string, unknown>,
+      metadata: fresh.metadata,
       fetchedAt: now,
     });
     return { ok: true as const, metadata: fresh.metadata };
   }
   if (cache?.metadata && age < DISCOVERY_MAX_STALE_MS) {
     console.warn("oidc discovery refresh failed; using the cached copy", connection.id, fresh.detail);
-    return { ok: true as const, metadata: cache.metadata as unknown as oauth.AuthorizationServer };
+    return { ok: true as const, metadata: cache.metadata };
   }
   return fresh;
 }
@@ -123,9 +122,7 @@ function buildIdp(
     if (refused) return oidcFailure("insecure_endpoint", refused);
   }
   const jwks: oauth.JWKSCacheInput =
-    cache?.jwks && cache.jwksFetchedAt !== null
-      ? { jwks: cache.jwks as unknown as oauth.JWKS, uat: cache.jwksFetchedAt }
-      : {};
+    cache?.jwks && cache.jwksFetchedAt !== null ? { jwks: cache.jwks, uat: cache.jwksFetchedAt } : {};
   return { ok: true, idp: { settings, as, client: { client_id: settings.clientId }, urls, jwks } };
 }
 

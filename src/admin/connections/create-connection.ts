@@ -5,8 +5,8 @@ import {
   DEFAULT_LDAP_SETTINGS,
   DEFAULT_OIDC_SETTINGS,
   defaultSamlSettings,
-  type ConnectionSettings,
-  type SecretName,
+  type CommonSettings,
+  type ConnectionSecrets,
 } from "../../connections/settings";
 import { seal } from "../../crypto/seal";
 import { generateSpKeyPair } from "../../crypto/sp-keys";
@@ -40,19 +40,17 @@ export async function createConnection(ctx: RouteContext<CreateConnectionBody>):
     );
   }
   const id = newConnectionId(orgId);
-  const { settings, secrets } = await initialSettings(env, id, body);
+  const typed = await initialSettings(env, id, body);
   const record = await orgOp(
     env,
     orgId,
     "createConnection",
     {
       id,
-      type: body.type,
+      ...typed,
       name: body.name ?? `${body.provider ?? "Generic"} ${body.type.toUpperCase()}`,
       provider: body.provider ?? "Generic",
       domains: body.domains === undefined ? [] : normalizeDomains(body.domains),
-      settings: settings as unknown as Record<string, unknown>,
-      secrets,
     },
     actorName(ctx.actor),
   );
@@ -60,35 +58,38 @@ export async function createConnection(ctx: RouteContext<CreateConnectionBody>):
   return json(connectionView(record, env.PUBLIC_URL), 201);
 }
 
+/** The new connection's type, settings and sealed secrets (SAML: freshly generated SP key pairs). */
 async function initialSettings(env: Env, id: string, body: CreateConnectionBody) {
-  const settings: ConnectionSettings = {
+  const common: CommonSettings = {
     allowAnyEmailDomain: body.allowAnyEmailDomain ?? false,
     idpInitiatedClientId: body.idpInitiatedClientId ?? null,
     idpInitiatedRedirectUri: body.idpInitiatedRedirectUri ?? null,
   };
-  const secrets: Partial<Record<SecretName, string>> = {};
-  if (body.type === "saml") {
-    const [signing, encryption] = await Promise.all([
-      generateSpKeyPair({ commonName: `edge-sso ${id} signing` }),
-      generateSpKeyPair({ commonName: `edge-sso ${id} encryption` }),
-    ]);
-    secrets.spSigningKey = await seal(env, signing.privateKeyPem);
-    secrets.spEncryptionKey = await seal(env, encryption.privateKeyPem);
-    const applied = await applySamlFields(
-      env,
-      defaultSamlSettings(signing.certificatePem, encryption.certificatePem),
-      body.saml ?? {},
-    );
-    settings.saml = applied.settings;
-    Object.assign(secrets, applied.secrets);
-  } else if (body.type === "oidc") {
-    const applied = await applyOidcFields(env, DEFAULT_OIDC_SETTINGS, body.oidc ?? {});
-    settings.oidc = applied.settings;
-    Object.assign(secrets, applied.secrets);
-  } else {
-    const applied = await applyLdapFields(env, DEFAULT_LDAP_SETTINGS, body.ldap ?? {});
-    settings.ldap = applied.settings;
-    Object.assign(secrets, applied.secrets);
+  switch (body.type) {
+    case "saml": {
+      const [signing, encryption] = await Promise.all([
+        generateSpKeyPair({ commonName: `edge-sso ${id} signing` }),
+        generateSpKeyPair({ commonName: `edge-sso ${id} encryption` }),
+      ]);
+      const generated: ConnectionSecrets = {
+        spSigningKey: await seal(env, signing.privateKeyPem),
+        spEncryptionKey: await seal(env, encryption.privateKeyPem),
+      };
+      const applied = await applySamlFields(
+        env,
+        defaultSamlSettings(signing.certificatePem, encryption.certificatePem),
+        body.saml ?? {},
+      );
+      const settings = { ...common, saml: applied.settings };
+      return { type: "saml" as const, settings, secrets: { ...generated, ...applied.secrets } };
+    }
+    case "oidc": {
+      const applied = await applyOidcFields(env, DEFAULT_OIDC_SETTINGS, body.oidc ?? {});
+      return { type: "oidc" as const, settings: { ...common, oidc: applied.settings }, secrets: applied.secrets };
+    }
+    case "ldap": {
+      const applied = await applyLdapFields(env, DEFAULT_LDAP_SETTINGS, body.ldap ?? {});
+      return { type: "ldap" as const, settings: { ...common, ldap: applied.settings }, secrets: applied.secrets };
+    }
   }
-  return { settings, secrets: secrets as Record<string, string> };
 }

@@ -1,11 +1,11 @@
-import { settingsOf, spUrls } from "../../connections/settings";
+import { spUrls } from "../../connections/settings";
 import { nameIdFormatUri } from "../../saml";
 import type { ConnectionRecord } from "../../store/org/types";
 
 /** SP details as JSON (seed 000 `sso_url`/`audience_uri`, seed 002 `entityId`/`acsUrl`/`logoutUrl`). */
 export function spMetadataJson(connection: ConnectionRecord, publicUrl: string) {
   const urls = spUrls(publicUrl, connection.id);
-  const saml = settingsOf(connection).saml;
+  const saml = connection.type === "saml" ? connection.settings.saml : null;
   return {
     entityId: urls.entityId,
     acsUrl: saml?.acsUrlOverride ?? urls.acsUrl,
@@ -24,8 +24,8 @@ export function spMetadataJson(connection: ConnectionRecord, publicUrl: string) 
  * certificates with @peculiar/x509, so it is imported on first use, not at isolate start.
  */
 export async function spMetadataXml(connection: ConnectionRecord, publicUrl: string): Promise<string | null> {
-  const saml = settingsOf(connection).saml;
-  if (!saml) return null;
+  if (connection.type !== "saml") return null;
+  const saml = connection.settings.saml;
   const { buildSpMetadata } = await import("../../saml/metadata/build-sp-metadata");
   const details = spMetadataJson(connection, publicUrl);
   return buildSpMetadata({

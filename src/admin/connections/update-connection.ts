@@ -1,11 +1,14 @@
 import { applyLdapFields, applyOidcFields, applySamlFields, samlFromMetadata } from "../../connections/apply-fields";
 import { connectionView } from "../../connections/connection-view";
-import { settingsOf, type ConnectionSettings } from "../../connections/settings";
+import type { ConnectionSecrets, ConnectionSettings } from "../../connections/settings";
+import type { Env } from "../../env";
 import { refreshDomainIndex } from "../../domains/domain-index";
 import { normalizeDomains } from "../../domains/normalize-domain";
 import { ApiError } from "../../http/api-error";
 import { json } from "../../http/problem";
 import type { RouteContext } from "../../http/route";
+import { definedFields } from "../../lib/defined-fields";
+import type { ConnectionRecord } from "../../store/org/types";
 import { orgOp } from "../../store/stores";
 import { actorName } from "../auth";
 import { fetchIdpMetadata } from "./fetch-idp-metadata";
@@ -21,7 +24,6 @@ export async function updateConnection(ctx: RouteContext<UpdateConnectionBody>):
   guardEmailDomainOptOut(ctx, ctx.body.allowAnyEmailDomain);
   const { env, body, params } = ctx;
   const current = await orgOp(env, params.orgId!, "getConnection", { id: params.connId! });
-  const block = body[current.type];
   const foreign = (["saml", "oidc", "ldap"] as const).filter((t) => t !== current.type && body[t] !== undefined);
   if (foreign.length > 0) {
     throw new ApiError(
@@ -31,26 +33,15 @@ export async function updateConnection(ctx: RouteContext<UpdateConnectionBody>):
       foreign.map((t) => ({ path: t, message: `not allowed for type ${current.type}` })),
     );
   }
-  const settings: ConnectionSettings = { ...settingsOf(current) };
-  const changed: string[] = [];
-  let secrets: Record<string, string> = {};
-  for (const key of ["allowAnyEmailDomain", "idpInitiatedClientId", "idpInitiatedRedirectUri"] as const) {
-    if (body[key] !== undefined) {
-      (settings as unknown as Record<string, unknown>)[key] = body[key];
-      changed.push(key);
-    }
-  }
-  if (block !== undefined) {
-    const applied =
-      current.type === "saml"
-        ? await applySamlFields(env, settings.saml!, block as never)
-        : current.type === "oidc"
-          ? await applyOidcFields(env, settings.oidc!, block as never)
-          : await applyLdapFields(env, settings.ldap!, block as never);
-    (settings as unknown as Record<string, unknown>)[current.type] = applied.settings;
-    secrets = applied.secrets as Record<string, string>;
-    changed.push(...applied.changed);
-  }
+  const common = definedFields({
+    allowAnyEmailDomain: body.allowAnyEmailDomain,
+    idpInitiatedClientId: body.idpInitiatedClientId,
+    idpInitiatedRedirectUri: body.idpInitiatedRedirectUri,
+  });
+  const applied = await applyBlock(env, current, body);
+  const settings = { ...applied.settings, ...common };
+  const secrets = applied.secrets;
+  const changed: string[] = [...Object.keys(common), ...applied.changed];
   const domains = body.domains === undefined ? undefined : normalizeDomains(body.domains);
   if (body.name !== undefined) changed.push("name");
   if (body.provider !== undefined) changed.push("provider");
@@ -67,7 +58,7 @@ export async function updateConnection(ctx: RouteContext<UpdateConnectionBody>):
       provider: body.provider,
       domains,
       changed,
-      settings: settings as unknown as Record<string, unknown>,
+      settings,
       secrets,
       expectedUpdatedAt: current.updatedAt,
     },
@@ -75,6 +66,32 @@ export async function updateConnection(ctx: RouteContext<UpdateConnectionBody>):
   );
   if (domains) await refreshDomainIndex(env, params.orgId!);
   return json(connectionView(record, env.PUBLIC_URL));
+}
+
+/** Applies the request's block of the connection's own protocol to its settings. */
+async function applyBlock(
+  env: Env,
+  current: ConnectionRecord,
+  body: UpdateConnectionBody,
+): Promise<{ settings: ConnectionSettings; secrets: ConnectionSecrets; changed: string[] }> {
+  const unchanged = { settings: current.settings, secrets: {}, changed: [] };
+  switch (current.type) {
+    case "saml": {
+      if (!body.saml) return unchanged;
+      const applied = await applySamlFields(env, current.settings.saml, body.saml);
+      return { ...applied, settings: { ...current.settings, saml: applied.settings } };
+    }
+    case "oidc": {
+      if (!body.oidc) return unchanged;
+      const applied = await applyOidcFields(env, current.settings.oidc, body.oidc);
+      return { ...applied, settings: { ...current.settings, oidc: applied.settings } };
+    }
+    case "ldap": {
+      if (!body.ldap) return unchanged;
+      const applied = await applyLdapFields(env, current.settings.ldap, body.ldap);
+      return { ...applied, settings: { ...current.settings, ldap: applied.settings } };
+    }
+  }
 }
 
 /**
@@ -89,8 +106,8 @@ export async function setIdpMetadata(ctx: RouteContext<z.infer<typeof idpMetadat
     throw new ApiError(400, "validation_failed", "IdP metadata applies to SAML connections.", [
       { path: "", message: "connection is not saml" },
     ]);
-  const settings = settingsOf(current);
-  let saml = settings.saml!;
+  const settings = current.settings;
+  let saml = settings.saml;
   let provider: string | undefined;
   if ("metadataXml" in body) {
     saml = samlFromMetadata(saml, body.metadataXml, "metadataXml");
@@ -113,7 +130,7 @@ export async function setIdpMetadata(ctx: RouteContext<z.infer<typeof idpMetadat
     {
       id: current.id,
       provider,
-      settings: { ...settings, saml } as unknown as Record<string, unknown>,
+      settings: { ...settings, saml },
       changed: ["saml.idp"],
       expectedUpdatedAt: current.updatedAt,
     },

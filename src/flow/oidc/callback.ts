@@ -124,6 +124,7 @@ export const oidcCallbackRoute = route({
   path: "/oidc/callback",
   tag: "Login",
   access: "public",
+  audience: "browser",
   summary: "OpenID Connect redirect URI for upstream IdPs (code exchanged, ID token verified)",
   success: {
     status: 302,

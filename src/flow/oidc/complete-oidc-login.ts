@@ -5,7 +5,7 @@ import { sha256Hex } from "../../crypto/hash";
 import { unseal } from "../../crypto/seal";
 import { newOrgToken } from "../../lib/ids";
 import type { LoginTarget, PendingLogin } from "../../store/org/login-types";
-import type { ConnectionRecord } from "../../store/org/types";
+import type { OidcConnection } from "../../store/org/types";
 import { orgOp } from "../../store/stores";
 import { exchangeCode } from "../../oidc/exchange-code";
 import { failureMessage, USER_CAUSED } from "../failure-message";
@@ -26,7 +26,7 @@ export type OidcLoginOutcome =
 export async function completeOidcLogin(
   env: Env,
   input: {
-    connection: ConnectionRecord;
+    connection: OidcConnection;
     pending: PendingLogin;
     upstream: { codeVerifier: string; nonce: string };
     params: URLSearchParams;

@@ -2,7 +2,7 @@ import * as oauth from "oauth4webapi";
 import type { Env } from "../../env";
 import type { StartResult } from "../start-login";
 import type { PendingLogin } from "../../store/org/login-types";
-import type { ConnectionRecord } from "../../store/org/types";
+import type { OidcConnection } from "../../store/org/types";
 import { oidcCallbackUrl, resolveIdp } from "../../oidc/resolve-idp";
 
 /**
@@ -13,7 +13,7 @@ import { oidcCallbackUrl, resolveIdp } from "../../oidc/resolve-idp";
  */
 export async function startOidc(
   env: Env,
-  connection: ConnectionRecord,
+  connection: OidcConnection,
   pending: PendingLogin,
   now: number,
 ): Promise<StartResult> {

@@ -1,4 +1,3 @@
-import { settingsOf } from "../../connections/settings";
 import { readCapped } from "../../http/read-body";
 import { route, type RouteContext } from "../../http/route";
 import { orgIdOfConnection, orgIdOfToken } from "../../lib/ids";
@@ -17,8 +16,12 @@ const MAX_ACS_BODY = Math.ceil((SAML_LIMITS.maxXmlBytes * 4) / 3) * 3 + 16 * 102
  * by RelayState is consumed exactly once and must belong to this browser; then the
  * verification core decides, and the org's object completes the login atomically.
  */
-async function acs({ request, env, params }: RouteContext): Promise<Response> {
-  const connectionId = params.connId!;
+async function acs({
+  request,
+  env,
+  params,
+}: RouteContext<undefined, undefined, { connId: string }>): Promise<Response> {
+  const connectionId = params.connId;
   const organizationId = orgIdOfConnection(connectionId);
   const failure = (reason: string, detail: string, message: string): LoginFailure => ({
     reason,
@@ -76,7 +79,7 @@ async function acs({ request, env, params }: RouteContext): Promise<Response> {
       ),
     );
   }
-  if (relayState && !pending && !settingsOf(connection).saml?.allowIdpInitiated) {
+  if (relayState && !pending && !connection.settings.saml.allowIdpInitiated) {
     return loginFailureResponse(
       env,
       failure(
@@ -112,6 +115,7 @@ export const acsRoute = route({
   path: "/saml/:connId/acs",
   tag: "Login",
   access: "public",
+  audience: "browser",
   summary: "SAML assertion consumer service (HTTP-POST binding)",
   success: { status: 302, description: "Redirect to the app's redirect_uri with code and state" },
   handler: acs,

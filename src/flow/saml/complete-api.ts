@@ -1,6 +1,5 @@
 import * as z from "zod/mini";
 import type { Env } from "../../env";
-import { settingsOf } from "../../connections/settings";
 import { sha256Hex, timingSafeEqual } from "../../crypto/hash";
 import { ApiError } from "../../http/api-error";
 import { json } from "../../http/problem";
@@ -63,7 +62,7 @@ async function completeSaml({ env, request, body }: RouteContext<Body>): Promise
   const connection = pending
     ? await orgOp(env, orgId, "getConnection", { id: pending.connectionId })
     : await idpInitiatedConnection(env, orgId, client, body.redirectUri);
-  if (connection.type !== "saml" || !settingsOf(connection).saml?.acsUrlOverride) {
+  if (connection.type !== "saml" || !connection.settings.saml.acsUrlOverride) {
     throw new ApiError(400, "login_failed", "The connection has no acsUrlOverride: its ACS is edge-sso's own.");
   }
   const outcome = await completeSamlLogin(env, {
@@ -81,9 +80,10 @@ async function completeSaml({ env, request, body }: RouteContext<Body>): Promise
 async function idpInitiatedConnection(env: Env, orgId: string, client: ClientRecord, redirectUri: string) {
   const page = await orgOp(env, orgId, "listConnections", { limit: 100, type: "saml", state: "active" });
   const connection = page.data.find((c) => {
-    const s = settingsOf(c);
+    if (c.type !== "saml") return false;
+    const s = c.settings;
     return (
-      s.saml?.allowIdpInitiated &&
+      s.saml.allowIdpInitiated &&
       s.saml.acsUrlOverride &&
       s.idpInitiatedClientId === client.clientId &&
       s.idpInitiatedRedirectUri === redirectUri
@@ -103,6 +103,7 @@ export const completeSamlRoute = route({
   path: "/api/v1/sso/saml/complete",
   tag: "Login",
   access: "public",
+  audience: "api",
   summary: "Complete a SAML login for an app that hosts its own ACS (HTTP Basic client authentication)",
   body: completeBody,
   success: { status: 200, description: "{result: redirect URL with code and state}" },

@@ -1,11 +1,11 @@
 import type { Env } from "../../env";
-import { settingsOf, spUrls, type SamlSettings } from "../../connections/settings";
+import { spUrls, type SamlSettings } from "../../connections/settings";
 import { sha256Hex } from "../../crypto/hash";
 import { unseal } from "../../crypto/seal";
 import { newOrgToken } from "../../lib/ids";
 import { mappedAttributeNames, verifySamlResponse, type SamlVerificationPolicy } from "../../saml";
 import type { LoginTarget, PendingLogin } from "../../store/org/login-types";
-import type { ConnectionRecord } from "../../store/org/types";
+import type { SamlConnection } from "../../store/org/types";
 import { appOp, orgOp } from "../../store/stores";
 import { samlIdentity } from "./attribute-mapping";
 import { failureMessage, USER_CAUSED } from "../failure-message";
@@ -26,14 +26,14 @@ export type SamlLoginOutcome =
 export async function completeSamlLogin(
   env: Env,
   input: {
-    connection: ConnectionRecord;
+    connection: SamlConnection;
     samlResponse: string;
     pending: PendingLogin | null;
     now: number;
   },
 ): Promise<SamlLoginOutcome> {
   const { connection, pending } = input;
-  const saml = settingsOf(connection).saml!;
+  const saml = connection.settings.saml;
   const fail = (reason: string, detail: string, message: string): SamlLoginOutcome => ({
     ok: false,
     failure: { reason, detail, message, organizationId: connection.organizationId, connectionId: connection.id },
@@ -102,9 +102,9 @@ function targetOf(pending: PendingLogin): LoginTarget {
  * An IdP-initiated login lands where the connection says, and only when it opts in; the
  * client and redirect URI must still be registered (no open redirect).
  */
-async function idpInitiatedTarget(env: Env, connection: ConnectionRecord): Promise<LoginTarget | null> {
-  const settings = settingsOf(connection);
-  if (!settings.saml?.allowIdpInitiated || !settings.idpInitiatedClientId || !settings.idpInitiatedRedirectUri)
+async function idpInitiatedTarget(env: Env, connection: SamlConnection): Promise<LoginTarget | null> {
+  const settings = connection.settings;
+  if (!settings.saml.allowIdpInitiated || !settings.idpInitiatedClientId || !settings.idpInitiatedRedirectUri)
     return null;
   const client = await appOp(env, "clients", "getClient", { clientId: settings.idpInitiatedClientId });
   // A public client could never redeem the code: IdP-initiated logins carry no PKCE.
@@ -122,7 +122,7 @@ async function idpInitiatedTarget(env: Env, connection: ConnectionRecord): Promi
 /** The verification policy of a connection; the ACS URL is the app's when it hosts its own. */
 export async function verificationPolicy(
   env: Env,
-  connection: ConnectionRecord,
+  connection: SamlConnection,
   saml: SamlSettings,
 ): Promise<SamlVerificationPolicy> {
   const urls = spUrls(env.PUBLIC_URL, connection.id);

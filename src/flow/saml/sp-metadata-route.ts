@@ -10,12 +10,13 @@ export const samlMetadataRoute = route({
   path: "/saml/:connId/metadata",
   tag: "SAML",
   access: "public",
+  audience: "api",
   summary: "SP metadata XML",
   success: { status: 200, description: "SAML 2.0 SP metadata", contentType: "application/samlmetadata+xml" },
   handler: async ({ env, params }) => {
-    const orgId = orgIdOfConnection(params.connId!);
+    const orgId = orgIdOfConnection(params.connId);
     if (!orgId) throw notFound("Connection");
-    const connection = await orgOp(env, orgId, "getConnection", { id: params.connId! });
+    const connection = await orgOp(env, orgId, "getConnection", { id: params.connId });
     const xml = await spMetadataXml(connection, env.PUBLIC_URL);
     if (!xml) throw notFound("SAML connection");
     return new Response(xml, {

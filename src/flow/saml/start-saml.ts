@@ -1,15 +1,16 @@
 import type { Env } from "../../env";
-import { settingsOf, spUrls } from "../../connections/settings";
+import { spUrls } from "../../connections/settings";
 import { unseal } from "../../crypto/seal";
 import { buildAuthnRequest, encodePostBinding, encodeRedirectBinding, signXml } from "../../saml";
 import type { PendingLogin } from "../../store/org/login-types";
-import type { ConnectionRecord } from "../../store/org/types";
+import type { SamlConnection } from "../../store/org/types";
 import { escapeHtml, htmlPage } from "../html";
 import type { StartResult } from "../start-login";
 
 /** The connection's SP signing key (PKCS#8 PEM), unsealed; src/saml imports it once per isolate. */
-function spSigningKeyPem(env: Env, connection: ConnectionRecord): Promise<string> {
-  return unseal(env, connection.secrets.spSigningKey!);
+function spSigningKeyPem(env: Env, connection: SamlConnection): Promise<string | null> {
+  const sealed = connection.secrets.spSigningKey;
+  return sealed ? unseal(env, sealed) : Promise.resolve(null);
 }
 
 /**
@@ -19,11 +20,11 @@ function spSigningKeyPem(env: Env, connection: ConnectionRecord): Promise<string
  */
 export async function startSaml(
   env: Env,
-  connection: ConnectionRecord,
+  connection: SamlConnection,
   pending: PendingLogin,
   now: number,
 ): Promise<StartResult> {
-  const saml = settingsOf(connection).saml!;
+  const saml = connection.settings.saml;
   if (!saml.idpSsoUrl)
     return { ok: false, reason: "connection_incomplete", detail: "the connection has no IdP SSO URL" };
   const urls = spUrls(env.PUBLIC_URL, connection.id);
@@ -36,7 +37,9 @@ export async function startSaml(
     forceAuthn: saml.forceAuthn,
     issueInstant: new Date(now),
   });
-  const keyPem = saml.signAuthnRequests ? await spSigningKeyPem(env, connection) : undefined;
+  const keyPem = saml.signAuthnRequests ? await spSigningKeyPem(env, connection) : null;
+  if (saml.signAuthnRequests && !keyPem)
+    return { ok: false, reason: "connection_incomplete", detail: "the connection has no SP signing key" };
   if (saml.idpSsoBinding === "redirect") {
     const location = await encodeRedirectBinding({
       destination: saml.idpSsoUrl,

@@ -3,6 +3,7 @@ import { all, one, toPage, type Page, type PageRequest } from "../sql";
 import { recordEvent, type OrgContext } from "./context";
 import { rowToConnection, type ConnectionRow } from "./connection-rows";
 import { requireOrganization } from "./organization-ops";
+import type { ConnectionSecrets, ConnectionSettings } from "../../connections/settings";
 import type { ConnectionRecord, ConnectionState, OrganizationRecord, SsoType } from "./types";
 
 function requireConnection(ctx: OrgContext, id: string): ConnectionRecord {
@@ -43,7 +44,12 @@ function writeConnection(ctx: OrgContext, c: ConnectionRecord): void {
   );
 }
 
-export type NewConnection = Omit<ConnectionRecord, "organizationId" | "state" | "createdAt" | "updatedAt">;
+/** A connection to create: any of the union's members, without what the object fills in. */
+export type NewConnection = ConnectionRecord extends infer C
+  ? C extends ConnectionRecord
+    ? Omit<C, "organizationId" | "state" | "createdAt" | "updatedAt">
+    : never
+  : never;
 
 function createConnection(ctx: OrgContext, input: NewConnection): ConnectionRecord {
   const org = requireOrganization(ctx);
@@ -82,8 +88,9 @@ export interface ConnectionPatch {
   name?: string | undefined;
   provider?: string | undefined;
   domains?: string[] | undefined;
-  settings?: Record<string, unknown> | undefined;
-  secrets?: Record<string, string> | undefined;
+  /** The connection's new settings, of its own type (a `saml` block for a SAML connection, …). */
+  settings?: ConnectionSettings | undefined;
+  secrets?: ConnectionSecrets | undefined;
   /** What changed, for the audit log (field names only, never values). */
   changed: string[];
   /** Refuse the write when the connection changed since the caller read it. */
@@ -97,11 +104,10 @@ function updateConnection(ctx: OrgContext, patch: ConnectionPatch): ConnectionRe
   }
   if (patch.domains) assertOrgDomains(requireOrganization(ctx), patch.domains);
   const next: ConnectionRecord = {
-    ...current,
+    ...withSettings(current, patch.settings),
     name: patch.name ?? current.name,
     provider: patch.provider ?? current.provider,
     domains: patch.domains ?? current.domains,
-    settings: patch.settings ?? current.settings,
     secrets: { ...current.secrets, ...patch.secrets },
     updatedAt: ctx.now.toISOString(),
   };
@@ -111,6 +117,15 @@ function updateConnection(ctx: OrgContext, patch: ConnectionPatch): ConnectionRe
     recordEvent(ctx, current.organizationId, "sso_configuration.updated", current.id, { changed: patch.changed });
   }
   return next;
+}
+
+/** The connection with new settings; settings of another connection type are refused. */
+function withSettings(connection: ConnectionRecord, settings: ConnectionSettings | undefined): ConnectionRecord {
+  if (!settings) return connection;
+  if (connection.type === "saml" && "saml" in settings) return { ...connection, settings };
+  if (connection.type === "oidc" && "oidc" in settings) return { ...connection, settings };
+  if (connection.type === "ldap" && "ldap" in settings) return { ...connection, settings };
+  throw new ApiError(400, "validation_failed", `These settings are not those of a ${connection.type} connection.`);
 }
 
 /**

@@ -1,4 +1,6 @@
-import type { ConnectionRecord, ConnectionState, SsoType } from "./types";
+import type { ConnectionSecrets } from "../../connections/settings";
+import { storedSettingsByType } from "../../connections/stored-settings";
+import type { ConnectionRecord, ConnectionState } from "./types";
 
 export type ConnectionRow = {
   id: string;
@@ -13,18 +15,31 @@ export type ConnectionRow = {
   updated_at: string;
 };
 
+/**
+ * A stored row as a typed connection. The settings are parsed here, once, by the schema
+ * of the row's type (connections/stored-settings.ts), so no caller casts them.
+ */
 export function rowToConnection(row: ConnectionRow, organizationId: string): ConnectionRecord {
-  return {
+  const fields = {
     id: row.id,
     organizationId,
-    type: row.type as SsoType,
     name: row.name,
     provider: row.provider,
     state: row.state as ConnectionState,
     domains: JSON.parse(row.domains) as string[],
-    settings: JSON.parse(row.settings) as Record<string, unknown>,
-    secrets: JSON.parse(row.secrets) as Record<string, string>,
+    secrets: JSON.parse(row.secrets) as ConnectionSecrets,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+  const settings: unknown = JSON.parse(row.settings);
+  switch (row.type) {
+    case "saml":
+      return { ...fields, type: "saml", settings: storedSettingsByType.saml.parse(settings) };
+    case "oidc":
+      return { ...fields, type: "oidc", settings: storedSettingsByType.oidc.parse(settings) };
+    case "ldap":
+      return { ...fields, type: "ldap", settings: storedSettingsByType.ldap.parse(settings) };
+    default:
+      throw new Error(`connection ${row.id} has an unknown type ${row.type}`);
+  }
 }

@@ -163,9 +163,8 @@ function checkLoginAllowed(org: OrganizationRecord, connection: ConnectionRecord
   if (!connection || connection.state !== "active")
     return refuse("connection_inactive", "the connection is not active");
   if (!identity.email) return refuse("missing_email", "the IdP asserted no email address");
-  const settings = connection.settings as { allowAnyEmailDomain?: boolean };
   const domain = identity.email.slice(identity.email.lastIndexOf("@") + 1);
-  if (!settings.allowAnyEmailDomain && !org.domains.some((d) => d.verified && d.domain === domain)) {
+  if (!connection.settings.allowAnyEmailDomain && !org.domains.some((d) => d.verified && d.domain === domain)) {
     return refuse("email_domain_not_allowed", `${domain} is not a verified domain of the organization`);
   }
   return null;

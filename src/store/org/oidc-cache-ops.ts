@@ -1,3 +1,4 @@
+import type * as oauth from "oauth4webapi";
 import { one } from "../sql";
 import type { OrgContext } from "./context";
 
@@ -12,11 +13,11 @@ export interface OidcIdpCache {
   connectionId: string;
   issuer: string;
   /** The discovery document (JSON), or null when every endpoint is configured explicitly. */
-  metadata: Record<string, unknown> | null;
+  metadata: oauth.AuthorizationServer | null;
   /** Epoch ms of the discovery fetch. */
   metadataFetchedAt: number;
   /** The JWKS (JSON), or null before the first ID token was verified. */
-  jwks: { keys: Array<Record<string, unknown>> } | null;
+  jwks: oauth.JWKS | null;
   /** Epoch seconds of the JWKS fetch (oauth4webapi's `uat`). */
   jwksFetchedAt: number | null;
 }
@@ -37,7 +38,7 @@ function getOidcIdpCache(ctx: OrgContext, input: { connectionId: string; issuer:
   return {
     connectionId: row.connection_id,
     issuer: row.issuer,
-    metadata: row.metadata ? (JSON.parse(row.metadata) as Record<string, unknown>) : null,
+    metadata: row.metadata ? (JSON.parse(row.metadata) as oauth.AuthorizationServer) : null,
     metadataFetchedAt: row.metadata_fetched_at,
     jwks: row.jwks ? (JSON.parse(row.jwks) as OidcIdpCache["jwks"]) : null,
     jwksFetchedAt: row.jwks_fetched_at,
@@ -47,7 +48,7 @@ function getOidcIdpCache(ctx: OrgContext, input: { connectionId: string; issuer:
 /** Stores the discovery document (and keeps the JWKS when the issuer is unchanged). */
 function putOidcMetadata(
   ctx: OrgContext,
-  input: { connectionId: string; issuer: string; metadata: Record<string, unknown> | null; fetchedAt: number },
+  input: { connectionId: string; issuer: string; metadata: oauth.AuthorizationServer | null; fetchedAt: number },
 ): void {
   ctx.sql.exec(
     `INSERT INTO oidc_idp_cache VALUES (?, ?, ?, ?, NULL, NULL)

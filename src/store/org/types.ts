@@ -1,3 +1,10 @@
+import type {
+  ConnectionSecrets,
+  LdapConnectionSettings,
+  OidcConnectionSettings,
+  SamlConnectionSettings,
+} from "../../connections/settings";
+
 /** Records kept in an organization's Durable Object (docs/storage.md). */
 export type SsoType = "saml" | "oidc" | "ldap";
 export type ActiveSso = "none" | SsoType;
@@ -20,22 +27,41 @@ export interface OrganizationRecord {
   updatedAt: string;
 }
 
-/** A connection as stored: settings in clear, secrets sealed (crypto/seal.ts). */
-export interface ConnectionRecord {
+/** What every connection has, whatever its protocol. */
+interface ConnectionFields {
   id: string;
   organizationId: string;
-  type: SsoType;
   name: string;
   provider: string;
   state: ConnectionState;
   domains: string[];
-  /** Common fields and the `saml`/`oidc`/`ldap` block; never a secret. */
-  settings: Record<string, unknown>;
   /** Sealed secrets by name (spSigningKey, spEncryptionKey, clientSecret, bindPassword). */
-  secrets: Record<string, string>;
+  secrets: ConnectionSecrets;
   createdAt: string;
   updatedAt: string;
 }
+
+/** A SAML connection: the common settings and the `saml` block; never a secret in `settings`. */
+export interface SamlConnection extends ConnectionFields {
+  type: "saml";
+  settings: SamlConnectionSettings;
+}
+
+export interface OidcConnection extends ConnectionFields {
+  type: "oidc";
+  settings: OidcConnectionSettings;
+}
+
+export interface LdapConnection extends ConnectionFields {
+  type: "ldap";
+  settings: LdapConnectionSettings;
+}
+
+/**
+ * A connection as stored, discriminated on `type`: settings in clear (parsed from storage
+ * once, by the row mapping), secrets sealed (crypto/seal.ts).
+ */
+export type ConnectionRecord = SamlConnection | OidcConnection | LdapConnection;
 
 export interface MemberRecord {
   id: string;

@@ -4,7 +4,7 @@ import { certificatePublicKey } from "../../src/saml/certificate";
 import { checkStatus } from "../../src/saml/check-status";
 import { decodeSamlMessage } from "../../src/saml/decode-saml-message";
 import { decryptElement } from "../../src/saml/decrypt-element";
-import { locateAssertion, rejectAssertionsInAdvice } from "../../src/saml/locate-assertion";
+import { checkDecryptedAssertion, locateAssertion } from "../../src/saml/locate-assertion";
 import { NS } from "../../src/saml/namespaces";
 import { parseDecrypted } from "../../src/saml/parse-decrypted";
 import { parseXml } from "../../src/saml/parse-xml";
@@ -73,8 +73,8 @@ async function verificationSteps(
   }));
   const decrypt = async () => {
     const plain = await decryptElement(located.element, policy.spDecryptionKeys);
-    const assertion = parseDecrypted(plain, located.element, { ns: NS.assertion, local: "Assertion" }, ids);
-    rejectAssertionsInAdvice(assertion);
+    const assertion = parseDecrypted(plain, located.element, { ns: NS.assertion, local: "Assertion" }, ids).element;
+    checkDecryptedAssertion(assertion);
     return assertion;
   };
   const assertion: Element = located.encrypted ? await first("decrypt", decrypt) : located.element;

@@ -30,6 +30,19 @@ export function locateAssertion(response: Element): LocatedAssertion {
   return { encrypted: element.localName === "EncryptedAssertion", element };
 }
 
+/**
+ * The structure rules again on a decrypted assertion (SPEC §5): none in an Advice, and no
+ * other Assertion or EncryptedAssertion anywhere inside it — in its Signature's KeyInfo,
+ * say, where the same layout unencrypted is refused by {@link locateAssertion}.
+ */
+export function checkDecryptedAssertion(assertion: Element): void {
+  rejectAssertionsInAdvice(assertion);
+  const nested =
+    descendantsNamed(assertion, NS.assertion, "Assertion").length +
+    descendantsNamed(assertion, NS.assertion, "EncryptedAssertion").length;
+  if (nested > 0) fail("multiple_assertions", `${nested} assertions nested in the decrypted assertion`);
+}
+
 /** An Advice may carry assertions (SAML core 2.6.1); we never accept one there. */
 export function rejectAssertionsInAdvice(root: Element): void {
   for (const advice of descendantsNamed(root, NS.assertion, "Advice")) {

@@ -32,7 +32,7 @@ export async function readSubjectName(
   let nameIdElement = plain[0];
   if (!nameIdElement) {
     const xml = await decryptElement(encrypted[0]!, spKeys);
-    nameIdElement = parseDecrypted(xml, encrypted[0]!, { ns: NS.assertion, local: "NameID" }, knownIds);
+    nameIdElement = parseDecrypted(xml, encrypted[0]!, { ns: NS.assertion, local: "NameID" }, knownIds).element;
   }
   const nameId = strictText(nameIdElement).trim();
   if (nameId === "") fail("missing_condition", "empty NameID");

@@ -2,7 +2,7 @@ import { checkStatus } from "./check-status";
 import { decodeSamlMessage } from "./decode-saml-message";
 import { decryptElement } from "./decrypt-element";
 import { isElementNamed } from "./dom";
-import { locateAssertion, rejectAssertionsInAdvice } from "./locate-assertion";
+import { checkDecryptedAssertion, locateAssertion } from "./locate-assertion";
 import { NS } from "./namespaces";
 import { parseDecrypted } from "./parse-decrypted";
 import { parseXml } from "./parse-xml";
@@ -75,7 +75,9 @@ export async function verifySamlResponse(input: VerifySamlResponseInput): Promis
 
 async function verify(input: VerifySamlResponseInput): Promise<SamlLogin> {
   const policy = input.connection;
-  const { document, ids } = parseXml(decodeSamlMessage(input.samlResponse));
+  const parsed = parseXml(decodeSamlMessage(input.samlResponse));
+  const document = parsed.document;
+  let ids: ReadonlySet<string> = parsed.ids;
   const response = document.documentElement!;
   if (!isElementNamed(response, NS.protocol, "Response")) fail("malformed_xml", "the root is not a samlp:Response");
   checkStatus(response);
@@ -90,8 +92,10 @@ async function verify(input: VerifySamlResponseInput): Promise<SamlLogin> {
     // unauthenticated message reaches the decryptor (XML-Enc CBC oracles).
     if (responseSignature) responseVerified = await verified(responseSignature);
     const xml = await decryptElement(located.element, policy.spDecryptionKeys);
-    assertion = parseDecrypted(xml, located.element, { ns: NS.assertion, local: "Assertion" }, ids);
-    rejectAssertionsInAdvice(assertion);
+    const decrypted = parseDecrypted(xml, located.element, { ns: NS.assertion, local: "Assertion" }, ids);
+    assertion = decrypted.element;
+    ids = decrypted.ids;
+    checkDecryptedAssertion(assertion);
   }
   const assertionSignature = readSignature(assertion, options);
   requireCoverage(policy, responseSignature, assertionSignature);

@@ -104,6 +104,17 @@ interface Recipe {
   steps: Array<(dir: string, file: string) => void>;
 }
 
+/** A change to the file between two xmlsec1 steps: what an attacker does to signed output. */
+const rewrite = (change: (xml: string) => string) => (dir: string, file: string) =>
+  writeFileSync(join(dir, file), change(readFileSync(join(dir, file), "utf8")));
+
+/** An unsigned Assertion for the attacker's admin, to hide where a signature does not reach. */
+const FORGED_ASSERTION =
+  `<saml:Assertion ID="_forged_admin" IssueInstant="${FIXTURE.issueInstant}" Version="2.0">` +
+  `<saml:Issuer>${FIXTURE.idpEntityId}</saml:Issuer><saml:Subject>` +
+  `<saml:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">admin@example.com</saml:NameID>` +
+  `</saml:Subject></saml:Assertion>`;
+
 const signAssertion = (key: KeyName) => (dir: string, file: string) => sign(dir, file, key, ASSERTION_SIGNATURE);
 const signResponse = (key: KeyName) => (dir: string, file: string) => sign(dir, file, key, RESPONSE_SIGNATURE);
 const encryptAssertion = (cipher: string) => (dir: string, file: string) =>
@@ -205,6 +216,16 @@ const RECIPES: Record<string, Recipe> = {
   "encrypted-aes256-gcm": {
     options: { encryptAssertion: true },
     steps: [signAssertion("idp"), encryptAssertion(`${XENC11}aes256-gcm`)],
+  },
+  // The genuine signed assertion with a forged one inside its Signature's KeyInfo (which
+  // the enveloped signature does not cover), then encrypted: SPEC §5's rules hold inside.
+  "encrypted-forged-in-keyinfo": {
+    options: { encryptAssertion: true },
+    steps: [
+      signAssertion("idp"),
+      rewrite((xml) => xml.replace("</ds:X509Data>", `</ds:X509Data>${FORGED_ASSERTION}`)),
+      encryptAssertion(`${XENC}aes256-cbc`),
+    ],
   },
   "encrypted-unsigned": {
     options: { encryptAssertion: true, signAssertion: false },

@@ -1,11 +1,14 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
+import { ORG_MIGRATIONS } from "./migrations/org-migrations";
+import { runMigrations, type MigrationReport } from "./migrations/run-migrations";
 import { capture, type OpResult } from "./op-result";
 import type { OrgContext } from "./org/context";
 import { orgOps, type OrgOpInput, type OrgOpName, type OrgOpOutput } from "./org/ops";
-import { ORG_MIGRATIONS } from "./migrations/org-migrations";
-import { runMigrations, type MigrationReport } from "./migrations/run-migrations";
+import { orgTaskHandlers, type OrgTaskKind } from "./org/tasks";
 import type { AuditEvent } from "./org/types";
+import { Scheduler } from "./scheduler/scheduler";
+import { mirrorEvents } from "./stores";
 
 /** The result of an org operation: its value and the audit events it recorded. */
 export type OrgRunResult<K extends OrgOpName> = OpResult<OrgOpOutput<K>> & { events: AuditEvent[] };
@@ -17,20 +20,41 @@ export type OrgRunResult<K extends OrgOpName> = OpResult<OrgOpOutput<K>> & { eve
 export class OrganizationStore extends DurableObject<Env> {
   /** What the schema migrations did when this instance started (docs/storage.md "Schema versions"). */
   schema: MigrationReport | undefined;
+  /** The object's one alarm and its `scheduled_tasks` (docs/storage.md "Scheduled tasks"). */
+  readonly scheduler: Scheduler<OrgTaskKind, OrgContext>;
+  /** Audit events recorded by tasks of the running alarm, mirrored to the app-wide log at its end. */
+  private readonly taskEvents: AuditEvent[] = [];
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.scheduler = new Scheduler(ctx.storage, orgTaskHandlers, {
+      context: (now) => this.context(now, "system"),
+      committed: (taskCtx) => void this.taskEvents.push(...taskCtx.events),
+    });
     void ctx.blockConcurrencyWhile(async () => {
       this.schema = runMigrations(ctx.storage, ORG_MIGRATIONS, new Date());
+      // Self-healing: the alarm is always at the earliest task, whatever happened before.
+      await this.scheduler.arm(false);
     });
   }
 
+  private context(now: Date, actor: string): OrgContext {
+    return { sql: this.ctx.storage.sql, now, actor, events: [], tasks: this.scheduler.queue };
+  }
+
   /** Runs one operation atomically. `now` is the caller's clock, in ms. */
-  run<K extends OrgOpName>(op: K, input: OrgOpInput<K>, actor: string, now: number): OrgRunResult<K> {
-    const ctx: OrgContext = { sql: this.ctx.storage.sql, now: new Date(now), actor, events: [] };
+  async run<K extends OrgOpName>(op: K, input: OrgOpInput<K>, actor: string, now: number): Promise<OrgRunResult<K>> {
+    const ctx = this.context(new Date(now), actor);
     const fn = orgOps[op] as (ctx: OrgContext, input: OrgOpInput<K>) => OrgOpOutput<K>;
     // capture outside the transaction: an ApiError thrown inside rolls the writes back.
     const result = capture(() => this.ctx.storage.transactionSync(() => fn(ctx, input)));
+    await this.scheduler.syncAlarm();
     return { ...result, events: result.ok ? ctx.events : [] };
+  }
+
+  /** The one alarm: runs every due task (SPEC §1), then mirrors the events they recorded. */
+  override async alarm(): Promise<void> {
+    await this.scheduler.runDue();
+    await mirrorEvents(this.env, this.taskEvents.splice(0));
   }
 }

@@ -39,7 +39,8 @@ export async function appOp<S extends AppShard, K extends AppOpName<S>>(
   return unwrap(result);
 }
 
-async function mirrorEvents(env: Env, events: AuditEvent[]): Promise<void> {
+/** Copies audit events to the app-wide log (best effort: the org's own log already holds them). */
+export async function mirrorEvents(env: Env, events: AuditEvent[]): Promise<void> {
   if (events.length === 0) return;
   try {
     await appOp(env, "events", "appendEvents", { events });

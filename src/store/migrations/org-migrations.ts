@@ -1,3 +1,5 @@
+import { EXPIRING_TABLES, SWEEP_SLACK_MS } from "../org/expiry-sweep";
+import { SCHEDULED_TASKS_SCHEMA } from "../scheduler/task-queue";
 import { sqlMigration, type Migration } from "./run-migrations";
 
 /**
@@ -61,7 +63,36 @@ CREATE TABLE IF NOT EXISTS access_tokens (
 );
 `;
 
+/** The expiry sweep deletes by `expires_at`: an index per table keeps it a seek, whatever the table's size. */
+const EXPIRY_INDEXES = `
+CREATE INDEX IF NOT EXISTS pending_logins_by_expiry ON pending_logins (expires_at);
+CREATE INDEX IF NOT EXISTS auth_codes_by_expiry ON auth_codes (expires_at);
+CREATE INDEX IF NOT EXISTS assertion_replay_by_expiry ON assertion_replay (expires_at);
+CREATE INDEX IF NOT EXISTS access_tokens_by_expiry ON access_tokens (expires_at);
+CREATE INDEX IF NOT EXISTS spent_codes_by_expiry ON spent_codes (expires_at);
+CREATE INDEX IF NOT EXISTS code_tokens_by_expiry ON code_tokens (expires_at);
+`;
+
+/**
+ * Rows written before the scheduler existed have no sweep due: schedule one (at start plus
+ * the sweep's slack) when any expiring table holds rows.
+ */
+const firstSweep: Migration = {
+  version: 4,
+  name: "schedule-first-sweep",
+  up(sql, now) {
+    const any = EXPIRING_TABLES.map((t) => `EXISTS (SELECT 1 FROM ${t})`).join(" OR ");
+    sql.exec(
+      `INSERT OR IGNORE INTO scheduled_tasks (kind, key, due_at) SELECT 'expiry-sweep', 'login-state', ? WHERE ${any}`,
+      now.getTime() + SWEEP_SLACK_MS,
+    );
+  },
+};
+
 /** Every schema step of `OrganizationStore`, in order. */
 export const ORG_MIGRATIONS: readonly Migration[] = [
   sqlMigration(1, "initial", INITIAL_ORGANIZATION + INITIAL_LOGIN_STATE),
+  sqlMigration(2, "expiry-indexes", EXPIRY_INDEXES),
+  sqlMigration(3, "scheduled-tasks", SCHEDULED_TASKS_SCHEMA),
+  firstSweep,
 ];

@@ -18,7 +18,8 @@ export interface Migration {
   version: number;
   /** What the step does, e.g. `expiry-indexes` (recorded with the version). */
   name: string;
-  up(sql: SqlStorage): void;
+  /** `now` is the object's start time (the clock comes in, STYLE 3). */
+  up(sql: SqlStorage, now: Date): void;
 }
 
 /** What `runMigrations` did when the object started. */
@@ -83,7 +84,7 @@ export function runMigrations(
   if (pending.length > 0) sql.exec(VERSION_TABLE);
   for (const migration of pending) {
     storage.transactionSync(() => {
-      migration.up(sql);
+      migration.up(sql, now);
       sql.exec(
         "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
         migration.version,

@@ -1,16 +1,20 @@
 import { newId } from "../../lib/ids";
+import type { TaskQueue } from "../scheduler/task-queue";
+import type { OrgTaskKind } from "./tasks";
 import type { AuditEvent } from "./types";
 
 /**
  * What an organization operation runs with: the object's SQL storage, the clock, the
- * actor of the change, and the audit events it records (returned to the caller, who
- * mirrors them to the app-wide log).
+ * actor of the change, the audit events it records (returned to the caller, who mirrors
+ * them to the app-wide log), and the object's task queue (scheduled in the same
+ * transaction; the object re-arms its alarm after the operation commits).
  */
 export interface OrgContext {
   sql: SqlStorage;
   now: Date;
   actor: string;
   events: AuditEvent[];
+  tasks: TaskQueue<OrgTaskKind>;
 }
 
 /** Appends an audit event to the org's log (SPEC §2 "Events"). */

@@ -2,7 +2,8 @@ import { one } from "../sql";
 import { recordEvent, type OrgContext } from "./context";
 import { rowToConnection, type ConnectionRow } from "./connection-rows";
 import { requireOrganization } from "./organization-ops";
-import type { AuthCode, LoginRefusal, LoginTarget, PendingLogin, Profile, VerifiedIdentity } from "./login-types";
+import { sweepBy } from "./expiry-sweep";
+import type { LoginRefusal, LoginTarget, PendingLogin, Profile, VerifiedIdentity } from "./login-types";
 import type { ConnectionRecord, OrganizationRecord } from "./types";
 import { emailIsTrusted, matchMember } from "./match-member";
 
@@ -23,22 +24,7 @@ type PendingRow = {
   expires_at: number;
 };
 
-function sweep(ctx: OrgContext): void {
-  const now = ctx.now.getTime();
-  for (const table of [
-    "pending_logins",
-    "auth_codes",
-    "assertion_replay",
-    "access_tokens",
-    "spent_codes",
-    "code_tokens",
-  ]) {
-    ctx.sql.exec(`DELETE FROM ${table} WHERE expires_at < ?`, now);
-  }
-}
-
 function createPendingLogin(ctx: OrgContext, p: PendingLogin): void {
-  sweep(ctx);
   ctx.sql.exec(
     "INSERT INTO pending_logins VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     p.relayState,
@@ -56,6 +42,7 @@ function createPendingLogin(ctx: OrgContext, p: PendingLogin): void {
     p.createdAt,
     p.expiresAt,
   );
+  sweepBy(ctx, p.expiresAt);
 }
 
 /** The pending login a callback claims, or why it may not have it. */
@@ -116,16 +103,22 @@ export type CompleteLoginResult = { ok: true; profile: Profile } | { ok: false; 
  * keeps the assertion ID, so a refused response cannot be replayed later either.
  */
 function completeLogin(ctx: OrgContext, input: CompleteLoginInput): CompleteLoginResult {
-  sweep(ctx);
   if (input.assertion) {
-    const seen = one(ctx.sql, "SELECT assertion_id FROM assertion_replay WHERE assertion_id = ?", input.assertion.id);
+    const seen = one(
+      ctx.sql,
+      "SELECT assertion_id FROM assertion_replay WHERE assertion_id = ? AND expires_at >= ?",
+      input.assertion.id,
+      ctx.now.getTime(),
+    );
     if (seen) return { ok: false, reason: "replayed", detail: `assertion ${input.assertion.id} was already used` };
+    // REPLACE: an expired entry the sweep has not reclaimed yet is dead, as if swept.
     ctx.sql.exec(
-      "INSERT INTO assertion_replay VALUES (?, ?, ?)",
+      "INSERT OR REPLACE INTO assertion_replay VALUES (?, ?, ?)",
       input.assertion.id,
       input.connectionId,
       input.assertion.expiresAt,
     );
+    sweepBy(ctx, input.assertion.expiresAt);
   }
   const org = requireOrganization(ctx);
   const row = one<ConnectionRow>(ctx.sql, "SELECT * FROM connections WHERE id = ?", input.connectionId);
@@ -150,6 +143,7 @@ function completeLogin(ctx: OrgContext, input: CompleteLoginInput): CompleteLogi
     JSON.stringify(profile),
     input.codeExpiresAt,
   );
+  sweepBy(ctx, input.codeExpiresAt);
   recordEvent(ctx, org.id, "login.succeeded", member.memberId, {
     connectionId: connection!.id,
     clientId: input.target.clientId,
@@ -192,100 +186,6 @@ function toProfile(
   };
 }
 
-type CodeRow = {
-  code_hash: string;
-  client_id: string;
-  redirect_uri: string;
-  code_challenge: string | null;
-  nonce: string | null;
-  scope: string;
-  member_id: string;
-  profile: string;
-  expires_at: number;
-};
-
-/** How long a spent code is remembered: as long as the access tokens issued from it live. */
-const SPENT_CODE_MEMORY_MS = 60 * 60 * 1000;
-
-/**
- * Takes a code out exactly once; null when unknown, used or expired. A code presented
- * again revokes the access tokens issued from it (RFC 6749 §4.1.2: a reused code may be
- * a stolen one).
- */
-function consumeCode(ctx: OrgContext, input: { codeHash: string }): AuthCode | null {
-  const row = one<CodeRow>(ctx.sql, "DELETE FROM auth_codes WHERE code_hash = ? RETURNING *", input.codeHash);
-  if (!row) {
-    if (one(ctx.sql, "SELECT code_hash FROM spent_codes WHERE code_hash = ?", input.codeHash))
-      revokeTokensOfCode(ctx, input.codeHash);
-    return null;
-  }
-  ctx.sql.exec(
-    "INSERT OR REPLACE INTO spent_codes VALUES (?, ?)",
-    input.codeHash,
-    ctx.now.getTime() + SPENT_CODE_MEMORY_MS,
-  );
-  if (row.expires_at < ctx.now.getTime()) return null;
-  return {
-    clientId: row.client_id,
-    redirectUri: row.redirect_uri,
-    codeChallenge: row.code_challenge,
-    nonce: row.nonce,
-    state: null,
-    scope: row.scope,
-    memberId: row.member_id,
-    profile: JSON.parse(row.profile) as Profile,
-    expiresAt: row.expires_at,
-  };
-}
-
-function revokeTokensOfCode(ctx: OrgContext, codeHash: string): void {
-  const tokens = ctx.sql
-    .exec<{ token_hash: string }>("DELETE FROM code_tokens WHERE code_hash = ? RETURNING token_hash", codeHash)
-    .toArray();
-  for (const { token_hash } of tokens) ctx.sql.exec("DELETE FROM access_tokens WHERE token_hash = ?", token_hash);
-  const org = requireOrganization(ctx);
-  recordEvent(ctx, org.id, "authorization_code.reused", null, { revokedAccessTokens: tokens.length });
-}
-
-function createAccessToken(
-  ctx: OrgContext,
-  input: {
-    tokenHash: string;
-    clientId: string;
-    memberId: string;
-    scope: string;
-    profile: Profile;
-    expiresAt: number;
-    codeHash?: string;
-  },
-): void {
-  sweep(ctx);
-  ctx.sql.exec(
-    "INSERT INTO access_tokens VALUES (?, ?, ?, ?, ?, ?)",
-    input.tokenHash,
-    input.clientId,
-    input.memberId,
-    input.scope,
-    JSON.stringify(input.profile),
-    input.expiresAt,
-  );
-  if (input.codeHash)
-    ctx.sql.exec("INSERT INTO code_tokens VALUES (?, ?, ?)", input.codeHash, input.tokenHash, input.expiresAt);
-}
-
-function findAccessToken(
-  ctx: OrgContext,
-  input: { tokenHash: string },
-): { clientId: string; scope: string; profile: Profile } | null {
-  const row = one<{ client_id: string; scope: string; profile: string; expires_at: number }>(
-    ctx.sql,
-    "SELECT * FROM access_tokens WHERE token_hash = ?",
-    input.tokenHash,
-  );
-  if (!row || row.expires_at < ctx.now.getTime()) return null;
-  return { clientId: row.client_id, scope: row.scope, profile: JSON.parse(row.profile) as Profile };
-}
-
 /** Records a refused login under its reference id (the browser sees only the id). */
 function recordLoginFailure(
   ctx: OrgContext,
@@ -303,8 +203,5 @@ export const loginOps = {
   createPendingLogin,
   consumePendingLogin,
   completeLogin,
-  consumeCode,
-  createAccessToken,
-  findAccessToken,
   recordLoginFailure,
 };

@@ -5,6 +5,7 @@ import { loginOps } from "./login-ops";
 import { memberOps } from "./member-ops";
 import { oidcCacheOps } from "./oidc-cache-ops";
 import { organizationOps } from "./organization-ops";
+import { tokenOps } from "./token-ops";
 
 /**
  * Every operation an organization's object runs. Each is synchronous over SQLite and runs
@@ -18,6 +19,7 @@ export const orgOps = {
   ...memberOps,
   ...eventOps,
   ...loginOps,
+  ...tokenOps,
   ...oidcCacheOps,
 };
 

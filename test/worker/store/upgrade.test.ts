@@ -4,7 +4,7 @@
  * row it held survives and reads back through the normal operations.
  */
 import { env } from "cloudflare:workers";
-import { evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { APP_MIGRATIONS } from "../../../src/store/migrations/app-migrations";
 import { DOMAIN_CLAIM_MIGRATIONS } from "../../../src/store/migrations/domain-claim-migrations";
@@ -77,6 +77,23 @@ describe("upgrading an object of the unversioned release", () => {
     expect(after.versions).toEqual(recorded(ORG_MIGRATIONS));
     expect(after.rows).toEqual(before);
     expect(after.shape).toEqual(await freshShape(env.ORGS.get(env.ORGS.newUniqueId())));
+
+    // The rows the old release left expired get their first sweep, on the object's alarm.
+    const sweep = await runInDurableObject(stub, async (store: OrganizationStore, state) => ({
+      task: store.scheduler.queue.get("expiry-sweep", "login-state"),
+      alarm: await state.storage.getAlarm(),
+    }));
+    expect(sweep.task?.dueAt).toBeGreaterThan(Date.now());
+    expect(sweep.alarm).toBe(sweep.task?.dueAt);
+    await runInDurableObject(stub, (store: OrganizationStore) => store.scheduler.useClock(() => sweep.task!.dueAt));
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    const swept = await inspect(stub, Object.keys(before));
+    const live = (rows: Record<string, SqlStorageValue>[]) => rows.filter((r) => r.expires_at !== 1000);
+    for (const [table, rows] of Object.entries(before)) {
+      const expected = "expires_at" in rows[0]! ? live(rows) : rows;
+      expect(swept.rows[table], table).toEqual(expected);
+      if ("expires_at" in rows[0]!) expect(expected.length, table).toBeLessThan(rows.length);
+    }
 
     // The admin API reads the org, its connection, members and audit log.
     const org = await get(`organizations/${ORG_ID}`);

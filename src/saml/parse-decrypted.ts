@@ -1,7 +1,7 @@
 import type { Element } from "@xmldom/xmldom";
 import { childElements, isElementNamed } from "./dom";
 import { NS } from "./namespaces";
-import { parseXml, type ParsedXml } from "./parse-xml";
+import { checkXmlDeclaration, parseXml, type ParsedXml } from "./parse-xml";
 import { fail, SamlError } from "./saml-error";
 
 const XML_DECLARATION = /^\s*<\?xml[^>]*\?>/;
@@ -30,10 +30,12 @@ export function parseDecrypted(
   expected: { ns: string; local: string },
   knownIds: ReadonlySet<string>,
 ): DecryptedElement {
-  const wrapped = `<${WRAPPER}${namespaceDeclarations(context)}>${plaintext.replace(XML_DECLARATION, "")}</${WRAPPER}>`;
   let parsed: ParsedXml;
   try {
-    parsed = parseXml(wrapped, knownIds);
+    // The wrapper cannot hold the plaintext's XML declaration: checked (SPEC §5), then dropped.
+    checkXmlDeclaration(plaintext.trimStart());
+    const content = plaintext.replace(XML_DECLARATION, "");
+    parsed = parseXml(`<${WRAPPER}${namespaceDeclarations(context)}>${content}</${WRAPPER}>`, knownIds);
   } catch (error) {
     if (error instanceof SamlError && error.code === "duplicate_id") fail("duplicate_id", `plaintext: ${error.detail}`);
     if (error instanceof SamlError) fail("decryption_failed", `plaintext ${error.code}: ${error.detail}`);

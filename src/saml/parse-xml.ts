@@ -8,6 +8,23 @@ const DOCTYPE_OR_ENTITY = /<!DOCTYPE|<!ENTITY/i;
 
 const ELEMENT_NODE = 1;
 
+/** The XML declaration at the start of a document (XML 1.0 §2.8; xmldom checks its grammar). */
+const XML_DECLARATION = /^<\?xml[\t\n\r ][^>]*?\?>/;
+const PSEUDO_ATTRIBUTE = /\b(version|encoding)[\t\n\r ]*=[\t\n\r ]*(?:"([^"]*)"|'([^']*)')/g;
+
+/** A character reference (XML 1.0 §4.1). */
+const CHARACTER_REFERENCE = /&#(?:x([0-9A-Fa-f]+)|([0-9]+));/g;
+
+/**
+ * Line ends as XML 1.0 §2.11 defines them, as libxml2 (and so xmlsec1 and most IdPs) reads
+ * them: CRLF and a lone CR become LF. xmldom's default also turns U+0085, U+2028 and
+ * U+2029 into LF, as XML 1.1 does; under XML 1.0 they are ordinary characters, and an SP
+ * that reads a LF where the IdP signed a U+2028 reads other bytes than were signed.
+ */
+function normalizeLineEnds(xml: string): string {
+  return xml.replace(/\r\n?/g, "\n");
+}
+
 /** A parsed document and the ID values it holds. */
 export interface ParsedXml {
   document: Document;
@@ -23,8 +40,11 @@ export interface ParsedXml {
  */
 export function parseXml(xml: string, knownIds?: ReadonlySet<string>): ParsedXml {
   if (DOCTYPE_OR_ENTITY.test(xml)) fail("doctype_forbidden", "DOCTYPE or ENTITY declaration");
+  checkXmlDeclaration(xml);
+  checkCharacterReferences(xml);
   const parser = new DOMParser({
     locator: false,
+    normalizeLineEndings: normalizeLineEnds,
     onError: (level, message) => {
       throw new SamlError("malformed_xml", `${level}: ${message}`);
     },
@@ -40,6 +60,49 @@ export function parseXml(xml: string, knownIds?: ReadonlySet<string>): ParsedXml
   const ids = new Set(knownIds);
   walkElements(root, ids);
   return { document, ids };
+}
+
+/**
+ * SPEC §5: an XML declaration may name no encoding but UTF-8, and the document is XML 1.0.
+ * xmldom ignores the encoding (the text is already decoded, strictly, as UTF-8) where
+ * libxml2 would decode the bytes as the declared one; and XML 1.1 reads other line ends.
+ * "UTF-8" is matched case-insensitively (XML 1.0 §4.3.3), and only that IANA name: libxml2
+ * also takes "UTF8", but no IdP needs it, so it is refused too.
+ */
+export function checkXmlDeclaration(xml: string): void {
+  const declaration = XML_DECLARATION.exec(xml)?.[0];
+  if (!declaration) return;
+  for (const [, name, double, single] of declaration.matchAll(PSEUDO_ATTRIBUTE)) {
+    const value = double ?? single ?? "";
+    if (name === "encoding" && value.toLowerCase() !== "utf-8") {
+      fail("bad_encoding", `the XML declaration names encoding "${value}"; only UTF-8 is read`);
+    }
+    if (name === "version" && value !== "1.0") fail("malformed_xml", `XML version "${value}"; only 1.0 is read`);
+  }
+}
+
+/**
+ * A character reference must name a character XML 1.0 allows (§2.2, WFC: Legal Character),
+ * as libxml2 insists; xmldom decodes `&#1;` to U+0001 as XML 1.1 would.
+ */
+function checkCharacterReferences(xml: string): void {
+  if (!xml.includes("&#")) return;
+  for (const [, hex, decimal] of xml.matchAll(CHARACTER_REFERENCE)) {
+    const code = hex !== undefined ? parseInt(hex, 16) : Number(decimal);
+    if (!isXmlChar(code)) fail("malformed_xml", `character reference to U+${code.toString(16).toUpperCase()}`);
+  }
+}
+
+/** Char ::= #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF] (XML 1.0 §2.2). */
+function isXmlChar(code: number): boolean {
+  return (
+    code === 0x9 ||
+    code === 0xa ||
+    code === 0xd ||
+    (code >= 0x20 && code <= 0xd7ff) ||
+    (code >= 0xe000 && code <= 0xfffd) ||
+    (code >= 0x10000 && code <= 0x10ffff)
+  );
 }
 
 /** One iterative walk: depth ≤ 64, count ≤ 5,000, every ID unique (SPEC §5). */

@@ -1,6 +1,5 @@
 import * as z from "zod/mini";
 import { claimDomains, releaseDomains } from "../domains/claim-domains";
-import { refreshDomainIndex } from "../domains/domain-index";
 import { normalizeDomains } from "../domains/normalize-domain";
 import { ApiError } from "../http/api-error";
 import { paginationQuery, pageRequest } from "../http/pagination";
@@ -59,7 +58,6 @@ async function createOrganization({ env, body, actor }: RouteContext<z.infer<typ
     await appOp(env, "organizations", "releaseOrganization", { id });
     throw error;
   });
-  await refreshDomainIndex(env, id);
   return json(organizationView(org), 201);
 }
 
@@ -113,7 +111,6 @@ async function updateOrganization({ env, params, body, actor }: RouteContext<z.i
     { name: body.name, slug: body.slug, jitProvisioning: body.jitProvisioning },
     actorName(actor),
   );
-  await refreshDomainIndex(env, orgId);
   return json(organizationView(org));
 }
 

@@ -1,7 +1,6 @@
 import * as z from "zod/mini";
 import { connectionView } from "../connections/connection-view";
 import { claimDomains } from "../domains/claim-domains";
-import { refreshDomainIndex } from "../domains/domain-index";
 import { normalizeDomains } from "../domains/normalize-domain";
 import { notFound } from "../http/api-error";
 import { json } from "../http/problem";
@@ -17,13 +16,11 @@ const patchSsoBody = z.strictObject({ activeSso: z.enum(["none", "saml", "oidc",
 
 async function setSsoAllowed(ctx: RouteContext, allowed: boolean) {
   const org = await orgOp(ctx.env, ctx.params.orgId!, "setSsoAllowed", allowed, actorName(ctx.actor));
-  await refreshDomainIndex(ctx.env, org.id);
   return json(organizationView(org));
 }
 
 async function patchSso(ctx: RouteContext<z.infer<typeof patchSsoBody>>) {
   await orgOp(ctx.env, ctx.params.orgId!, "setActiveSso", ctx.body.activeSso, actorName(ctx.actor));
-  await refreshDomainIndex(ctx.env, ctx.params.orgId!);
   return json(await orgOp(ctx.env, ctx.params.orgId!, "getSsoSettings", undefined));
 }
 
@@ -52,7 +49,6 @@ async function verifyDomain(ctx: RouteContext) {
     { domains: [domain!], verified: true },
     actorName(ctx.actor),
   );
-  await refreshDomainIndex(ctx.env, org.id);
   return json(organizationView(updated));
 }
 

@@ -23,12 +23,10 @@ export async function claimDomains(env: Env, organizationId: string, domains: st
   );
 }
 
-/** Releases the org's claims on these domains (and their KV entries). */
+/**
+ * Releases the org's claims on these domains. Their KV entries went already: the org
+ * operation that dropped them reported it (domain-index.ts).
+ */
 export async function releaseDomains(env: Env, organizationId: string, domains: string[]): Promise<void> {
-  await Promise.all(
-    domains.map(async (domain) => {
-      await domainClaim(env, domain).release(organizationId);
-      await env.DOMAINS.delete(domain);
-    }),
-  );
+  await Promise.all(domains.map((domain) => domainClaim(env, domain).release(organizationId)));
 }

@@ -1,6 +1,6 @@
 import type { Env } from "../env";
 import { isOrgId } from "../lib/ids";
-import { orgOp } from "../store/stores";
+import type { DomainIndexUpdate } from "../store/org/domain-ops";
 
 /** The value cached in KV `DOMAINS` under a domain name (docs/storage.md). */
 export interface DomainIndexEntry {
@@ -9,19 +9,44 @@ export interface DomainIndexEntry {
 }
 
 /**
- * Rewrites the KV entries of an org's verified domains from its object (the truth), after
- * any change to its domains, connections or SSO settings. KV is a cache: a failed or stale
- * write never routes a login wrongly (domains/route-login.ts confirms with the object).
+ * The one writer of KV `DOMAINS`. An org operation that changes how its domains route
+ * reports the org's routing table with its result (`DomainIndexUpdate`, computed in the
+ * operation's own transaction); `orgOp` (store/stores.ts) hands every such report here, so
+ * no admin route or flow refreshes the index by hand.
+ *
+ * KV is a cache: a failed write is logged, never an error of the operation that already
+ * committed, and never routes a login wrongly (route-login.ts confirms with the org's
+ * object and falls back to the domain's claim object, then repairs the entry).
  */
-export async function refreshDomainIndex(env: Env, organizationId: string): Promise<void> {
-  const index = await orgOp(env, organizationId, "domainIndex", undefined);
-  await Promise.all(
-    index.entries.map((e) =>
-      env.DOMAINS.put(
-        e.domain,
-        JSON.stringify({ organizationId, connectionId: e.connectionId } satisfies DomainIndexEntry),
-      ),
+export async function applyDomainIndex(env: Env, update: DomainIndexUpdate): Promise<void> {
+  const writes = [
+    ...update.entries.map((e) =>
+      putEntry(env, e.domain, { organizationId: update.organizationId, connectionId: e.connectionId }),
     ),
+    ...update.removed.map((domain) => env.DOMAINS.delete(domain)),
+  ];
+  const failed = (await Promise.allSettled(writes)).filter((r) => r.status === "rejected");
+  if (failed.length > 0)
+    console.error(`domain index: ${failed.length} KV writes failed for ${update.organizationId}`, failed[0]!.reason);
+}
+
+/** Caches where a domain routes, after routing it from the claim object on a KV miss or stale entry. */
+export function cacheDomainRoute(env: Env, domain: string, entry: DomainIndexEntry): Promise<void> {
+  return putEntry(env, domain, entry);
+}
+
+/** Drops the entry of a domain that no org claims any more. */
+export function forgetDomain(env: Env, domain: string): Promise<void> {
+  return env.DOMAINS.delete(domain);
+}
+
+function putEntry(env: Env, domain: string, entry: DomainIndexEntry): Promise<void> {
+  return env.DOMAINS.put(
+    domain,
+    JSON.stringify({
+      organizationId: entry.organizationId,
+      connectionId: entry.connectionId,
+    } satisfies DomainIndexEntry),
   );
 }
 

@@ -1,7 +1,7 @@
 import type { Env } from "../env";
 import { emailDomain } from "./normalize-domain";
 import { isOrgId, orgIdOfConnection } from "../lib/ids";
-import { readDomainIndex } from "./domain-index";
+import { cacheDomainRoute, forgetDomain, readDomainIndex } from "./domain-index";
 import { domainClaim, orgOp } from "../store/stores";
 import type { DomainRoute } from "../store/org/domain-ops";
 import type { ConnectionRecord, OrganizationRecord } from "../store/org/types";
@@ -35,14 +35,12 @@ export async function routeLoginByEmail(env: Env, email: string, exec?: Executio
   }
   const owner = await domainClaim(env, domain).owner();
   if (!owner) {
-    if (cached) exec?.waitUntil(env.DOMAINS.delete(domain));
+    if (cached) exec?.waitUntil(forgetDomain(env, domain));
     return { ok: false, reason: "unknown_domain" };
   }
   const route = await orgOp(env, owner, "routeDomain", { domain });
   if (route.ok && exec) {
-    exec.waitUntil(
-      env.DOMAINS.put(domain, JSON.stringify({ organizationId: owner, connectionId: route.connection.id })),
-    );
+    exec.waitUntil(cacheDomainRoute(env, domain, { organizationId: owner, connectionId: route.connection.id }));
   }
   return toLoginRoute(route);
 }

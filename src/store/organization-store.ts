@@ -4,14 +4,21 @@ import { ORG_MIGRATIONS } from "./migrations/org-migrations";
 import { runMigrations, type MigrationReport } from "./migrations/run-migrations";
 import { capture, type OpResult } from "./op-result";
 import type { OrgContext } from "./org/context";
+import { domainIndexUpdate, type DomainIndexUpdate } from "./org/domain-ops";
 import { orgOps, type OrgOpInput, type OrgOpName, type OrgOpOutput } from "./org/ops";
 import { orgTaskHandlers, type OrgTaskKind } from "./org/tasks";
 import type { AuditEvent } from "./org/types";
 import { Scheduler } from "./scheduler/scheduler";
 import { mirrorEvents } from "./stores";
 
-/** The result of an org operation: its value and the audit events it recorded. */
-export type OrgRunResult<K extends OrgOpName> = OpResult<OrgOpOutput<K>> & { events: AuditEvent[] };
+/**
+ * The result of an org operation: its value, the audit events it recorded, and, when it
+ * changed how the org's domains route, the routing the KV domain index must mirror.
+ */
+export type OrgRunResult<K extends OrgOpName> = OpResult<OrgOpOutput<K>> & {
+  events: AuditEvent[];
+  domainIndex: DomainIndexUpdate | null;
+};
 
 /**
  * One per organization (`idFromName(organizationId)`): the strongly consistent truth for
@@ -39,7 +46,7 @@ export class OrganizationStore extends DurableObject<Env> {
   }
 
   private context(now: Date, actor: string): OrgContext {
-    return { sql: this.ctx.storage.sql, now, actor, events: [], tasks: this.scheduler.queue };
+    return { sql: this.ctx.storage.sql, now, actor, events: [], tasks: this.scheduler.queue, routingChange: null };
   }
 
   /** Runs one operation atomically. `now` is the caller's clock, in ms. */
@@ -47,9 +54,12 @@ export class OrganizationStore extends DurableObject<Env> {
     const ctx = this.context(new Date(now), actor);
     const fn = orgOps[op] as (ctx: OrgContext, input: OrgOpInput<K>) => OrgOpOutput<K>;
     // capture outside the transaction: an ApiError thrown inside rolls the writes back.
-    const result = capture(() => this.ctx.storage.transactionSync(() => fn(ctx, input)));
+    const result = capture(() =>
+      this.ctx.storage.transactionSync(() => ({ value: fn(ctx, input), domainIndex: domainIndexUpdate(ctx) })),
+    );
     await this.scheduler.syncAlarm();
-    return { ...result, events: result.ok ? ctx.events : [] };
+    if (!result.ok) return { ...result, events: [], domainIndex: null };
+    return { ok: true, value: result.value.value, events: ctx.events, domainIndex: result.value.domainIndex };
   }
 
   /** The one alarm: runs every due task (SPEC §1), then mirrors the events they recorded. */

@@ -1,14 +1,17 @@
+import { applyDomainIndex } from "../domains/domain-index";
 import type { Env } from "../env";
 import type { AppOpInput, AppOpName, AppOpOutput, AppShard } from "./app/ops";
 import { unwrap, type OpResult } from "./op-result";
 import type { OrgOpInput, OrgOpName, OrgOpOutput } from "./org/ops";
 import type { AuditEvent } from "./org/types";
+import type { OrgRunResult } from "./organization-store";
 
 type WithEvents<T> = OpResult<T> & { events: AuditEvent[] };
 
 /**
- * Runs an operation in the org's object and mirrors the audit events it recorded to the
- * app-wide log. Throws the operation's ApiError.
+ * Runs an operation in the org's object, mirrors the audit events it recorded to the
+ * app-wide log, and refreshes the KV domain index when it changed the org's routing.
+ * Throws the operation's ApiError.
  */
 export async function orgOp<K extends OrgOpName>(
   env: Env,
@@ -18,8 +21,9 @@ export async function orgOp<K extends OrgOpName>(
   actor = "system",
 ): Promise<OrgOpOutput<K>> {
   const stub = env.ORGS.get(env.ORGS.idFromName(organizationId));
-  const result = (await stub.run(op, input as never, actor, Date.now())) as unknown as WithEvents<OrgOpOutput<K>>;
+  const result = (await stub.run(op, input as never, actor, Date.now())) as unknown as OrgRunResult<K>;
   await mirrorEvents(env, result.events);
+  if (result.domainIndex) await applyDomainIndex(env, result.domainIndex);
   return unwrap(result);
 }
 

@@ -10,7 +10,6 @@ import {
 } from "../../connections/settings";
 import { seal } from "../../crypto/seal";
 import { generateSpKeyPair } from "../../crypto/sp-keys";
-import { refreshDomainIndex } from "../../domains/domain-index";
 import { normalizeDomains } from "../../domains/normalize-domain";
 import { ApiError } from "../../http/api-error";
 import { json } from "../../http/problem";
@@ -54,7 +53,6 @@ export async function createConnection(ctx: RouteContext<CreateConnectionBody>):
     },
     actorName(ctx.actor),
   );
-  if (record.domains.length > 0) await refreshDomainIndex(env, orgId);
   return json(connectionView(record, env.PUBLIC_URL), 201);
 }
 

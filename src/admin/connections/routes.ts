@@ -1,7 +1,6 @@
 import type * as z from "zod/mini";
 import { missingForActivation } from "../../connections/check-complete";
 import { connectionView } from "../../connections/connection-view";
-import { refreshDomainIndex } from "../../domains/domain-index";
 import { ApiError } from "../../http/api-error";
 import { pageRequest } from "../../http/pagination";
 import { json } from "../../http/problem";
@@ -70,7 +69,6 @@ async function activateConnection(ctx: RouteContext) {
     { id: current.id, expectedUpdatedAt: current.updatedAt },
     actorName(ctx.actor),
   );
-  await refreshDomainIndex(env, params.orgId!);
   return json(connectionView(record, env.PUBLIC_URL));
 }
 
@@ -83,14 +81,12 @@ async function deactivateConnection(ctx: RouteContext) {
     { id: ctx.params.connId! },
     actorName(ctx.actor),
   );
-  await refreshDomainIndex(ctx.env, ctx.params.orgId!);
   return json(connectionView(record, ctx.env.PUBLIC_URL));
 }
 
 async function deleteConnection(ctx: RouteContext) {
   await guardConnectionRoute(ctx, false);
   await orgOp(ctx.env, ctx.params.orgId!, "deleteConnection", { id: ctx.params.connId! }, actorName(ctx.actor));
-  await refreshDomainIndex(ctx.env, ctx.params.orgId!);
   return new Response(null, { status: 204 });
 }
 

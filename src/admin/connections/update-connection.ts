@@ -2,7 +2,6 @@ import { applyLdapFields, applyOidcFields, applySamlFields, samlFromMetadata } f
 import { connectionView } from "../../connections/connection-view";
 import type { ConnectionSecrets, ConnectionSettings } from "../../connections/settings";
 import type { Env } from "../../env";
-import { refreshDomainIndex } from "../../domains/domain-index";
 import { normalizeDomains } from "../../domains/normalize-domain";
 import { ApiError } from "../../http/api-error";
 import { json } from "../../http/problem";
@@ -64,7 +63,6 @@ export async function updateConnection(ctx: RouteContext<UpdateConnectionBody>):
     },
     actorName(ctx.actor),
   );
-  if (domains) await refreshDomainIndex(env, params.orgId!);
   return json(connectionView(record, env.PUBLIC_URL));
 }
 

@@ -1,6 +1,6 @@
 import { ApiError, conflict, notFound } from "../../http/api-error";
 import { all, one, toPage, type Page, type PageRequest } from "../sql";
-import { recordEvent, type OrgContext } from "./context";
+import { recordEvent, routingChanged, type OrgContext } from "./context";
 import { rowToConnection, type ConnectionRow } from "./connection-rows";
 import { requireOrganization } from "./organization-ops";
 import type { ConnectionSecrets, ConnectionSettings } from "../../connections/settings";
@@ -115,6 +115,7 @@ function updateConnection(ctx: OrgContext, patch: ConnectionPatch): ConnectionRe
   recordEvent(ctx, current.organizationId, "connection.updated", current.id, { changed: patch.changed });
   if (current.state === "active") {
     recordEvent(ctx, current.organizationId, "sso_configuration.updated", current.id, { changed: patch.changed });
+    if (patch.domains) routingChanged(ctx, current.organizationId);
   }
   return next;
 }
@@ -146,6 +147,7 @@ function activateConnection(ctx: OrgContext, input: { id: string; expectedUpdate
   }
   recordEvent(ctx, org.id, "connection.activated", current.id, { type: current.type });
   recordEvent(ctx, org.id, "sso_configuration.enabled", current.id, { type: current.type });
+  routingChanged(ctx, org.id);
   return requireConnection(ctx, current.id);
 }
 
@@ -161,6 +163,7 @@ function deactivateConnection(ctx: OrgContext, input: { id: string }): Connectio
   recordEvent(ctx, current.organizationId, "sso_configuration.disabled", current.id, {
     reason: "connection_deactivated",
   });
+  routingChanged(ctx, current.organizationId);
   resetActiveSsoIfOrphaned(ctx);
   return requireConnection(ctx, current.id);
 }
@@ -190,6 +193,7 @@ function deleteConnection(ctx: OrgContext, input: { id: string }): ConnectionRec
     recordEvent(ctx, current.organizationId, "sso_configuration.disabled", current.id, {
       reason: "connection_deleted",
     });
+    routingChanged(ctx, current.organizationId);
     resetActiveSsoIfOrphaned(ctx);
   }
   return current;

@@ -15,6 +15,19 @@ export interface OrgContext {
   actor: string;
   events: AuditEvent[];
   tasks: TaskQueue<OrgTaskKind>;
+  /** Set by an operation that changed how the org's domains route (see `routingChanged`). */
+  routingChange: { organizationId: string; removed: string[] } | null;
+}
+
+/**
+ * Marks that the operation changed where the org's domains route (its domains, its
+ * connections' state or domains, its SSO settings), and which domains it gave up. The
+ * object then reports the org's routing with the result, and the caller refreshes the KV
+ * domain index from that report (src/domains/domain-index.ts), the one writer of it.
+ */
+export function routingChanged(ctx: OrgContext, organizationId: string, removed: string[] = []): void {
+  ctx.routingChange ??= { organizationId, removed: [] };
+  ctx.routingChange.removed.push(...removed);
 }
 
 /** Appends an audit event to the org's log (SPEC §2 "Events"). */

@@ -1,6 +1,6 @@
 import { conflict } from "../../http/api-error";
 import { all, one } from "../sql";
-import { recordEvent, type OrgContext } from "./context";
+import { recordEvent, routingChanged, type OrgContext } from "./context";
 import { requireOrganization } from "./organization-ops";
 import { rowToConnection, type ConnectionRow } from "./connection-rows";
 import type { ConnectionRecord, OrganizationRecord } from "./types";
@@ -17,9 +17,11 @@ function addDomains(ctx: OrgContext, input: { domains: string[]; verified: boole
     if (!existing) {
       ctx.sql.exec("INSERT INTO domains VALUES (?, ?, ?)", domain, input.verified ? 1 : 0, now);
       recordEvent(ctx, org.id, "domain.added", domain, { verified: input.verified });
+      if (input.verified) routingChanged(ctx, org.id);
     } else if (existing.verified === 0 && input.verified) {
       ctx.sql.exec("UPDATE domains SET verified = 1 WHERE domain = ?", domain);
       recordEvent(ctx, org.id, "domain.verified", domain);
+      routingChanged(ctx, org.id);
     }
   }
   ctx.sql.exec("UPDATE organization SET updated_at = ?", now);
@@ -37,6 +39,7 @@ function removeDomains(ctx: OrgContext, input: { domains: string[] }): Organizat
   for (const domain of input.domains) {
     if (ctx.sql.exec("DELETE FROM domains WHERE domain = ?", domain).rowsWritten > 0) {
       recordEvent(ctx, org.id, "domain.removed", domain);
+      routingChanged(ctx, org.id, [domain]);
     }
   }
   ctx.sql.exec("UPDATE organization SET updated_at = ?", ctx.now.toISOString());
@@ -74,19 +77,31 @@ export function routeOrganization(ctx: OrgContext, org: OrganizationRecord, doma
   return connection ? { ok: true, organization: org, connection } : { ok: false, reason: "no_active_connection" };
 }
 
-/** The routing table the KV cache mirrors: each verified domain and where it routes now. */
-function domainIndex(ctx: OrgContext): {
+/**
+ * What an operation reports when it changed the org's routing (`routingChanged`): the
+ * routing table the KV domain index mirrors (each verified domain and the connection it
+ * routes to now) and the domains the org gave up. src/domains/domain-index.ts applies it.
+ */
+export interface DomainIndexUpdate {
   organizationId: string;
   entries: { domain: string; connectionId: string | null }[];
-} {
-  const org = requireOrganization(ctx);
-  const entries = org.domains
+  /** Domains whose KV entries go: removed from the org, or the org deleted. */
+  removed: string[];
+}
+
+/** The report of the operation that just ran in `ctx`, read in its transaction; null when routing is unchanged. */
+export function domainIndexUpdate(ctx: OrgContext): DomainIndexUpdate | null {
+  const change = ctx.routingChange;
+  if (!change) return null;
+  const org = one(ctx.sql, "SELECT id FROM organization LIMIT 1") ? requireOrganization(ctx) : null;
+  const entries = (org?.domains ?? [])
     .filter((d) => d.verified)
     .map((d) => {
-      const route = routeOrganization(ctx, org, d.domain);
+      const route = routeOrganization(ctx, org!, d.domain);
       return { domain: d.domain, connectionId: route.ok ? route.connection.id : null };
     });
-  return { organizationId: org.id, entries };
+  const removed = [...new Set(change.removed)].filter((d) => !entries.some((e) => e.domain === d));
+  return { organizationId: change.organizationId, entries, removed };
 }
 
 /** `organization_id` routing: the org's active connection of type `activeSso`. */
@@ -118,7 +133,6 @@ export const domainOps = {
   addDomains,
   removeDomains,
   routeDomain,
-  domainIndex,
   routeOrganizationId,
   routeConnectionId,
 };

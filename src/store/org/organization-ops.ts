@@ -1,6 +1,6 @@
 import { ApiError, conflict, notFound } from "../../http/api-error";
 import { all, one } from "../sql";
-import { recordEvent, type OrgContext } from "./context";
+import { recordEvent, routingChanged, type OrgContext } from "./context";
 import type { ActiveSso, OrganizationRecord } from "./types";
 
 type OrgRow = {
@@ -64,6 +64,7 @@ function createOrganization(ctx: OrgContext, input: CreateOrganizationInput): Or
     name: input.name,
     domains: input.domains.map((d) => d.domain),
   });
+  if (input.domains.some((d) => d.verified)) routingChanged(ctx, input.id);
   return requireOrganization(ctx);
 }
 
@@ -101,6 +102,7 @@ function setSsoAllowed(ctx: OrgContext, allowed: boolean): OrganizationRecord {
   const org = requireOrganization(ctx);
   if (org.ssoAllowed === allowed) return org;
   ctx.sql.exec("UPDATE organization SET sso_allowed = ?, updated_at = ?", allowed ? 1 : 0, ctx.now.toISOString());
+  routingChanged(ctx, org.id);
   recordEvent(ctx, org.id, allowed ? "organization.sso_allowed" : "organization.sso_disallowed", org.id);
   if (hasLiveConnection(ctx, org.activeSso)) {
     recordEvent(ctx, org.id, allowed ? "sso_configuration.enabled" : "sso_configuration.disabled", org.id, {
@@ -117,6 +119,7 @@ function setActiveSso(ctx: OrgContext, activeSso: ActiveSso): OrganizationRecord
   }
   if (org.activeSso === activeSso) return org;
   ctx.sql.exec("UPDATE organization SET active_sso = ?, updated_at = ?", activeSso, ctx.now.toISOString());
+  routingChanged(ctx, org.id);
   recordEvent(ctx, org.id, "organization.active_sso_changed", org.id, { from: org.activeSso, to: activeSso });
   return requireOrganization(ctx);
 }
@@ -135,6 +138,11 @@ function availableSso(ctx: OrgContext): { activeSso: ActiveSso; availableSso: Ac
 function deleteOrganization(ctx: OrgContext): { domains: string[]; organization: OrganizationRecord } {
   const org = requireOrganization(ctx);
   recordEvent(ctx, org.id, "organization.deleted", org.id, { name: org.name });
+  routingChanged(
+    ctx,
+    org.id,
+    org.domains.map((d) => d.domain),
+  );
   if (org.ssoAllowed && hasLiveConnection(ctx, org.activeSso)) {
     recordEvent(ctx, org.id, "sso_configuration.disabled", org.id, { reason: "organization_deleted" });
   }

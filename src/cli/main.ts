@@ -12,13 +12,16 @@ ${SAML_VERIFY_USAGE}`;
 
 /** Dispatch `edge-sso` subcommands. Never throws: bad usage is exit code 2. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<CliOutcome> {
+  const help = argv.includes("--help") || argv.includes("-h");
   try {
     if (argv[0] === "saml" && argv[1] === "verify") {
+      if (help) return { exitCode: 0, stdout: SAML_VERIFY_USAGE };
       // Loaded on demand: the verifier's dependencies are most of the start-up time.
       const { samlVerify } = await import("./saml-verify");
       return await samlVerify(argv.slice(2), io);
     }
-    if (argv.length === 0 || argv.includes("--help") || argv.includes("-h")) return { exitCode: 2, stderr: USAGE };
+    if (help) return { exitCode: 0, stdout: USAGE };
+    if (argv.length === 0) return { exitCode: 2, stderr: USAGE };
     return { exitCode: 2, stderr: `unknown command "${argv.join(" ")}"\n\n${USAGE}` };
   } catch (error) {
     if (error instanceof UsageError)

@@ -9,6 +9,10 @@ export interface SamlVerifyArgs {
   now?: Date;
   allowIdpInitiated: boolean;
   allowSha1: boolean;
+  /** `wantAssertionsSigned` as on a connection: on unless `--no-want-assertions-signed`. */
+  wantAssertionsSigned: boolean;
+  /** `wantResponseSigned` as on a connection: off unless `--want-response-signed`. */
+  wantResponseSigned: boolean;
   decryptionKeys: string[];
   skipDestinationCheck: boolean;
   responseFile: string;
@@ -22,12 +26,18 @@ export class UsageError extends Error {
 export const SAML_VERIFY_USAGE = `usage: edge-sso saml verify (--metadata idp.xml | --cert idp.pem [--idp-entity-id X])
          --sp-entity-id Y --acs-url Z [--request-id R] [--now ISO-8601]
          [--allow-idp-initiated] [--allow-sha1] [--decryption-key sp.pem]
-         [--skip-destination-check] response-file
+         [--skip-destination-check] [--no-want-assertions-signed]
+         [--want-response-signed] response-file
 
   response-file holds the Response XML or its base64. Prints one JSON line; exits 0 when
   the response is accepted, 1 when it is rejected, 2 on bad usage. --cert and
   --decryption-key may be repeated. Without --idp-entity-id (with --cert), the Issuer is
-  reported, not checked. --decryption-key is a PKCS#8 PEM ("BEGIN PRIVATE KEY").`;
+  reported, not checked. --decryption-key is a PKCS#8 PEM ("BEGIN PRIVATE KEY").
+
+  The signing flags are a connection's: the assertion must be signed unless
+  --no-want-assertions-signed (then the Response's signature may cover it, as OneLogin,
+  Google, Auth0 and SimpleSAMLphp sign); --want-response-signed also requires the
+  Response's signature. A rejection names the flags that would change it.`;
 
 const VALUE_FLAGS = new Set([
   "--metadata",
@@ -39,7 +49,13 @@ const VALUE_FLAGS = new Set([
   "--now",
   "--decryption-key",
 ]);
-const BOOLEAN_FLAGS = new Set(["--allow-idp-initiated", "--allow-sha1", "--skip-destination-check"]);
+const BOOLEAN_FLAGS = new Set([
+  "--allow-idp-initiated",
+  "--allow-sha1",
+  "--skip-destination-check",
+  "--no-want-assertions-signed",
+  "--want-response-signed",
+]);
 
 /** Parse `saml verify` arguments (`--flag value` or `--flag=value`); throws UsageError. */
 export function parseSamlVerifyArgs(argv: readonly string[]): SamlVerifyArgs {
@@ -101,6 +117,8 @@ function validate(values: Map<string, string[]>, flags: Set<string>, positional:
     now,
     allowIdpInitiated: flags.has("--allow-idp-initiated"),
     allowSha1: flags.has("--allow-sha1"),
+    wantAssertionsSigned: !flags.has("--no-want-assertions-signed"),
+    wantResponseSigned: flags.has("--want-response-signed"),
     decryptionKeys: values.get("--decryption-key") ?? [],
     skipDestinationCheck: flags.has("--skip-destination-check"),
     responseFile: positional[0]!,

@@ -4,9 +4,11 @@ import {
   SAML_ATTRIBUTE_DEFAULTS,
   verifySamlResponse,
   type SamlLogin,
+  type SamlVerificationPolicy,
 } from "../saml";
 import { decodeBase64, encodeBase64 } from "../lib/base64";
 import { parseIdpMetadata } from "../saml/metadata/parse-idp-metadata";
+import { flagHints, switchesOf, type Switches } from "./flag-hints";
 import { parseSamlVerifyArgs, UsageError, type SamlVerifyArgs } from "./parse-saml-verify-args";
 
 /** What the CLI needs from its host (bin/edge-sso.mjs): files and a clock. */
@@ -30,30 +32,40 @@ export async function samlVerify(argv: readonly string[], io: CliIo): Promise<Cl
   const args = parseSamlVerifyArgs(argv);
   const idp = await idpSide(args, io);
   const samlResponse = responseAsBase64(await io.readFile(args.responseFile));
-  const result = await verifySamlResponse({
-    samlResponse,
-    connection: {
-      idpEntityId: args.idpEntityId ?? idp.entityId ?? unverifiedIssuer(samlResponse),
-      idpCertificates: idp.certificates,
-      spEntityId: args.spEntityId,
-      acsUrl: args.acsUrl,
-      wantAssertionsSigned: true,
-      wantResponseSigned: false,
-      allowIdpInitiated: args.allowIdpInitiated,
-      allowSha1: args.allowSha1,
-      clockSkewSeconds: 60,
-      // The CLI maps what a connection with no attributeMapping maps: the provider defaults.
-      mappedAttributes: mappedAttributeNames({}),
-      spDecryptionKeys: await Promise.all(args.decryptionKeys.map((p) => readPkcs8(p, io))),
-    },
-    expectedRequestId: args.requestId,
-    now: args.now ?? io.now(),
-    skipDestinationCheck: args.skipDestinationCheck,
-  });
-  if (!result.ok) {
-    return { exitCode: 1, stdout: JSON.stringify({ ok: false, code: result.error.code, detail: result.error.detail }) };
-  }
-  return { exitCode: 0, stdout: JSON.stringify({ ok: true, profile: profileOf(result.value) }) };
+  const policy: SamlVerificationPolicy = {
+    idpEntityId: args.idpEntityId ?? idp.entityId ?? unverifiedIssuer(samlResponse),
+    idpCertificates: idp.certificates,
+    spEntityId: args.spEntityId,
+    acsUrl: args.acsUrl,
+    wantAssertionsSigned: args.wantAssertionsSigned,
+    wantResponseSigned: args.wantResponseSigned,
+    allowIdpInitiated: args.allowIdpInitiated,
+    allowSha1: args.allowSha1,
+    clockSkewSeconds: 60,
+    // The CLI maps what a connection with no attributeMapping maps: the provider defaults.
+    mappedAttributes: mappedAttributeNames({}),
+    spDecryptionKeys: await Promise.all(args.decryptionKeys.map((p) => readPkcs8(p, io))),
+  };
+  const now = args.now ?? io.now();
+  const verify = ({ skipDestinationCheck, ...signingAndLogin }: Switches) =>
+    verifySamlResponse({
+      samlResponse,
+      connection: { ...policy, ...signingAndLogin },
+      expectedRequestId: args.requestId,
+      now,
+      skipDestinationCheck,
+    });
+  const switches = switchesOf(policy, args.skipDestinationCheck);
+  const result = await verify(switches);
+  if (result.ok) return { exitCode: 0, stdout: JSON.stringify({ ok: true, profile: profileOf(result.value) }) };
+  const { code } = result.error;
+  const retry = async (turned: Switches) => {
+    const again = await verify(turned);
+    return again.ok ? "ok" : again.error.code;
+  };
+  const hints = await flagHints(code, args, switches, retry);
+  const detail = [result.error.detail, ...hints].join("; ");
+  return { exitCode: 1, stdout: JSON.stringify({ ok: false, code, detail }) };
 }
 
 async function idpSide(args: SamlVerifyArgs, io: CliIo): Promise<{ entityId?: string; certificates: string[] }> {

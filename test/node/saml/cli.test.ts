@@ -20,13 +20,16 @@ interface Outcome {
   json?: Record<string, any>;
 }
 
+/** The one JSON line a verification prints; undefined for usage text. */
+const jsonOf = (stdout: string) => (stdout.startsWith("{") ? JSON.parse(stdout) : undefined);
+
 async function cli(...args: string[]): Promise<Outcome> {
   try {
     const { stdout, stderr } = await run(process.execPath, [BIN, ...args]);
-    return { code: 0, stdout, stderr, json: JSON.parse(stdout) };
+    return { code: 0, stdout, stderr, json: jsonOf(stdout) };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr, json: e.stdout ? JSON.parse(e.stdout) : undefined };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr, json: jsonOf(e.stdout) };
   }
 }
 
@@ -139,12 +142,65 @@ describe("edge-sso saml verify", () => {
     expect((await cli(...args, "--allow-sha1", response("rsa-sha1-signed"))).code).toBe(0);
   });
 
-  it("uses the current time without --now", async () => {
+  it("uses the current time without --now, and says --now would change it", async () => {
     const args = base().filter((a) => a !== "--now" && a !== fx.now);
-    expect((await cli(...args, "--request-id", fx.requestId, response("assertion-signed"))).json).toMatchObject({
-      code: "not_yet_valid",
-    });
+    const out = await cli(...args, "--request-id", fx.requestId, response("assertion-signed"));
+    expect(out.json).toMatchObject({ code: "not_yet_valid", detail: expect.stringContaining("--now") });
   });
+
+  it("an expired response's detail names --now", async () => {
+    const late = base().map((a) => (a === fx.now ? "2031-01-01T00:00:00Z" : a));
+    const out = await cli(...late, "--request-id", fx.requestId, response("assertion-signed"));
+    expect(out.json).toMatchObject({ code: "expired", detail: expect.stringContaining("--now ISO-8601") });
+  });
+
+  it("signs as a connection: --no-want-assertions-signed and --want-response-signed (SPEC §8)", async () => {
+    const args = [...base(), "--request-id", fx.requestId];
+    const responseOnly = await cli(...args, response("response-signed"));
+    expect(responseOnly.json).toMatchObject({
+      code: "unsigned",
+      detail: expect.stringContaining("--no-want-assertions-signed would accept it"),
+    });
+    const accepted = await cli(...args, "--no-want-assertions-signed", response("response-signed"));
+    expect(accepted.code).toBe(0);
+    const assertionOnly = await cli(...args, "--want-response-signed", response("assertion-signed"));
+    expect(assertionOnly.json).toMatchObject({
+      code: "unsigned",
+      detail: expect.stringContaining("without --want-response-signed would accept it"),
+    });
+    expect((await cli(...args, "--want-response-signed", response("both-signed"))).code).toBe(0);
+    const neither = await cli(...args, "--no-want-assertions-signed", response("encrypted-unsigned"));
+    expect(neither.json).toMatchObject({ ok: false });
+  });
+
+  it("a rejection names the flags that would change it, and only those", async () => {
+    const unsolicited = await cli(...base(), response("unsolicited"));
+    expect(unsolicited.json).toMatchObject({ code: "unsolicited" });
+    expect(unsolicited.json!.detail).toContain("--request-id");
+    expect(unsolicited.json!.detail).toContain("--allow-idp-initiated would accept it");
+    const missing = await cli(...base(), "--request-id", fx.requestId, response("unsolicited"));
+    expect(missing.json).toMatchObject({ code: "in_response_to_missing" });
+    expect(missing.json!.detail).toContain("--allow-idp-initiated would accept it");
+    const sha1 = await cli(...base(), "--request-id", fx.requestId, response("rsa-sha1-signed"));
+    expect(sha1.json!.detail).toContain("--allow-sha1 would accept it");
+    expect(sha1.json!.detail).not.toContain("--allow-idp-initiated");
+    const elsewhere = base().map((a) => (a === fx.acsUrl ? "https://elsewhere.test/acs" : a));
+    const destination = await cli(...elsewhere, "--request-id", fx.requestId, response("assertion-signed"));
+    expect(destination.json!.detail).toContain("--skip-destination-check would accept it");
+    const rogue = await cli(...base(), "--request-id", fx.requestId, response("rogue-signed"));
+    expect(rogue.json!.detail).not.toMatch(/would accept it|gets past this/);
+  });
+
+  it.each([[["--help"]], [["-h"]], [["saml", "verify", "--help"]], [["saml", "verify", "-h"]]])(
+    "%j prints usage and exits 0",
+    async (args: string[]) => {
+      const out = await cli(...args);
+      expect(out.code).toBe(0);
+      expect(out.stdout).toContain("usage: edge-sso");
+      expect(out.stdout).toContain("--no-want-assertions-signed");
+      expect(out.stdout).toContain("--want-response-signed");
+    },
+  );
 
   it("verifies the ssoready corpus", async () => {
     const okta = join(CORPUS, "assertions/okta");

@@ -1,3 +1,5 @@
+import { checkCodeChallenge } from "../oauth/check-pkce";
+
 /**
  * Parsing and validation of an OIDC authorization request (OIDC Core 3.1.2.1, RFC 6749
  * §4.1.1, RFC 7636). Pure: plain data in, a result out.
@@ -42,16 +44,9 @@ export function readClientParams(params: URLSearchParams): ClientParams {
   return { ok: true, clientId: clientId[0], redirectUri: redirectUri[0] };
 }
 
-/** Exact string comparison against the registered URIs (RFC 6749 §3.1.2.3, OAuth 2.1 §2.3.1). */
-export function redirectUriRegistered(redirectUri: string, registered: readonly string[]): boolean {
-  return registered.includes(redirectUri);
-}
-
 export type AuthorizeCheck =
   | { ok: true; request: AuthorizeRequest }
   | { ok: false; error: "invalid_request" | "unsupported_response_type" | "invalid_scope"; description: string };
-
-const PKCE_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
 
 /** Validates the rest of the request once client and redirect URI are trusted. */
 export function checkAuthorizeRequest(
@@ -66,16 +61,12 @@ export function checkAuthorizeRequest(
   const scope = get("scope") ?? "";
   if (!scope.split(" ").includes("openid"))
     return { ok: false, error: "invalid_scope", description: "scope must include openid" };
-  const codeChallenge = get("code_challenge");
-  const method = get("code_challenge_method");
-  if (codeChallenge && method !== "S256")
-    return { ok: false, error: "invalid_request", description: "code_challenge_method must be S256" };
-  if (!codeChallenge && method)
-    return { ok: false, error: "invalid_request", description: "code_challenge_method without code_challenge" };
-  if (codeChallenge && !PKCE_CHALLENGE.test(codeChallenge))
-    return { ok: false, error: "invalid_request", description: "code_challenge is not a base64url SHA-256" };
-  if (client.isPublic && !codeChallenge)
-    return { ok: false, error: "invalid_request", description: "public clients must use PKCE (S256)" };
+  const pkce = checkCodeChallenge({
+    codeChallenge: get("code_challenge"),
+    codeChallengeMethod: get("code_challenge_method"),
+    publicClient: client.isPublic,
+  });
+  if (!pkce.ok) return { ok: false, error: pkce.reason, description: pkce.detail };
   for (const name of ["state", "nonce", "login_hint", "email"]) {
     if ((get(name)?.length ?? 0) > 1024)
       return { ok: false, error: "invalid_request", description: `${name} is too long` };
@@ -88,7 +79,7 @@ export function checkAuthorizeRequest(
       scope,
       state: get("state"),
       nonce: get("nonce"),
-      codeChallenge,
+      codeChallenge: pkce.value,
       loginHint: get("login_hint") ?? get("email"),
       organizationId: get("organization_id"),
       connectionId: get("connection_id"),

@@ -1,18 +1,23 @@
 import type { Env } from "../env";
+import { ApiError } from "../http/api-error";
 import { newId, randomBase32 } from "../lib/ids";
 import { appOp, orgOp } from "../store/stores";
+import { failureMessage, type BrowserFailureReason } from "./failure-reasons";
 import { escapeHtml, htmlPage } from "./html";
 
-/** Where a browser-facing failure is recorded and how it is shown (SPEC §3). */
+/** Where a browser-facing failure is recorded (SPEC §3); what it shows comes from its reason. */
 export interface LoginFailure {
   /** The precise internal reason (a SAML rejection code, a routing failure, …). */
-  reason: string;
+  reason: BrowserFailureReason;
   /** Detail for the audit log; never shown to the browser. */
   detail: string;
   organizationId: string | null;
   connectionId: string | null;
-  /** What the user is told: short, with no internals. */
-  message: string;
+  /**
+   * The error code an IdP sent through the browser (OIDC `error`, already in the URL the
+   * user followed), shown after the message so they can tell their admin; never our detail.
+   */
+  idpErrorCode?: string;
 }
 
 /** A trusted redirect target for an RFC 6749 §4.1.2.1 error redirect. */
@@ -21,29 +26,45 @@ export interface TrustedRedirect {
   state: string | null;
 }
 
+/** An error redirect to the app instead of the page, once its redirect URI is trusted. */
+export interface ErrorRedirect {
+  target: TrustedRedirect;
+  /** The RFC 6749 §4.1.2.1 error code. */
+  oauthError: "access_denied" | "invalid_request" | "unsupported_response_type" | "invalid_scope";
+  /** For the app's developer, instead of the user's message (which check of the request failed). */
+  description?: string;
+}
+
 /**
  * Records a failure under a fresh reference id in the org's audit log (the app-wide log
  * when no org is known) and answers with an HTML error page showing only that id, or —
- * when the redirect URI is already trusted and `oauthError` is given — an error redirect.
+ * when the redirect URI is already trusted — an error redirect to the app.
  */
 export async function loginFailureResponse(
   env: Env,
   failure: LoginFailure,
-  redirect?: { target: TrustedRedirect; oauthError: string },
+  redirect?: ErrorRedirect,
   headers?: HeadersInit,
 ): Promise<Response> {
   const referenceId = await recordLoginFailure(env, failure);
   if (redirect) {
     const url = new URL(redirect.target.redirectUri);
     url.searchParams.set("error", redirect.oauthError);
-    url.searchParams.set("error_description", `${failure.message} (reference ${referenceId})`);
+    const description = redirect.description ?? userMessage(failure);
+    url.searchParams.set("error_description", `${description} (reference ${referenceId})`);
     if (redirect.target.state !== null) url.searchParams.set("state", redirect.target.state);
     const out = new Headers(headers);
     out.set("location", url.toString());
     out.set("cache-control", "no-store");
     return new Response(null, { status: 302, headers: out });
   }
-  return errorPage(failure.message, referenceId, 400, headers);
+  return errorPage(userMessage(failure), referenceId, failure.reason === "internal_error" ? 500 : 400, headers);
+}
+
+/** What the user is told about a failure: its reason's message, and the IdP's code when it sent one. */
+function userMessage(failure: LoginFailure): string {
+  const message = failureMessage(failure.reason);
+  return failure.idpErrorCode ? `${message} (${failure.idpErrorCode})` : message;
 }
 
 export function errorPage(message: string, referenceId: string, status = 400, headers?: HeadersInit): Response {
@@ -97,4 +118,25 @@ async function recordFailure(env: Env, referenceId: string, failure: LoginFailur
       error instanceof Error ? error.message : error,
     );
   }
+}
+
+/** Whose audit log records a failure the router caught on a browser route (see Route.failureScope). */
+export interface FailureScope {
+  organizationId: string | null;
+  connectionId: string | null;
+}
+
+/**
+ * Renders a failure the router caught on a browser-facing route (STYLE 12): the HTML error
+ * page with a reference id, recorded as a login failure — `internal_error` for an
+ * unexpected error (its message only in the audit log and its stack only in the log),
+ * `bad_request` for an ApiError the request's own checks raised.
+ */
+export function browserFailureResponse(env: Env, error: unknown, scope: FailureScope): Promise<Response> {
+  if (error instanceof ApiError && error.status < 500) {
+    return loginFailureResponse(env, { reason: "bad_request", detail: error.detail, ...scope });
+  }
+  console.error("unexpected error", error instanceof Error ? error.stack : error);
+  const detail = `unexpected failure: ${error instanceof Error ? error.message : String(error)}`;
+  return loginFailureResponse(env, { reason: "internal_error", detail, ...scope });
 }

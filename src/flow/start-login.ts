@@ -1,4 +1,6 @@
 import type { Env } from "../env";
+import type { OidcFailureReason } from "../oidc";
+import type { StartFailure } from "./failure-reasons";
 import type { PendingLogin } from "../store/org/login-types";
 import type { ConnectionRecord } from "../store/org/types";
 import { startOidc } from "./oidc/start-oidc";
@@ -7,7 +9,7 @@ import { startSaml } from "./saml/start-saml";
 /** How a login leaves for the IdP, and what the pending login must remember for the way back. */
 export type StartResult =
   | { ok: true; response: Response; upstream: Record<string, string> | null }
-  | { ok: false; reason: string; detail: string };
+  | { ok: false; reason: StartFailure | OidcFailureReason; detail: string };
 
 /** Sends the browser to the connection's IdP, by protocol. */
 export function startLogin(

@@ -1,6 +1,7 @@
 import type * as z from "zod/mini";
 import type { Env } from "../env";
 import type { Actor } from "../admin/auth";
+import type { FailureScope } from "../flow/login-error";
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS";
 
@@ -53,6 +54,12 @@ export interface Route {
   query?: z.ZodMiniType | undefined;
   /** Status and description of the success response, for the OpenAPI document. */
   success: { status: number; description: string; schema?: z.ZodMiniType; contentType?: string };
+  /**
+   * For `browser` and `portal` routes: whose audit log records a failure the router
+   * catches (the org a connection ID in the path or an org token in the URL names);
+   * without it, the app-wide log.
+   */
+  failureScope?: (url: URL, params: Record<string, string>) => FailureScope;
   /**
    * Declared as a method, so a route typed for its own body, query and path parameters is
    * a `Route` (method parameters are compared bivariantly): the router validates the body

@@ -4,6 +4,7 @@ import { authenticate, authorize, type Actor } from "../admin/auth";
 import { ApiError } from "./api-error";
 import { problemResponse } from "./problem";
 import { readJsonBody } from "./read-body";
+import { renderFailure } from "./render-failure";
 import type { Route, RouteContext } from "./route";
 import { validate } from "./validate";
 
@@ -13,8 +14,10 @@ export type RouteTable = ReadonlyArray<Route>;
 /**
  * Builds the worker's router from route definitions. Each request is authenticated and
  * authorized per its route's `access`, its query and body validated by the route's
- * schemas; any error becomes problem+json (never itty's default, which spreads every
- * field of the error onto the wire). A path that exists under another method is 405.
+ * schemas; any error a handler leaves is rendered for the route's `audience` by the one
+ * catch (render-failure.ts), never by itty's default, which spreads every field of the
+ * error onto the wire. An unknown path is 404 and a path that exists under another method
+ * is 405, both problem+json.
  */
 export function buildRouter(routes: RouteTable) {
   const router = IttyRouter();
@@ -46,17 +49,18 @@ async function runRoute(
   env: Env,
   exec: ExecutionContext,
 ): Promise<Response> {
+  const url = new URL(request.url);
+  let params: Record<string, string> = request.params ?? {};
   try {
-    const params = decodeParams(request.params ?? {});
+    params = decodeParams(params);
     const actor: Actor = r.access === "public" ? { kind: "anonymous" } : await authenticate(request, env);
     authorize(actor, r.access, params);
-    const url = new URL(request.url);
     const query = r.query ? validate(r.query, Object.fromEntries(url.searchParams)) : undefined;
     const body = r.body ? await readJsonBody(request, r.body) : undefined;
     const ctx: RouteContext = { request, env, exec, url, params, body, query, actor };
     return await r.handler(ctx);
   } catch (error) {
-    return problemResponse(error);
+    return renderFailure(r, error, { env, url, params });
   }
 }
 

@@ -50,3 +50,28 @@ export async function checkPkce(input: PkceInput): Promise<Result<null, TokenRef
   }
   return ok(null);
 }
+
+/** RFC 7636 §4.2: an S256 challenge is the base64url (no padding) of a SHA-256 digest, 43 characters. */
+const S256_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
+
+/** Input of {@link checkCodeChallenge}: the authorization request's PKCE parameters. */
+export interface CodeChallengeInput {
+  codeChallenge: string | null;
+  codeChallengeMethod: string | null;
+  publicClient: boolean;
+}
+
+/**
+ * Checks an authorization request's PKCE parameters (RFC 7636 §4.3, §4.4.1): only S256,
+ * never a method without a challenge, a well-formed challenge, and PKCE required of public
+ * clients (RFC 9700 §2.1.1). Returns the challenge to store with the code, or null. Pure.
+ */
+export function checkCodeChallenge(input: CodeChallengeInput): Result<string | null, "invalid_request"> {
+  const { codeChallenge, codeChallengeMethod: method } = input;
+  if (codeChallenge && method !== "S256") return refuse("invalid_request", "code_challenge_method must be S256");
+  if (!codeChallenge && method) return refuse("invalid_request", "code_challenge_method without code_challenge");
+  if (codeChallenge && !S256_CHALLENGE.test(codeChallenge))
+    return refuse("invalid_request", "code_challenge is not a base64url SHA-256");
+  if (input.publicClient && !codeChallenge) return refuse("invalid_request", "public clients must use PKCE (S256)");
+  return ok(codeChallenge);
+}

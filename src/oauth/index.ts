@@ -5,7 +5,7 @@
 export { oauthRoutes } from "./routes";
 export { mintAuthorizationCode, type MintedCode } from "./authorization-code";
 export { isRegisteredRedirectUri, checkRedirectUri } from "./check-redirect-uri";
-export { checkPkce, isCodeVerifier, s256Challenge } from "./check-pkce";
+export { checkCodeChallenge, checkPkce, isCodeVerifier, s256Challenge } from "./check-pkce";
 export { checkClientAuth } from "./check-client-auth";
 export { readClientCredentials, parseBasicCredentials } from "./read-client-credentials";
 export { openidConfiguration } from "./discovery";

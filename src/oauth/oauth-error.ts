@@ -1,3 +1,5 @@
+import { ApiError } from "../http/api-error";
+
 /**
  * The one place OAuth errors reach the wire (STYLE.md §4): RFC 6749 §5.2 token errors and
  * RFC 6750 §3 bearer errors, both with `Cache-Control: no-store`. Callers hand over an
@@ -135,7 +137,7 @@ export function tokenErrorResponse(
 }
 
 /** Why a bearer token was refused (RFC 6750 §3.1). */
-export type BearerRefusal = "missing_token" | "malformed_token" | "unknown_token" | "internal_error";
+export type BearerRefusal = "missing_token" | "malformed_token" | "unknown_token";
 
 /**
  * Renders a protected-resource refusal (RFC 6750 §3). With no credentials at all the
@@ -154,11 +156,23 @@ export function bearerErrorResponse(refusal: Refusal<BearerRefusal>): Response {
         "www-authenticate":
           'Bearer realm="edge-sso", error="invalid_token", error_description="The access token is invalid or expired"',
       });
-    case "internal_error":
-      return oauthJson({ error: "server_error", error_description: "The server could not complete the request." }, 500);
   }
 }
 
 function logRefusal(event: string, refusal: Refusal<string>): void {
   console.warn(JSON.stringify({ event, reason: refusal.reason, detail: refusal.detail }));
+}
+
+/**
+ * Renders a failure the router caught on an OAuth route (RFC 6749 §5.2 shape, no-store):
+ * an ApiError from the request's own checks is `invalid_request` with its status; anything
+ * else is `server_error`, its message and stack only in the log.
+ */
+export function oauthFailureResponse(error: unknown): Response {
+  if (error instanceof ApiError && error.status < 500) {
+    return oauthJson({ error: "invalid_request", error_description: error.detail }, error.status);
+  }
+  console.error("oauth endpoint failed", error instanceof Error ? error.stack : error);
+  const refusal = publicTokenError("internal_error");
+  return oauthJson({ error: refusal.code, error_description: refusal.description }, refusal.status);
 }

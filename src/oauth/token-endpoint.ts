@@ -20,19 +20,15 @@ import { activeSigningKey } from "./signing-keys";
 /**
  * POST /oauth/token (RFC 6749 §4.1.3, OIDC Core §3.1.3), as a pipeline: read the form,
  * authenticate the client, consume the code, check its bindings, issue the tokens. Every
- * refusal and any unexpected failure is rendered by oauth-error.ts, never as problem+json.
+ * refusal is rendered by oauth-error.ts; an unexpected failure too, by the router for this
+ * route's `oauth` audience — never as problem+json.
  */
 async function tokenEndpoint({ request, env }: RouteContext): Promise<Response> {
   const authorization = request.headers.get("authorization") || null;
-  try {
-    const now = Date.now();
-    const result = await exchangeCode(env, request, authorization);
-    if (!result.ok) return tokenErrorResponse(result, { authorizationHeaderUsed: authorization !== null });
-    return oauthJson(await issueTokens(env, result.value, now));
-  } catch (error) {
-    console.error("token endpoint failed", error instanceof Error ? error.stack : error);
-    return tokenErrorResponse(refuse("internal_error", "unexpected error"), { authorizationHeaderUsed: false });
-  }
+  const now = Date.now();
+  const result = await exchangeCode(env, request, authorization);
+  if (!result.ok) return tokenErrorResponse(result, { authorizationHeaderUsed: authorization !== null });
+  return oauthJson(await issueTokens(env, result.value, now));
 }
 
 type Grant = { client: ClientRecord; code: AuthCode; codeHash: string };

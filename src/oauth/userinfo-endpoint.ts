@@ -19,22 +19,18 @@ export function readBearerToken(authorization: string | null): Result<string, Be
 
 /**
  * GET or POST /oauth/userinfo (OIDC Core §5.3): the claims of the user an access token
- * was issued for (SPEC §4). Any failure is an RFC 6750 §3 challenge, never problem+json.
+ * was issued for (SPEC §4). A refusal is an RFC 6750 §3 challenge; an unexpected failure is
+ * rendered by the router for the `oauth` audience — never problem+json.
  */
 async function userinfoEndpoint({ request, env }: RouteContext): Promise<Response> {
-  try {
-    const token = readBearerToken(request.headers.get("authorization"));
-    if (!token.ok) return bearerErrorResponse(token);
-    const organizationId = orgIdOfToken(token.value);
-    if (!organizationId)
-      return bearerErrorResponse(refuse("malformed_token", "the token does not embed an organization"));
-    const grant = await orgOp(env, organizationId, "findAccessToken", { tokenHash: await sha256Hex(token.value) });
-    if (!grant) return bearerErrorResponse(refuse("unknown_token", "the access token is unknown or expired"));
-    return oauthJson(userClaims(grant.profile));
-  } catch (error) {
-    console.error("userinfo endpoint failed", error instanceof Error ? error.stack : error);
-    return bearerErrorResponse(refuse("internal_error", "unexpected error"));
-  }
+  const token = readBearerToken(request.headers.get("authorization"));
+  if (!token.ok) return bearerErrorResponse(token);
+  const organizationId = orgIdOfToken(token.value);
+  if (!organizationId)
+    return bearerErrorResponse(refuse("malformed_token", "the token does not embed an organization"));
+  const grant = await orgOp(env, organizationId, "findAccessToken", { tokenHash: await sha256Hex(token.value) });
+  if (!grant) return bearerErrorResponse(refuse("unknown_token", "the access token is unknown or expired"));
+  return oauthJson(userClaims(grant.profile));
 }
 
 const definition = {

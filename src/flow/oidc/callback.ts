@@ -1,13 +1,12 @@
 import type { Env } from "../../env";
 import { browserBindingHashes, clearBindingCookie } from "../browser-binding";
-import { loginFailureResponse, type TrustedRedirect } from "../login-error";
+import type { BrowserFailureReason } from "../failure-reasons";
+import { loginFailureResponse, type LoginFailure, type TrustedRedirect } from "../login-error";
 import { route, type RouteContext } from "../../http/route";
 import { orgIdOfToken } from "../../lib/ids";
 import type { PendingLogin } from "../../store/org/login-types";
 import { orgOp } from "../../store/stores";
 import { completeOidcLogin } from "./complete-oidc-login";
-import { messageOf } from "../../oidc/discover-issuer";
-import { failureMessage } from "../failure-message";
 import { findConnectionOfType } from "../find-connection";
 
 /**
@@ -15,47 +14,40 @@ import { findConnectionOfType } from "../find-connection";
  * org (an org token) and its pending login, consumed exactly once; the login must belong to
  * this browser; an IdP `error` ends here; otherwise the code is exchanged and the ID token
  * verified. Every failure is an HTML page with a reference id (or an `access_denied`
- * redirect the user caused) — never problem+json, never a 500.
+ * redirect the user caused) — an unexpected one too, rendered by the router for this
+ * route's `browser` audience.
  */
 async function oidcCallback({ request, env, url }: RouteContext): Promise<Response> {
-  const state = url.searchParams.get("state");
+  const params = url.searchParams;
+  const state = params.get("state");
   const organizationId = state ? orgIdOfToken(state) : null;
-  try {
-    if (!state || !organizationId)
-      return await fail(env, null, "unknown_state", "the callback has no state, or one that names no org");
-    return await withPendingLogin(request, env, url.searchParams, organizationId, state);
-  } catch (error) {
-    return fail(env, organizationId, "internal_error", `the callback failed: ${messageOf(error)}`);
-  }
-}
-
-async function withPendingLogin(
-  request: Request,
-  env: Env,
-  params: URLSearchParams,
-  organizationId: string,
-  state: string,
-): Promise<Response> {
+  const fail = (
+    reason: BrowserFailureReason,
+    detail: string,
+    connectionId: string | null = null,
+    headers?: HeadersInit,
+  ) => loginFailureResponse(env, { reason, detail, organizationId, connectionId }, undefined, headers);
+  if (!state || !organizationId) return fail("unknown_state", "the callback has no state, or one that names no org");
   const claim = await orgOp(env, organizationId, "consumePendingLogin", {
     relayState: state,
     browserHashes: await browserBindingHashes(request),
   });
   if (!claim.ok) {
     return claim.reason === "browser_mismatch"
-      ? fail(env, organizationId, "browser_mismatch", "the pending login was started in another browser")
-      : fail(env, organizationId, "unknown_state", "state names no pending login (expired, used or forged)");
+      ? fail("browser_mismatch", "the pending login was started in another browser")
+      : fail("unknown_state", "state names no pending login (expired, used or forged)");
   }
   const pending = claim.pending;
   const headers = { "set-cookie": clearBindingCookie(pending.requestId) };
-  const connectionId = pending.connectionId;
-  const connection = await findConnectionOfType(env, organizationId, connectionId, "oidc");
+  const connection = await findConnectionOfType(env, organizationId, pending.connectionId, "oidc");
   const upstream = upstreamOf(pending);
-  if (!connection || !upstream) {
-    return fail(env, organizationId, "connection_mismatch", "the pending login is not for an OIDC connection", {
-      connectionId,
+  if (!connection || !upstream)
+    return fail(
+      "connection_mismatch",
+      "the pending login is not for an OIDC connection",
+      pending.connectionId,
       headers,
-    });
-  }
+    );
   const idpError = params.get("error");
   if (idpError !== null) return idpErrorResponse(env, pending, idpError, params.get("error_description"), headers);
   const outcome = await completeOidcLogin(env, { connection, pending, upstream, params, now: Date.now() });
@@ -68,8 +60,9 @@ async function withPendingLogin(
 
 /**
  * The IdP answered with an error (OIDC Core §3.1.2.6). The user declining (`access_denied`)
- * goes back to the app as `access_denied` (its redirect URI is trusted); any other error is
- * shown on the error page by its code. The IdP's description goes only to the audit log.
+ * goes back to the app as `access_denied` (its redirect URI is trusted); any other error
+ * ends on the error page, with the IdP's code (already in the URL); its description goes
+ * only to the audit log.
  */
 function idpErrorResponse(
   env: Env,
@@ -79,15 +72,12 @@ function idpErrorResponse(
   headers: Record<string, string>,
 ): Promise<Response> {
   const code = /^[\x21-\x7e]{1,64}$/.test(error) ? error : "invalid_error_code";
-  const failure = {
+  const failure: LoginFailure = {
     reason: "idp_error",
     detail: `the IdP answered error=${code}${description ? `: ${description.slice(0, 500)}` : ""}`,
     organizationId: orgIdOfToken(pending.relayState),
     connectionId: pending.connectionId,
-    message:
-      code === "access_denied"
-        ? "The sign-in was cancelled or refused at your identity provider."
-        : `Your identity provider refused the sign-in (${code}).`,
+    ...(code === "access_denied" ? {} : { idpErrorCode: code }),
   };
   const target: TrustedRedirect = { redirectUri: pending.redirectUri, state: pending.state };
   return loginFailureResponse(
@@ -95,21 +85,6 @@ function idpErrorResponse(
     failure,
     code === "access_denied" ? { target, oauthError: "access_denied" } : undefined,
     headers,
-  );
-}
-
-function fail(
-  env: Env,
-  organizationId: string | null,
-  reason: string,
-  detail: string,
-  extra: { connectionId?: string; headers?: Record<string, string> } = {},
-): Promise<Response> {
-  return loginFailureResponse(
-    env,
-    { reason, detail, organizationId, connectionId: extra.connectionId ?? null, message: failureMessage(reason) },
-    undefined,
-    extra.headers,
   );
 }
 
@@ -130,6 +105,10 @@ export const oidcCallbackRoute = route({
     status: 302,
     description:
       "Redirect to the app's redirect_uri with code and state; failures are an HTML page with a reference id",
+  },
+  failureScope: (url) => {
+    const state = url.searchParams.get("state");
+    return { organizationId: state ? orgIdOfToken(state) : null, connectionId: null };
   },
   handler: oidcCallback,
 });

@@ -9,6 +9,7 @@ import { parseBasicCredentials } from "../../oauth/read-client-credentials";
 import type { ClientRecord } from "../../store/app/client-ops";
 import { appOp, orgOp } from "../../store/stores";
 import { completeSamlLogin } from "./complete-saml-login";
+import { failureMessage } from "../failure-reasons";
 import { recordLoginFailure } from "../login-error";
 
 const completeBody = z.strictObject({
@@ -73,7 +74,7 @@ async function completeSaml({ env, request, body }: RouteContext<Body>): Promise
   });
   if (outcome.ok) return json({ result: outcome.location });
   const referenceId = await recordLoginFailure(env, outcome.failure);
-  throw new ApiError(400, "login_failed", `${outcome.failure.message} (reference ${referenceId})`);
+  throw new ApiError(400, "login_failed", `${failureMessage(outcome.failure.reason)} (reference ${referenceId})`);
 }
 
 /** Without RelayState the response must be IdP-initiated, for this client and redirect URI. */

@@ -1,26 +1,17 @@
 import type { Env } from "../../env";
 import { spUrls, type SamlSettings } from "../../connections/settings";
-import { sha256Hex } from "../../crypto/hash";
 import { unseal } from "../../crypto/seal";
-import { newOrgToken } from "../../lib/ids";
+import { isRegisteredRedirectUri } from "../../oauth/check-redirect-uri";
 import { mappedAttributeNames, verifySamlResponse, type SamlVerificationPolicy } from "../../saml";
 import type { LoginTarget, PendingLogin } from "../../store/org/login-types";
 import type { SamlConnection } from "../../store/org/types";
-import { appOp, orgOp } from "../../store/stores";
+import { appOp } from "../../store/stores";
+import { completeLogin, loginFailed, targetOf, type LoginOutcome } from "../complete-login";
 import { samlIdentity } from "./attribute-mapping";
-import { failureMessage, USER_CAUSED } from "../failure-message";
-import type { LoginFailure, TrustedRedirect } from "../login-error";
-
-/** One-time codes live 60 s (SPEC §4). */
-export const CODE_TTL_MS = 60_000;
-
-export type SamlLoginOutcome =
-  | { ok: true; location: string }
-  | { ok: false; failure: LoginFailure; redirect?: { target: TrustedRedirect; oauthError: string } };
 
 /**
- * Verifies a SAMLResponse for a connection and, when it holds, completes the login in the
- * org's object (replay cache, member, code) and returns where to send the browser.
+ * Verifies a SAMLResponse for a connection (SPEC §5) and hands the verified identity to
+ * the one completion step (flow/complete-login.ts: replay cache, member, code).
  * `pending` is the consumed pending login, or null for an IdP-initiated response.
  */
 export async function completeSamlLogin(
@@ -31,19 +22,16 @@ export async function completeSamlLogin(
     pending: PendingLogin | null;
     now: number;
   },
-): Promise<SamlLoginOutcome> {
+): Promise<LoginOutcome> {
   const { connection, pending } = input;
   const saml = connection.settings.saml;
-  const fail = (reason: string, detail: string, message: string): SamlLoginOutcome => ({
-    ok: false,
-    failure: { reason, detail, message, organizationId: connection.organizationId, connectionId: connection.id },
-  });
   const target = pending ? targetOf(pending) : await idpInitiatedTarget(env, connection);
   if (!target)
-    return fail(
+    return loginFailed(
+      connection,
+      null,
       "unsolicited",
       "an IdP-initiated response, and the connection does not accept them",
-      failureMessage("unsolicited"),
     );
   const verified = await verifySamlResponse({
     samlResponse: input.samlResponse,
@@ -51,17 +39,10 @@ export async function completeSamlLogin(
     expectedRequestId: pending?.requestId,
     now: new Date(input.now),
   });
-  if (!verified.ok)
-    return fail(
-      verified.error.code,
-      verified.error.message,
-      "Your identity provider's response could not be accepted.",
-    );
+  if (!verified.ok) return loginFailed(connection, null, verified.error.code, verified.error.message);
   const login = verified.value;
-  const code = newOrgToken(connection.organizationId);
-  const result = await orgOp(env, connection.organizationId, "completeLogin", {
-    connectionId: connection.id,
-    assertion: { id: login.assertionId, expiresAt: login.replayCacheUntil.getTime() },
+  return completeLogin(env, {
+    connection,
     identity: samlIdentity({
       nameId: login.nameId,
       nameIdFormat: login.nameIdFormat,
@@ -69,33 +50,9 @@ export async function completeSamlLogin(
       mapping: saml.attributeMapping,
     }),
     target,
-    codeHash: await sha256Hex(code),
-    codeExpiresAt: input.now + CODE_TTL_MS,
+    assertion: { id: login.assertionId, expiresAt: login.replayCacheUntil.getTime() },
+    now: input.now,
   });
-  if (!result.ok) {
-    const outcome = fail(result.reason, result.detail, failureMessage(result.reason));
-    if (!outcome.ok && USER_CAUSED.has(result.reason))
-      outcome.redirect = {
-        target: { redirectUri: target.redirectUri, state: target.state },
-        oauthError: "access_denied",
-      };
-    return outcome;
-  }
-  const location = new URL(target.redirectUri);
-  location.searchParams.set("code", code);
-  if (target.state !== null) location.searchParams.set("state", target.state);
-  return { ok: true, location: location.toString() };
-}
-
-function targetOf(pending: PendingLogin): LoginTarget {
-  return {
-    clientId: pending.clientId,
-    redirectUri: pending.redirectUri,
-    state: pending.state,
-    nonce: pending.nonce,
-    codeChallenge: pending.codeChallenge,
-    scope: pending.scope,
-  };
 }
 
 /**
@@ -108,7 +65,8 @@ async function idpInitiatedTarget(env: Env, connection: SamlConnection): Promise
     return null;
   const client = await appOp(env, "clients", "getClient", { clientId: settings.idpInitiatedClientId });
   // A public client could never redeem the code: IdP-initiated logins carry no PKCE.
-  if (!client || client.public || !client.redirectUris.includes(settings.idpInitiatedRedirectUri)) return null;
+  if (!client || client.public || !isRegisteredRedirectUri(client.redirectUris, settings.idpInitiatedRedirectUri))
+    return null;
   return {
     clientId: client.clientId,
     redirectUri: settings.idpInitiatedRedirectUri,

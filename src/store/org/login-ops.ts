@@ -54,7 +54,7 @@ export type PendingLoginClaim =
  * `browserHashes`, the SHA-256 of the caller's binding cookies) or its own client: a
  * caller who merely knows a RelayState cannot spend someone else's login.
  */
-function consumePendingLogin(
+export function consumePendingLogin(
   ctx: OrgContext,
   input: { relayState: string; browserHashes?: string[]; clientId?: string },
 ): PendingLoginClaim {

@@ -1,3 +1,4 @@
+import { acsOps } from "./acs-ops";
 import { connectionOps } from "./connection-ops";
 import { domainOps } from "./domain-ops";
 import { eventOps } from "./event-ops";
@@ -20,6 +21,7 @@ export const orgOps = {
   ...eventOps,
   ...loginOps,
   ...tokenOps,
+  ...acsOps,
   ...oidcCacheOps,
 };
 

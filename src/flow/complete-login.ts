@@ -1,0 +1,82 @@
+import type { Env } from "../env";
+import { mintAuthorizationCode } from "../oauth/authorization-code";
+import type { LoginTarget, PendingLogin, VerifiedIdentity } from "../store/org/login-types";
+import type { ConnectionRecord } from "../store/org/types";
+import { orgOp } from "../store/stores";
+import { isUserCaused, type BrowserFailureReason } from "./failure-reasons";
+import type { ErrorRedirect, LoginFailure } from "./login-error";
+
+/** Where a login ends: the app's redirect URI with a code, or a failure to show or redirect. */
+export type LoginOutcome =
+  { ok: true; location: string } | { ok: false; failure: LoginFailure; redirect?: ErrorRedirect };
+
+/** What every protocol hands over once the IdP's answer is verified (SAML, OIDC; LDAP later). */
+export interface VerifiedLogin {
+  connection: ConnectionRecord;
+  identity: VerifiedIdentity;
+  /** Where the login goes: the pending login's client and redirect URI, or the IdP-initiated target. */
+  target: LoginTarget;
+  /** A SAML assertion for the replay cache until `expiresAt` (epoch ms); null for other protocols. */
+  assertion: { id: string; expiresAt: number } | null;
+  now: number;
+}
+
+/**
+ * The one completion step of every login (SPEC §3): the org's `completeLogin` matches or
+ * JIT-creates the member, stores a one-time code (minted by oauth/) and records the events,
+ * atomically; the browser then goes to the app's redirect URI with the code and `state`.
+ */
+export async function completeLogin(env: Env, login: VerifiedLogin): Promise<LoginOutcome> {
+  const { connection, target } = login;
+  const minted = await mintAuthorizationCode(connection.organizationId, login.now);
+  const result = await orgOp(env, connection.organizationId, "completeLogin", {
+    connectionId: connection.id,
+    assertion: login.assertion,
+    identity: login.identity,
+    target,
+    codeHash: minted.codeHash,
+    codeExpiresAt: minted.expiresAt,
+  });
+  if (!result.ok) return loginFailed(connection, target, result.reason, result.detail);
+  const location = new URL(target.redirectUri);
+  location.searchParams.set("code", minted.code);
+  if (target.state !== null) location.searchParams.set("state", target.state);
+  return { ok: true, location: location.toString() };
+}
+
+/**
+ * A login of `connection` that failed for `reason`. A refusal the user caused goes back to
+ * the app as `access_denied` when there is a target (its redirect URI was checked at
+ * authorize time); anything else ends on the error page.
+ */
+export function loginFailed(
+  connection: ConnectionRecord,
+  target: LoginTarget | null,
+  reason: BrowserFailureReason,
+  detail: string,
+): LoginOutcome {
+  const failure: LoginFailure = {
+    reason,
+    detail,
+    organizationId: connection.organizationId,
+    connectionId: connection.id,
+  };
+  if (!target || !isUserCaused(reason)) return { ok: false, failure };
+  return {
+    ok: false,
+    failure,
+    redirect: { target: { redirectUri: target.redirectUri, state: target.state }, oauthError: "access_denied" },
+  };
+}
+
+/** The target a pending login names: the app's client, exact redirect URI, state and PKCE. */
+export function targetOf(pending: PendingLogin): LoginTarget {
+  return {
+    clientId: pending.clientId,
+    redirectUri: pending.redirectUri,
+    state: pending.state,
+    nonce: pending.nonce,
+    codeChallenge: pending.codeChallenge,
+    scope: pending.scope,
+  };
+}

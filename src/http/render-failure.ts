@@ -1,0 +1,37 @@
+import type { Env } from "../env";
+import { browserFailureResponse, type FailureScope } from "../flow/login-error";
+import { oauthFailureResponse } from "../oauth/oauth-error";
+import { scimErrorResponse } from "../scim/scim-error";
+import { problemResponse } from "./problem";
+import type { Audience, Route } from "./route";
+
+const NO_SCOPE: FailureScope = { organizationId: null, connectionId: null };
+
+/**
+ * The router's one catch (STYLE 12): renders a failure no handler answered in the wire
+ * format of the route's audience, never with the error's message or stack. Exhaustive over
+ * the audiences: a new one does not compile until it has its format.
+ */
+export function renderFailure(
+  route: Route,
+  error: unknown,
+  ctx: { env: Env; url: URL; params: Record<string, string> },
+): Response | Promise<Response> {
+  const audience: Audience = route.audience;
+  switch (audience) {
+    case "api":
+      return problemResponse(error);
+    case "oauth":
+      return oauthFailureResponse(error);
+    case "browser":
+    case "portal":
+      return browserFailureResponse(ctx.env, error, route.failureScope?.(ctx.url, ctx.params) ?? NO_SCOPE);
+    case "saml":
+      // No route answers with a SAML message yet: until the logout issue builds SAML
+      // LogoutResponses, a `saml` route's failure is the browser's error page.
+      return browserFailureResponse(ctx.env, error, route.failureScope?.(ctx.url, ctx.params) ?? NO_SCOPE);
+    case "scim":
+      return scimErrorResponse(error);
+  }
+  return audience satisfies never;
+}

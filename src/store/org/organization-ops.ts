@@ -1,6 +1,7 @@
 import { ApiError, conflict, notFound } from "../../http/api-error";
 import { all, one } from "../sql";
 import { recordEvent, routingChanged, type OrgContext } from "./context";
+import { EXPIRING_TABLES } from "./expiry-sweep";
 import type { ActiveSso, OrganizationRecord } from "./types";
 
 type OrgRow = {
@@ -146,18 +147,15 @@ function deleteOrganization(ctx: OrgContext): { domains: string[]; organization:
   if (org.ssoAllowed && hasLiveConnection(ctx, org.activeSso)) {
     recordEvent(ctx, org.id, "sso_configuration.disabled", org.id, { reason: "organization_deleted" });
   }
+  // scheduled_tasks stays: the expiry sweep finds nothing left and does not reschedule itself.
   for (const table of [
     "organization",
     "domains",
     "connections",
     "members",
     "events",
-    "pending_logins",
-    "auth_codes",
-    "assertion_replay",
-    "access_tokens",
-    "spent_codes",
-    "code_tokens",
+    "oidc_idp_cache",
+    ...EXPIRING_TABLES,
   ]) {
     ctx.sql.exec(`DELETE FROM ${table}`);
   }

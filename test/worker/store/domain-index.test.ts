@@ -45,8 +45,26 @@ describe("domain index", () => {
     expect(await kv(extra)).toBeNull();
     expect(await kv(main)).toEqual({ organizationId: org.id, connectionId: null });
 
+    await orgOp(env, org.id, "putOidcMetadata", {
+      connectionId: activated.id,
+      issuer: "https://login.example.com",
+      metadata: null,
+      fetchedAt: Date.now(),
+    });
     await orgOp(env, org.id, "deleteOrganization", undefined);
     expect(await kv(main)).toBeNull();
+    // Deleting the org wipes every table of its data (the schema's bookkeeping stays).
+    const left = await runInDurableObject(env.ORGS.get(env.ORGS.idFromName(org.id)), (_s: OrganizationStore, state) =>
+      state.storage.sql
+        .exec<{ name: string }>(
+          `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('schema_migrations', 'scheduled_tasks')
+           AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\'`,
+        )
+        .toArray()
+        .filter(({ name }) => state.storage.sql.exec(`SELECT 1 FROM "${name}" LIMIT 1`).toArray().length > 0)
+        .map(({ name }) => name),
+    );
+    expect(left).toEqual([]);
   });
 
   it("an operation reports the routing only when it changed it", async () => {

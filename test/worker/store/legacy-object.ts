@@ -3,6 +3,7 @@
  * (test/fixtures/storage/*-v0.sql), rows as it wrote them, no recorded schema version and
  * no alarm. The object is then evicted, so the next call starts it with today's code.
  */
+import { env } from "cloudflare:workers";
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 
 const OWN_TABLES = `SELECT name FROM sqlite_master WHERE type = 'table'
@@ -40,4 +41,15 @@ export function schemaShape(state: DurableObjectState): { type: string; name: st
 /** Every row of a table, for comparing before and after. */
 export function tableRows(state: DurableObjectState, table: string): Record<string, SqlStorageValue>[] {
   return state.storage.sql.exec(`SELECT * FROM "${table}" ORDER BY rowid`).toArray();
+}
+
+/** The schema `build` creates on a new object's storage emptied of every table (a scratch SQLite database). */
+export async function shapeBuiltBy(build: (sql: SqlStorage) => void) {
+  const stub = env.DOMAIN_CLAIMS.get(env.DOMAIN_CLAIMS.newUniqueId());
+  return runInDurableObject(stub, (_instance: unknown, state) => {
+    const sql = state.storage.sql;
+    for (const { name } of sql.exec<{ name: string }>(OWN_TABLES).toArray()) sql.exec(`DROP TABLE "${name}"`);
+    build(sql);
+    return schemaShape(state);
+  });
 }

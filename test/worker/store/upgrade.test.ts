@@ -21,7 +21,7 @@ import claimV0Rows from "../../fixtures/storage/domain-claim-v0-rows.sql?raw";
 import orgV0 from "../../fixtures/storage/org-v0.sql?raw";
 import orgV0Rows from "../../fixtures/storage/org-v0-rows.sql?raw";
 import { get } from "../admin/helpers";
-import { schemaShape, tableRows, writeAsUnversionedRelease } from "./legacy-object";
+import { schemaShape, shapeBuiltBy, tableRows, writeAsUnversionedRelease } from "./legacy-object";
 
 const ORG_ID = "org_01m8t1qyba0bs1qp35g5gpw115";
 const CONN_ID = "conn_01m8t1qyba0bs1qp35g5gpw115ggj2847sxryr";
@@ -241,5 +241,17 @@ describe("upgrading an object of the unversioned release", () => {
       to: ORG_MIGRATIONS.length,
       unversioned: false,
     });
+  });
+
+  it("migration 1 of each object is the unversioned release's schema, verbatim", async () => {
+    for (const [migrations, fixture] of [
+      [ORG_MIGRATIONS, orgV0],
+      [APP_MIGRATIONS, appV0],
+      [DOMAIN_CLAIM_MIGRATIONS, claimV0],
+    ] as const) {
+      const released = await shapeBuiltBy((sql) => void sql.exec(fixture));
+      expect(released.length).toBeGreaterThan(0);
+      expect(await shapeBuiltBy((sql) => migrations[0]!.up(sql, new Date()))).toEqual(released);
+    }
   });
 });

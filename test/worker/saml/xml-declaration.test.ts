@@ -7,6 +7,8 @@ import { assertionSpan, codeOf, encryptAssertionWithWebCrypto, fx, verifyXml } f
  * verdicts with xmlsec1's.)
  */
 const signed = () => fx.responses["assertion-signed"]!;
+const withExtension = (content: string) =>
+  signed().replace("<samlp:Status>", `<samlp:Extensions>${content}</samlp:Extensions><samlp:Status>`);
 const declared = (declaration: string) => signed().replace(/^<\?xml[^>]*\?>/, declaration);
 
 describe("the XML declaration", () => {
@@ -63,10 +65,7 @@ describe("characters XML 1.0 allows", () => {
   it.each(["&#1;", "&#x1F;", "&#0;", "&#xFFFE;", "&#xD800;", "&#x110000;"])(
     "a character reference %s to a character XML 1.0 forbids is malformed_xml",
     async (reference) => {
-      const xml = signed().replace(
-        "<samlp:Status>",
-        `<samlp:Extensions><x:e xmlns:x="urn:x">${reference}</x:e></samlp:Extensions><samlp:Status>`,
-      );
+      const xml = withExtension(`<x:e xmlns:x="urn:x">${reference}</x:e>`);
       expect(await codeOf(verifyXml(xml))).toBe("malformed_xml");
     },
   );
@@ -74,10 +73,7 @@ describe("characters XML 1.0 allows", () => {
   it.each(["&#9;", "&#xA;", "&#xD;", "&#x85;", "&#x2028;", "&#x1F600;"])(
     "a character reference %s to an allowed character parses",
     async (reference) => {
-      const xml = signed().replace(
-        "<samlp:Status>",
-        `<samlp:Extensions><x:e xmlns:x="urn:x">${reference}</x:e></samlp:Extensions><samlp:Status>`,
-      );
+      const xml = withExtension(`<x:e xmlns:x="urn:x">${reference}</x:e>`);
       expect(await codeOf(verifyXml(xml))).toBe("ok");
     },
   );

@@ -6,7 +6,7 @@ import { capture, type OpResult } from "./op-result";
 import type { OrgContext } from "./org/context";
 import { domainIndexUpdate, type DomainIndexUpdate } from "./org/domain-ops";
 import { orgOps, type OrgOpInput, type OrgOpName, type OrgOpOutput } from "./org/ops";
-import { orgTaskHandlers, type OrgTaskKind } from "./org/tasks";
+import { orgTaskHandlers, type OrgTaskContext, type OrgTaskKind } from "./org/tasks";
 import type { AuditEvent } from "./org/types";
 import { Scheduler } from "./scheduler/scheduler";
 import { mirrorEvents } from "./stores";
@@ -28,14 +28,14 @@ export class OrganizationStore extends DurableObject<Env> {
   /** What the schema migrations did when this instance started (docs/storage.md "Schema versions"). */
   schema: MigrationReport | undefined;
   /** The object's one alarm and its `scheduled_tasks` (docs/storage.md "Scheduled tasks"). */
-  readonly scheduler: Scheduler<OrgTaskKind, OrgContext>;
+  readonly scheduler: Scheduler<OrgTaskKind, OrgTaskContext>;
   /** Audit events recorded by tasks of the running alarm, mirrored to the app-wide log at its end. */
   private readonly taskEvents: AuditEvent[] = [];
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.scheduler = new Scheduler(ctx.storage, orgTaskHandlers, {
-      context: (now) => this.context(now, "system"),
+      context: (now) => ({ ...this.context(now, "system"), env: this.env }),
       committed: (taskCtx) => void this.taskEvents.push(...taskCtx.events),
     });
     void ctx.blockConcurrencyWhile(async () => {

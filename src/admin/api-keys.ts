@@ -77,7 +77,7 @@ export const apiKeyRoutes = [
     summary: "Revoke an API key",
     success: { status: 204, description: "Revoked" },
     handler: async (ctx) => {
-      await appOp(ctx.env, "api-keys", "deleteApiKey", { id: ctx.params.keyId! }, actorName(ctx.actor));
+      await appOp(ctx.env, "api-keys", "deleteApiKey", { id: ctx.params.keyId }, actorName(ctx.actor));
       return new Response(null, { status: 204 });
     },
   }),

@@ -94,7 +94,7 @@ export const clientRoutes = [
     summary: "Get an OAuth client",
     success: { status: 200, description: "The client" },
     handler: async ({ env, params }) => {
-      const client = await appOp(env, "clients", "getClient", { clientId: params.clientId! });
+      const client = await appOp(env, "clients", "getClient", { clientId: params.clientId });
       if (!client) throw notFound("Client");
       return json(clientView(client));
     },
@@ -108,7 +108,7 @@ export const clientRoutes = [
     summary: "Delete an OAuth client",
     success: { status: 204, description: "Deleted" },
     handler: async (ctx) => {
-      await appOp(ctx.env, "clients", "deleteClient", { clientId: ctx.params.clientId! }, actorName(ctx.actor));
+      await appOp(ctx.env, "clients", "deleteClient", { clientId: ctx.params.clientId }, actorName(ctx.actor));
       return new Response(null, { status: 204 });
     },
   }),

@@ -17,9 +17,9 @@ export const eventRoutes = [
     summary: "The org's audit log, newest first",
     query: eventsQuery,
     success: { status: 200, description: "A page of events" },
-    handler: async ({ env, params, query }: RouteContext<undefined, Query>) =>
+    handler: async ({ env, params, query }: RouteContext<undefined, Query, { orgId: string }>) =>
       json(
-        await orgOp(env, params.orgId!, "listEvents", { ...pageRequest(query), type: query.type, since: query.since }),
+        await orgOp(env, params.orgId, "listEvents", { ...pageRequest(query), type: query.type, since: query.since }),
       ),
   }),
   route({

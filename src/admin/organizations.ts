@@ -84,8 +84,13 @@ async function reserveSlug(
   throw new ApiError(409, "conflict", "Could not reserve a slug; pass one explicitly.");
 }
 
-async function updateOrganization({ env, params, body, actor }: RouteContext<z.infer<typeof updateOrganizationBody>>) {
-  const orgId = params.orgId!;
+async function updateOrganization({
+  env,
+  params,
+  body,
+  actor,
+}: RouteContext<z.infer<typeof updateOrganizationBody>, undefined, { orgId: string }>) {
+  const orgId = params.orgId;
   const current = await orgOp(env, orgId, "getOrganization", undefined);
   const domains = body.domains === undefined ? undefined : normalizeDomains(body.domains);
   const slugChanged = body.slug !== undefined && body.slug !== current.slug;
@@ -141,8 +146,8 @@ async function replaceDomains(
   if (removed.length > 0) await releaseDomains(env, orgId, removed);
 }
 
-async function deleteOrganization({ env, params, actor }: RouteContext) {
-  const orgId = params.orgId!;
+async function deleteOrganization({ env, params, actor }: RouteContext<undefined, undefined, { orgId: string }>) {
+  const orgId = params.orgId;
   const { domains } = await orgOp(env, orgId, "deleteOrganization", undefined, actorName(actor));
   await releaseDomains(env, orgId, domains);
   await appOp(env, "organizations", "releaseOrganization", { id: orgId });
@@ -197,7 +202,7 @@ export const organizationRoutes = [
     summary: "Get an organization",
     success: { status: 200, description: "The organization" },
     handler: async ({ env, params }) =>
-      json(organizationView(await orgOp(env, params.orgId!, "getOrganization", undefined))),
+      json(organizationView(await orgOp(env, params.orgId, "getOrganization", undefined))),
   }),
   route({
     method: "PATCH",

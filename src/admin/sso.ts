@@ -14,20 +14,20 @@ const ORG = "/api/v1/organizations/:orgId";
 
 const patchSsoBody = z.strictObject({ activeSso: z.enum(["none", "saml", "oidc", "ldap"]) });
 
-async function setSsoAllowed(ctx: RouteContext, allowed: boolean) {
-  const org = await orgOp(ctx.env, ctx.params.orgId!, "setSsoAllowed", allowed, actorName(ctx.actor));
+async function setSsoAllowed(ctx: RouteContext<undefined, undefined, { orgId: string }>, allowed: boolean) {
+  const org = await orgOp(ctx.env, ctx.params.orgId, "setSsoAllowed", allowed, actorName(ctx.actor));
   return json(organizationView(org));
 }
 
-async function patchSso(ctx: RouteContext<z.infer<typeof patchSsoBody>>) {
-  await orgOp(ctx.env, ctx.params.orgId!, "setActiveSso", ctx.body.activeSso, actorName(ctx.actor));
-  return json(await orgOp(ctx.env, ctx.params.orgId!, "getSsoSettings", undefined));
+async function patchSso(ctx: RouteContext<z.infer<typeof patchSsoBody>, undefined, { orgId: string }>) {
+  await orgOp(ctx.env, ctx.params.orgId, "setActiveSso", ctx.body.activeSso, actorName(ctx.actor));
+  return json(await orgOp(ctx.env, ctx.params.orgId, "getSsoSettings", undefined));
 }
 
 /** The org's active connection of type `activeSso` (seed 000 "show current configuration"). */
-async function getActiveConnection(ctx: RouteContext) {
+async function getActiveConnection(ctx: RouteContext<undefined, undefined, { orgId: string }>) {
   await guardConnectionRoute(ctx, false);
-  const org = await orgOp(ctx.env, ctx.params.orgId!, "getOrganization", undefined);
+  const org = await orgOp(ctx.env, ctx.params.orgId, "getOrganization", undefined);
   if (org.activeSso !== "none") {
     const page = await orgOp(ctx.env, org.id, "listConnections", { limit: 1, type: org.activeSso, state: "active" });
     const connection = page.data[0];
@@ -37,9 +37,9 @@ async function getActiveConnection(ctx: RouteContext) {
 }
 
 /** An app-wide key verifies a domain an org-scoped key added (SPEC §2 "Domains"). */
-async function verifyDomain(ctx: RouteContext) {
-  const [domain] = normalizeDomains([ctx.params.domain!], "domain");
-  const org = await orgOp(ctx.env, ctx.params.orgId!, "getOrganization", undefined);
+async function verifyDomain(ctx: RouteContext<undefined, undefined, { orgId: string; domain: string }>) {
+  const [domain] = normalizeDomains([ctx.params.domain], "domain");
+  const org = await orgOp(ctx.env, ctx.params.orgId, "getOrganization", undefined);
   if (!org.domains.some((d) => d.domain === domain)) throw notFound("Domain");
   await claimDomains(ctx.env, org.id, [domain!]);
   const updated = await orgOp(
@@ -82,7 +82,7 @@ export const ssoRoutes = [
     audience: "api",
     summary: "The active and available SSO types",
     success: { status: 200, description: "{activeSso, availableSso}" },
-    handler: async (ctx) => json(await orgOp(ctx.env, ctx.params.orgId!, "getSsoSettings", undefined)),
+    handler: async (ctx) => json(await orgOp(ctx.env, ctx.params.orgId, "getSsoSettings", undefined)),
   }),
   route({
     method: "PATCH",

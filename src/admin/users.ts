@@ -13,10 +13,10 @@ const createUserBody = z.strictObject({
   lastName: z.optional(z.string().check(z.maxLength(200))),
 });
 
-async function createUser(ctx: RouteContext<z.infer<typeof createUserBody>>) {
+async function createUser(ctx: RouteContext<z.infer<typeof createUserBody>, undefined, { orgId: string }>) {
   const member = await orgOp(
     ctx.env,
-    ctx.params.orgId!,
+    ctx.params.orgId,
     "createMember",
     { ...ctx.body, email: ctx.body.email.toLowerCase() },
     actorName(ctx.actor),
@@ -46,8 +46,8 @@ export const userRoutes = [
     summary: "List members",
     query: paginationQuery,
     success: { status: 200, description: "A page of members" },
-    handler: async (ctx: RouteContext<undefined, z.infer<typeof paginationQuery>>) =>
-      json(await orgOp(ctx.env, ctx.params.orgId!, "listMembers", pageRequest(ctx.query))),
+    handler: async (ctx: RouteContext<undefined, z.infer<typeof paginationQuery>, { orgId: string }>) =>
+      json(await orgOp(ctx.env, ctx.params.orgId, "listMembers", pageRequest(ctx.query))),
   }),
   route({
     method: "GET",
@@ -57,7 +57,7 @@ export const userRoutes = [
     audience: "api",
     summary: "Get a member",
     success: { status: 200, description: "The member" },
-    handler: async (ctx) => json(await orgOp(ctx.env, ctx.params.orgId!, "getMember", { id: ctx.params.userId! })),
+    handler: async (ctx) => json(await orgOp(ctx.env, ctx.params.orgId, "getMember", { id: ctx.params.userId })),
   }),
   route({
     method: "DELETE",
@@ -68,7 +68,7 @@ export const userRoutes = [
     summary: "Remove a member",
     success: { status: 204, description: "Deleted" },
     handler: async (ctx) => {
-      await orgOp(ctx.env, ctx.params.orgId!, "deleteMember", { id: ctx.params.userId! }, actorName(ctx.actor));
+      await orgOp(ctx.env, ctx.params.orgId, "deleteMember", { id: ctx.params.userId }, actorName(ctx.actor));
       return new Response(null, { status: 204 });
     },
   }),

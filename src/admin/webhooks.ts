@@ -84,7 +84,7 @@ export const webhookRoutes = [
     audience: "api",
     summary: "Get a webhook endpoint",
     success: { status: 200, description: "The endpoint" },
-    handler: async ({ env, params }) => json(await appOp(env, "webhooks", "getWebhook", { id: params.webhookId! })),
+    handler: async ({ env, params }) => json(await appOp(env, "webhooks", "getWebhook", { id: params.webhookId })),
   }),
   route({
     method: "PATCH",
@@ -95,14 +95,14 @@ export const webhookRoutes = [
     summary: "Update a webhook endpoint",
     body: updateWebhookBody,
     success: { status: 200, description: "The endpoint" },
-    handler: async (ctx: RouteContext<z.infer<typeof updateWebhookBody>>) =>
+    handler: async (ctx: RouteContext<z.infer<typeof updateWebhookBody>, undefined, { webhookId: string }>) =>
       json(
         await appOp(
           ctx.env,
           "webhooks",
           "updateWebhook",
           {
-            id: ctx.params.webhookId!,
+            id: ctx.params.webhookId,
             ...ctx.body,
             ...(ctx.body.events ? { events: [...new Set(ctx.body.events)] } : {}),
           },
@@ -119,7 +119,7 @@ export const webhookRoutes = [
     summary: "Delete a webhook endpoint",
     success: { status: 204, description: "Deleted" },
     handler: async (ctx) => {
-      await appOp(ctx.env, "webhooks", "deleteWebhook", { id: ctx.params.webhookId! }, actorName(ctx.actor));
+      await appOp(ctx.env, "webhooks", "deleteWebhook", { id: ctx.params.webhookId }, actorName(ctx.actor));
       return new Response(null, { status: 204 });
     },
   }),

@@ -24,11 +24,13 @@ import type { CreateConnectionBody } from "./schemas";
  * POST …/connections: a draft with its SP URLs and, for SAML, freshly generated SP
  * signing and encryption key pairs (SPEC §8). Never contacts the IdP.
  */
-export async function createConnection(ctx: RouteContext<CreateConnectionBody>): Promise<Response> {
+export async function createConnection(
+  ctx: RouteContext<CreateConnectionBody, undefined, { orgId: string }>,
+): Promise<Response> {
   await guardConnectionRoute(ctx, true);
   guardEmailDomainOptOut(ctx, ctx.body.allowAnyEmailDomain);
   const { env, body, params } = ctx;
-  const orgId = params.orgId!;
+  const orgId = params.orgId;
   const foreign = (["saml", "oidc", "ldap"] as const).filter((t) => t !== body.type && body[t] !== undefined);
   if (foreign.length > 0) {
     throw new ApiError(

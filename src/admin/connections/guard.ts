@@ -8,12 +8,15 @@ import { isAppWide } from "../auth";
  * activating its connections answers 403 `sso_not_allowed`, and an org-scoped key gets
  * that answer on every connection route.
  */
-export async function guardConnectionRoute(ctx: RouteContext<unknown, unknown>, changes: boolean): Promise<void> {
+export async function guardConnectionRoute(
+  ctx: RouteContext<unknown, unknown, { orgId: string }>,
+  changes: boolean,
+): Promise<void> {
   if (!changes && isAppWide(ctx.actor)) {
-    await orgOp(ctx.env, ctx.params.orgId!, "getOrganization", undefined);
+    await orgOp(ctx.env, ctx.params.orgId, "getOrganization", undefined);
     return;
   }
-  const org = await orgOp(ctx.env, ctx.params.orgId!, "getOrganization", undefined);
+  const org = await orgOp(ctx.env, ctx.params.orgId, "getOrganization", undefined);
   if (!org.ssoAllowed) throw new ApiError(403, "sso_not_allowed", "SSO is not allowed for this organization.");
 }
 

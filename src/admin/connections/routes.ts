@@ -24,17 +24,22 @@ const CONN = `${CONNS}/:connId`;
 // Creating and updating a connection parse certificates (@peculiar/x509), IdP metadata
 // (fast-xml-parser) and generate SP keys: imported on first use, so an isolate that only
 // serves logins never evaluates those libraries (bench/README.md, module evaluation).
-const createConnection = async (ctx: RouteContext<CreateConnectionBody>) =>
-  (await import("./create-connection")).createConnection(ctx);
-const updateConnection = async (ctx: RouteContext<UpdateConnectionBody>) =>
-  (await import("./update-connection")).updateConnection(ctx);
-const setIdpMetadata = async (ctx: RouteContext<z.infer<typeof idpMetadataBody>>) =>
-  (await import("./update-connection")).setIdpMetadata(ctx);
+/** The context of a route on one connection, `…/connections/:connId…`. */
+type ConnectionContext = RouteContext<undefined, undefined, { orgId: string; connId: string }>;
 
-async function listConnections(ctx: RouteContext<undefined, z.infer<typeof listConnectionsQuery>>) {
+const createConnection = async (ctx: RouteContext<CreateConnectionBody, undefined, { orgId: string }>) =>
+  (await import("./create-connection")).createConnection(ctx);
+const updateConnection = async (
+  ctx: RouteContext<UpdateConnectionBody, undefined, { orgId: string; connId: string }>,
+) => (await import("./update-connection")).updateConnection(ctx);
+const setIdpMetadata = async (
+  ctx: RouteContext<z.infer<typeof idpMetadataBody>, undefined, { orgId: string; connId: string }>,
+) => (await import("./update-connection")).setIdpMetadata(ctx);
+
+async function listConnections(ctx: RouteContext<undefined, z.infer<typeof listConnectionsQuery>, { orgId: string }>) {
   await guardConnectionRoute(ctx, false);
   const { env, params, query } = ctx;
-  const page = await orgOp(env, params.orgId!, "listConnections", {
+  const page = await orgOp(env, params.orgId, "listConnections", {
     ...pageRequest(query),
     type: query.type,
     state: query.state,
@@ -42,17 +47,17 @@ async function listConnections(ctx: RouteContext<undefined, z.infer<typeof listC
   return json({ data: page.data.map((c) => connectionView(c, env.PUBLIC_URL)), nextCursor: page.nextCursor });
 }
 
-async function getConnection(ctx: RouteContext) {
+async function getConnection(ctx: ConnectionContext) {
   await guardConnectionRoute(ctx, false);
-  const connection = await orgOp(ctx.env, ctx.params.orgId!, "getConnection", { id: ctx.params.connId! });
+  const connection = await orgOp(ctx.env, ctx.params.orgId, "getConnection", { id: ctx.params.connId });
   return json(connectionView(connection, ctx.env.PUBLIC_URL));
 }
 
 /** Activation checks the IdP side first; 409 `connection_incomplete` names what is missing. */
-async function activateConnection(ctx: RouteContext) {
+async function activateConnection(ctx: ConnectionContext) {
   await guardConnectionRoute(ctx, true);
   const { env, params } = ctx;
-  const current = await orgOp(env, params.orgId!, "getConnection", { id: params.connId! });
+  const current = await orgOp(env, params.orgId, "getConnection", { id: params.connId });
   const missing = await missingForActivation(env, current);
   if (missing.length > 0) {
     throw new ApiError(
@@ -64,7 +69,7 @@ async function activateConnection(ctx: RouteContext) {
   }
   const record = await orgOp(
     env,
-    params.orgId!,
+    params.orgId,
     "activateConnection",
     { id: current.id, expectedUpdatedAt: current.updatedAt },
     actorName(ctx.actor),
@@ -72,27 +77,27 @@ async function activateConnection(ctx: RouteContext) {
   return json(connectionView(record, env.PUBLIC_URL));
 }
 
-async function deactivateConnection(ctx: RouteContext) {
+async function deactivateConnection(ctx: ConnectionContext) {
   await guardConnectionRoute(ctx, false);
   const record = await orgOp(
     ctx.env,
-    ctx.params.orgId!,
+    ctx.params.orgId,
     "deactivateConnection",
-    { id: ctx.params.connId! },
+    { id: ctx.params.connId },
     actorName(ctx.actor),
   );
   return json(connectionView(record, ctx.env.PUBLIC_URL));
 }
 
-async function deleteConnection(ctx: RouteContext) {
+async function deleteConnection(ctx: ConnectionContext) {
   await guardConnectionRoute(ctx, false);
-  await orgOp(ctx.env, ctx.params.orgId!, "deleteConnection", { id: ctx.params.connId! }, actorName(ctx.actor));
+  await orgOp(ctx.env, ctx.params.orgId, "deleteConnection", { id: ctx.params.connId }, actorName(ctx.actor));
   return new Response(null, { status: 204 });
 }
 
-async function getSpMetadata(ctx: RouteContext) {
+async function getSpMetadata(ctx: ConnectionContext) {
   await guardConnectionRoute(ctx, false);
-  const connection = await orgOp(ctx.env, ctx.params.orgId!, "getConnection", { id: ctx.params.connId! });
+  const connection = await orgOp(ctx.env, ctx.params.orgId, "getConnection", { id: ctx.params.connId });
   return json(spMetadataJson(connection, ctx.env.PUBLIC_URL));
 }
 

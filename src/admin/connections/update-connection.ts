@@ -18,11 +18,13 @@ import type { idpMetadataBody } from "./schemas";
 import { normalizeCertificates } from "../../connections/apply-fields";
 
 /** PATCH …/connections/{connId}: changes settings; never contacts the IdP. */
-export async function updateConnection(ctx: RouteContext<UpdateConnectionBody>): Promise<Response> {
+export async function updateConnection(
+  ctx: RouteContext<UpdateConnectionBody, undefined, { orgId: string; connId: string }>,
+): Promise<Response> {
   await guardConnectionRoute(ctx, true);
   guardEmailDomainOptOut(ctx, ctx.body.allowAnyEmailDomain);
   const { env, body, params } = ctx;
-  const current = await orgOp(env, params.orgId!, "getConnection", { id: params.connId! });
+  const current = await orgOp(env, params.orgId, "getConnection", { id: params.connId });
   const foreign = (["saml", "oidc", "ldap"] as const).filter((t) => t !== current.type && body[t] !== undefined);
   if (foreign.length > 0) {
     throw new ApiError(
@@ -49,7 +51,7 @@ export async function updateConnection(ctx: RouteContext<UpdateConnectionBody>):
   if (changed.length === 0) return json(connectionView(current, env.PUBLIC_URL));
   const record = await orgOp(
     env,
-    params.orgId!,
+    params.orgId,
     "updateConnection",
     {
       id: current.id,
@@ -96,10 +98,12 @@ async function applyBlock(
  * POST …/idp-metadata: exactly one of metadata XML, a metadata URL (fetched now), or the
  * fields of seed 002 (`idpEntityId`, `idpSsoUrl`, `idpCertificate`, `provider`).
  */
-export async function setIdpMetadata(ctx: RouteContext<z.infer<typeof idpMetadataBody>>): Promise<Response> {
+export async function setIdpMetadata(
+  ctx: RouteContext<z.infer<typeof idpMetadataBody>, undefined, { orgId: string; connId: string }>,
+): Promise<Response> {
   await guardConnectionRoute(ctx, true);
   const { env, body, params } = ctx;
-  const current = await orgOp(env, params.orgId!, "getConnection", { id: params.connId! });
+  const current = await orgOp(env, params.orgId, "getConnection", { id: params.connId });
   if (current.type !== "saml")
     throw new ApiError(400, "validation_failed", "IdP metadata applies to SAML connections.", [
       { path: "", message: "connection is not saml" },
@@ -123,7 +127,7 @@ export async function setIdpMetadata(ctx: RouteContext<z.infer<typeof idpMetadat
   }
   const record = await orgOp(
     env,
-    params.orgId!,
+    params.orgId,
     "updateConnection",
     {
       id: current.id,

@@ -12,7 +12,7 @@ import { buildRouter } from "../../../src/http/router";
 import { route, type Audience, type Route } from "../../../src/http/route";
 import { ALL_ROUTES } from "../../../src/routes";
 import { get } from "../admin/helpers";
-import { authorizeUrl, seedSaml } from "./flow-helpers";
+import { authorizeUrl, seedSaml, tokenRequest } from "./flow-helpers";
 import { failingOp } from "./store-interceptor";
 
 const SECRET = "boom: the database password is hunter2";
@@ -176,18 +176,7 @@ describe("real routes with a store operation failing", () => {
     const s = await seedSaml();
     const response = await run(
       ALL_ROUTES,
-      new Request("https://sso.test/oauth/token", {
-        method: "POST",
-        headers: {
-          "content-type": "application/x-www-form-urlencoded",
-          authorization: `Basic ${btoa(`${s.clientId}:${s.clientSecret}`)}`,
-        },
-        body: new URLSearchParams({
-          grant_type: "authorization_code",
-          code: newOrgToken(s.orgId),
-          redirect_uri: "https://app.example.com/callback",
-        }).toString(),
-      }),
+      tokenRequest(s, newOrgToken(s.orgId)),
       failingOp("ORGS", "consumeCode", new Error(SECRET)),
     );
     expect(response.status).toBe(500);

@@ -145,7 +145,12 @@ export async function failureReason(orgId: string | null, html: string): Promise
 }
 
 export async function exchangeCode(s: Seeded, code: string, extra: Record<string, string> = {}): Promise<Response> {
-  return fetchWorker(`${BASE}/oauth/token`, {
+  return exports.default.fetch(tokenRequest(s, code, extra));
+}
+
+/** POST /oauth/token for a code, authenticated with the seeded client's secret (client_secret_basic). */
+export function tokenRequest(s: Seeded, code: string, extra: Record<string, string> = {}): Request {
+  return new Request(`${BASE}/oauth/token`, {
     method: "POST",
     headers: {
       "content-type": "application/x-www-form-urlencoded",

@@ -90,9 +90,10 @@ export function publicTokenError(reason: TokenRefusal): PublicError {
       return badClient;
     case "malformed_code":
     case "code_not_found":
-      return badGrant("The authorization code is invalid, expired or already used.");
+    // Another client's code reads as an unknown one: saying whose it is would tell a
+    // client that the code is live and which client it belongs to (the reason is logged).
     case "code_client_mismatch":
-      return badGrant("The authorization code was issued to another client.");
+      return badGrant("The authorization code is invalid, expired or already used.");
     case "redirect_uri_mismatch":
       return badGrant("redirect_uri does not match the authorization request.");
     case "pkce_verifier_missing":

@@ -17,7 +17,7 @@ import type { RouteContext } from "../../http/route";
 import { newConnectionId } from "../../lib/ids";
 import { orgOp } from "../../store/stores";
 import { actorName } from "../auth";
-import { guardConnectionRoute, guardEmailDomainOptOut } from "./guard";
+import { guardAppWideFields, guardConnectionRoute } from "./guard";
 import type { CreateConnectionBody } from "./schemas";
 
 /**
@@ -28,7 +28,7 @@ export async function createConnection(
   ctx: RouteContext<CreateConnectionBody, undefined, { orgId: string }>,
 ): Promise<Response> {
   await guardConnectionRoute(ctx, true);
-  guardEmailDomainOptOut(ctx, ctx.body.allowAnyEmailDomain);
+  guardAppWideFields(ctx, ctx.body);
   const { env, body, params } = ctx;
   const orgId = params.orgId;
   const foreign = (["saml", "oidc", "ldap"] as const).filter((t) => t !== body.type && body[t] !== undefined);

@@ -20,15 +20,33 @@ export async function guardConnectionRoute(
   if (!org.ssoAllowed) throw new ApiError(403, "sso_not_allowed", "SSO is not allowed for this organization.");
 }
 
+/** The common connection fields only an app-wide key may set (SPEC §2 "Access"). */
+export interface AppWideFields {
+  allowAnyEmailDomain?: boolean | undefined;
+  idpInitiatedClientId?: string | null | undefined;
+  idpInitiatedRedirectUri?: string | null | undefined;
+}
+
 /**
- * `allowAnyEmailDomain` lets a connection's IdP assert addresses outside the org's
- * verified domains; an org-scoped key (a customer) may not grant its own IdP that.
+ * Refuses an org-scoped key (a customer) the fields that reach beyond its own org, with
+ * 403 `forbidden` naming each: `allowAnyEmailDomain` lets its IdP assert addresses outside
+ * the org's verified domains; `idpInitiatedClientId`/`idpInitiatedRedirectUri` choose which
+ * of the app's clients, and where, an IdP-initiated login lands — any client of the app,
+ * not only the customer's. Turning them off (`false`, `null`) only narrows its own IdP, so
+ * it stays allowed.
  */
-export function guardEmailDomainOptOut(
-  ctx: RouteContext<unknown, unknown>,
-  allowAnyEmailDomain: boolean | undefined,
-): void {
-  if (allowAnyEmailDomain === true && !isAppWide(ctx.actor)) {
-    throw new ApiError(403, "forbidden", "Only an app-wide key may set allowAnyEmailDomain.");
-  }
+export function guardAppWideFields(ctx: RouteContext<unknown, unknown>, fields: AppWideFields): void {
+  if (isAppWide(ctx.actor)) return;
+  const set = [
+    ...(fields.allowAnyEmailDomain === true ? ["allowAnyEmailDomain"] : []),
+    ...(fields.idpInitiatedClientId != null ? ["idpInitiatedClientId"] : []),
+    ...(fields.idpInitiatedRedirectUri != null ? ["idpInitiatedRedirectUri"] : []),
+  ];
+  if (set.length === 0) return;
+  throw new ApiError(
+    403,
+    "forbidden",
+    `Only an app-wide key may set ${set.join(", ")}.`,
+    set.map((path) => ({ path, message: "only an app-wide key may set this field" })),
+  );
 }

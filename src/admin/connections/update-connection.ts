@@ -11,7 +11,7 @@ import type { ConnectionRecord } from "../../store/org/types";
 import { orgOp } from "../../store/stores";
 import { actorName } from "../auth";
 import { fetchIdpMetadata } from "./fetch-idp-metadata";
-import { guardConnectionRoute, guardEmailDomainOptOut } from "./guard";
+import { guardAppWideFields, guardConnectionRoute } from "./guard";
 import type { UpdateConnectionBody } from "./schemas";
 import type * as z from "zod/mini";
 import type { idpMetadataBody } from "./schemas";
@@ -22,7 +22,7 @@ export async function updateConnection(
   ctx: RouteContext<UpdateConnectionBody, undefined, { orgId: string; connId: string }>,
 ): Promise<Response> {
   await guardConnectionRoute(ctx, true);
-  guardEmailDomainOptOut(ctx, ctx.body.allowAnyEmailDomain);
+  guardAppWideFields(ctx, ctx.body);
   const { env, body, params } = ctx;
   const current = await orgOp(env, params.orgId, "getConnection", { id: params.connId });
   const foreign = (["saml", "oidc", "ldap"] as const).filter((t) => t !== current.type && body[t] !== undefined);

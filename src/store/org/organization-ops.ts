@@ -104,13 +104,34 @@ function setSsoAllowed(ctx: OrgContext, allowed: boolean): OrganizationRecord {
   if (org.ssoAllowed === allowed) return org;
   ctx.sql.exec("UPDATE organization SET sso_allowed = ?, updated_at = ?", allowed ? 1 : 0, ctx.now.toISOString());
   routingChanged(ctx, org.id);
-  recordEvent(ctx, org.id, allowed ? "organization.sso_allowed" : "organization.sso_disallowed", org.id);
+  if (allowed) recordEvent(ctx, org.id, "organization.sso_allowed", org.id);
+  else recordEvent(ctx, org.id, "organization.sso_disallowed", org.id, revokeLoginState(ctx));
   if (hasLiveConnection(ctx, org.activeSso)) {
     recordEvent(ctx, org.id, allowed ? "sso_configuration.enabled" : "sso_configuration.disabled", org.id, {
       reason: allowed ? "organization_allowed" : "organization_disallowed",
     });
   }
   return requireOrganization(ctx);
+}
+
+/**
+ * SPEC §2 `disallow_sso`: nobody of the org logs in from now on, so what earlier logins
+ * left usable goes in the same transaction — unspent codes (`/oauth/token` then answers
+ * `invalid_grant`), access tokens (userinfo answers 401) and pending logins. Returns the
+ * counts of live ones, for the audit event.
+ */
+function revokeLoginState(ctx: OrgContext): { revokedCodes: number; revokedAccessTokens: number } {
+  const now = ctx.now.getTime();
+  const live = (table: string) =>
+    ctx.sql
+      .exec(`DELETE FROM ${table} RETURNING expires_at`)
+      .toArray()
+      .filter((r) => Number(r.expires_at) >= now).length;
+  const revokedCodes = live("auth_codes");
+  const revokedAccessTokens = live("access_tokens");
+  ctx.sql.exec("DELETE FROM code_tokens");
+  ctx.sql.exec("DELETE FROM pending_logins");
+  return { revokedCodes, revokedAccessTokens };
 }
 
 function setActiveSso(ctx: OrgContext, activeSso: ActiveSso): OrganizationRecord {

@@ -2,7 +2,7 @@
  * SPEC §4 and §8: every refusal of POST /oauth/token, each an RFC 6749 §5.2 error with
  * no-store headers, never problem+json and never a 500. The description names the reason.
  */
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import {
   basic,
   createClient,
@@ -56,7 +56,22 @@ describe("the authorization code", () => {
 
   it("is bound to its client, and spent by the attempt of another (RFC 6749 §4.1.3)", async () => {
     const code = await issueCode(tenant, { clientId: confidential.clientId });
-    expectOAuthError(await tokenRequest(grant(code), asBasic(other)), 400, "invalid_grant", /issued to another client/);
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      const stolen = await tokenRequest(grant(code), asBasic(other));
+      // Client B learns nothing about the code: the answer is the one an unknown code gets.
+      expectOAuthError(stolen, 400, "invalid_grant", NOT_FOUND);
+      expect(stolen.text).not.toMatch(/another client|issued to|client_/);
+      // The reason goes to the log only.
+      const logged = warn.mock.calls.map((c) => String(c[0])).filter((line) => line.includes("oauth.token.refused"));
+      expect(logged.map((line) => JSON.parse(line))).toContainEqual({
+        event: "oauth.token.refused",
+        reason: "code_client_mismatch",
+        detail: `code issued to ${confidential.clientId}, presented by ${other.clientId}`,
+      });
+    } finally {
+      warn.mockRestore();
+    }
     expectOAuthError(await tokenRequest(grant(code), asBasic(confidential)), 400, "invalid_grant", NOT_FOUND);
   });
 

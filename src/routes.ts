@@ -2,6 +2,7 @@ import { apiKeyRoutes } from "./admin/api-keys";
 import { clientRoutes } from "./admin/clients";
 import { connectionRoutes } from "./admin/connections/routes";
 import { eventRoutes } from "./admin/events";
+import { ldapTestRoutes } from "./admin/ldap-tests";
 import { organizationRoutes } from "./admin/organizations";
 import { ssoRoutes } from "./admin/sso";
 import { userRoutes } from "./admin/users";
@@ -40,6 +41,7 @@ export const ALL_ROUTES: Route[] = [
   ...clientRoutes,
   ...apiKeyRoutes,
   ...webhookRoutes,
+  ...ldapTestRoutes,
   samlMetadataRoute,
   ...oauthRoutes,
   ...authorizeRoutes,

@@ -110,8 +110,9 @@ export async function applyLdapFields(
   current: LdapSettings,
   fields: LdapFields,
 ): Promise<Applied<LdapSettings>> {
-  const { bindPassword, ...plain } = fields;
+  const { bindPassword, attributeMapping, ...plain } = fields;
   const settings: LdapSettings = { ...current, ...definedFields(plain) };
+  if (attributeMapping !== undefined) settings.attributeMapping = { ...current.attributeMapping, ...attributeMapping };
   const secrets: Applied<LdapSettings>["secrets"] = {};
   if (bindPassword !== undefined) secrets.bindPassword = await seal(env, bindPassword);
   return { settings, secrets, changed: Object.keys(fields).map((k) => `ldap.${k}`) };

@@ -5,9 +5,11 @@ import { discoverIssuer } from "../oidc/discover-issuer";
 /**
  * What a connection lacks before it can go live (SPEC §2 "What contacts the IdP"): SAML
  * needs the IdP entity ID, SSO URL and a certificate; OIDC needs its client and an IdP
- * whose discovery answers (unless every endpoint is given); LDAP needs where to search.
+ * whose discovery answers (unless every endpoint is given); LDAP needs where to search and
+ * a passing connection test (src/ldap/activation-check.ts). `appWide`: whether the caller
+ * may see the network detail of a failed outbound call (SPEC §2 Access).
  */
-export async function missingForActivation(env: Env, connection: ConnectionRecord): Promise<string[]> {
+export async function missingForActivation(env: Env, connection: ConnectionRecord, appWide = true): Promise<string[]> {
   switch (connection.type) {
     case "saml": {
       const s = connection.settings.saml;
@@ -29,8 +31,9 @@ export async function missingForActivation(env: Env, connection: ConnectionRecor
       return discovery ? [`oidc.issuer (${discovery})`] : [];
     }
     case "ldap": {
-      const s = connection.settings.ldap;
-      return [...(s.serverUri ? [] : ["ldap.serverUri"]), ...(s.baseDn ? [] : ["ldap.baseDn"])];
+      // Loaded on first use: an isolate that activates no LDAP connection never evaluates ldapts.
+      const { ldapActivationGaps, workerConnector } = await import("../ldap");
+      return ldapActivationGaps(env, connection, { appWide, deps: { connector: workerConnector } });
     }
   }
 }

@@ -75,6 +75,7 @@ export const DEFAULT_LDAP_SETTINGS: LdapSettings = {
   baseDn: null,
   scope: 2,
   searchFilter: "(mail=%(user)s)",
+  attributeMapping: {},
 };
 
 /** The SP URLs of a connection (SPEC §8). */

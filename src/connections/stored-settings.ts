@@ -63,6 +63,16 @@ export const storedLdapSettings = z.object({
   baseDn: nullableText,
   scope: z._default(z.union([z.literal(0), z.literal(1), z.literal(2)]), 2),
   searchFilter: z._default(z.string(), "(mail=%(user)s)"),
+  /** Which directory attribute to read for each profile field; defaults mail, givenName, sn, memberOf. */
+  attributeMapping: z._default(
+    z.object({
+      email: z.optional(z.string()),
+      firstName: z.optional(z.string()),
+      lastName: z.optional(z.string()),
+      groups: z.optional(z.string()),
+    }),
+    () => ({}),
+  ),
 });
 
 /** The settings every connection type has (SPEC §2 "Connection fields", common). */

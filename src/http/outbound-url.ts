@@ -57,3 +57,25 @@ function isPrivateLiteral(host: string): boolean {
     v6.startsWith("::ffff:")
   );
 }
+
+/**
+ * The same policy for a network endpoint that is not HTTP (an LDAP server, SPEC §9): a
+ * public host; a loopback one only with `ALLOW_INSECURE_LOOPBACK_IDP=true`; private,
+ * link-local and unspecified literals never. `encrypted` says whether the channel uses TLS:
+ * a plain one (passwords in clear) is allowed only to loopback, with that flag. `label`
+ * names the endpoint in the answer (`ldap://10.0.0.1:389`). Returns why not, or null.
+ */
+export function outboundEndpointRefusal(
+  env: Pick<Env, "ALLOW_INSECURE_LOOPBACK_IDP">,
+  endpoint: { label: string; hostname: string; encrypted: boolean },
+): string | null {
+  const host = endpoint.hostname.toLowerCase();
+  if (isLoopback(host)) {
+    return env.ALLOW_INSECURE_LOOPBACK_IDP === "true"
+      ? null
+      : `${endpoint.label} is a loopback address (allowed only with ALLOW_INSECURE_LOOPBACK_IDP=true, for local dev)`;
+  }
+  if (isPrivateLiteral(host)) return `${endpoint.label} is a private or link-local address`;
+  if (!endpoint.encrypted) return `${endpoint.label} is not encrypted: credentials would cross the network in clear`;
+  return null;
+}

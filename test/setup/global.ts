@@ -4,6 +4,7 @@ import { startMetadataServer } from "./metadata-server";
 import { startOidcProvider } from "./oidc-provider";
 import { startHostileOidc } from "./hostile-oidc";
 import { devIdpStep } from "./dev-idp";
+import { startLdapPeers } from "./ldap-peers";
 
 /**
  * Node-side set-up shared by both test projects. Peers (xmlsec1-signed fixtures,
@@ -34,4 +35,5 @@ const steps: Array<[SetupStep, string[]]> = [
   [devIdpStep, ["worker", "node"]],
   [startOidcProvider, ["worker"]],
   [startHostileOidc, ["worker"]],
+  [startLdapPeers, ["worker", "node"]],
 ];

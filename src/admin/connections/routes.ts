@@ -6,7 +6,7 @@ import { pageRequest } from "../../http/pagination";
 import { json } from "../../http/problem";
 import { route, type RouteContext } from "../../http/route";
 import { orgOp } from "../../store/stores";
-import { actorName } from "../auth";
+import { actorName, isAppWide } from "../auth";
 import { guardConnectionRoute } from "./guard";
 import {
   createConnectionBody,
@@ -58,7 +58,7 @@ async function activateConnection(ctx: ConnectionContext) {
   await guardConnectionRoute(ctx, true);
   const { env, params } = ctx;
   const current = await orgOp(env, params.orgId, "getConnection", { id: params.connId });
-  const missing = await missingForActivation(env, current);
+  const missing = await missingForActivation(env, current, isAppWide(ctx.actor));
   if (missing.length > 0) {
     throw new ApiError(
       409,

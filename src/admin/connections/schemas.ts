@@ -67,17 +67,43 @@ export const oidcFields = z.strictObject({
   jwksUri: z.optional(httpsOrLoopbackUrl),
 });
 
+/** `ldap://host[:port]` or `ldaps://host[:port]` (SPEC §2 `ldap.serverUri`). */
+export const ldapServerUri = z
+  .string()
+  .check(z.maxLength(300), z.regex(/^ldaps?:\/\/[^\s/?#@]+\/?$/i, "must be ldap://host[:port] or ldaps://host[:port]"));
+/** A search filter holding `%(user)s`, replaced by the RFC 4515-escaped username (seed 003). */
+export const ldapSearchFilter = z
+  .string()
+  .check(
+    z.minLength(1),
+    z.maxLength(1024),
+    z.includes("%(user)s", "must contain %(user)s"),
+    z.regex(/^\(.*\)$/s, "must be a parenthesized LDAP filter (RFC 4515), e.g. (mail=%(user)s)"),
+  );
+/** An attribute description (RFC 4512 §2.5): a name or an OID, with options. */
+const ldapAttributeName = z
+  .string()
+  .check(
+    z.regex(/^([A-Za-z][A-Za-z0-9-]*|\d+(\.\d+)+)(;[A-Za-z0-9-]+)*$/, "must be an LDAP attribute name"),
+    z.maxLength(128),
+  );
+export const ldapScope = z.union([z.literal(0), z.literal(1), z.literal(2)]);
+
 export const ldapFields = z.strictObject({
-  serverUri: z.optional(
-    z.string().check(z.regex(/^ldaps?:\/\/[^\s/]+\/?$/, "must be ldap://host[:port] or ldaps://host[:port]")),
-  ),
+  serverUri: z.optional(ldapServerUri),
   startTls: z.optional(z.boolean()),
   bindDn: z.optional(z.string().check(z.maxLength(1024))),
   bindPassword: z.optional(z.string().check(z.maxLength(1024))),
   baseDn: z.optional(text(1024)),
-  scope: z.optional(z.union([z.literal(0), z.literal(1), z.literal(2)])),
-  searchFilter: z.optional(
-    z.string().check(z.minLength(1), z.maxLength(1024), z.includes("%(user)s", "must contain %(user)s")),
+  scope: z.optional(ldapScope),
+  searchFilter: z.optional(ldapSearchFilter),
+  attributeMapping: z.optional(
+    z.strictObject({
+      email: z.optional(ldapAttributeName),
+      firstName: z.optional(ldapAttributeName),
+      lastName: z.optional(ldapAttributeName),
+      groups: z.optional(ldapAttributeName),
+    }),
   ),
 });
 

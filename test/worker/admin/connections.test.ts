@@ -122,6 +122,7 @@ describe("POST …/connections", () => {
       baseDn: "dc=example,dc=com",
       scope: 2,
       searchFilter: "(mail=%(user)s)",
+      attributeMapping: {},
       bindPasswordSet: true,
     });
   });

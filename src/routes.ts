@@ -15,6 +15,7 @@ import { samlMetadataRoute } from "./flow/saml/sp-metadata-route";
 import { route, type Route } from "./http/route";
 import { oauthRoutes } from "./oauth";
 import { oidcCallbackRoute } from "./flow/oidc/callback";
+import { ldapLoginRoutes } from "./flow/ldap/login-routes";
 
 const openApiRoute = route({
   method: "GET",
@@ -48,5 +49,6 @@ export const ALL_ROUTES: Route[] = [
   acsRoute,
   completeSamlRoute,
   oidcCallbackRoute,
+  ...ldapLoginRoutes,
   openApiRoute,
 ];

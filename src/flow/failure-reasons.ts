@@ -13,7 +13,7 @@ export type AuthorizeFailure =
   | "invalid_scope";
 
 /** Why a routed login could not leave for its IdP (besides the OIDC discovery failures). */
-export type StartFailure = "connection_incomplete" | "unsupported_connection_type";
+export type StartFailure = "connection_incomplete";
 
 /** Why the browser's return from the IdP (ACS, OIDC callback) matches no login it may finish. */
 export type ReturnFailure =
@@ -26,6 +26,20 @@ export type ReturnFailure =
   | "unknown_state"
   | "connection_mismatch"
   | "idp_error";
+
+/**
+ * Why a sign-in at the hosted LDAP form failed (SPEC §9). The audit log keeps the precise
+ * reason; every credential problem shows the user one message, so the form never says
+ * whether a user exists.
+ */
+export type LdapFailure =
+  | "ldap_unknown_user"
+  | "ldap_ambiguous_user"
+  | "ldap_wrong_password"
+  | "ldap_empty_password"
+  | "ldap_unavailable"
+  | "ldap_throttled"
+  | "csrf_mismatch";
 
 /** The SAML rejection codes of SPEC §5, as the verification core reports them. */
 export type SamlRejection = SamlErrorCode;
@@ -42,6 +56,7 @@ export type BrowserFailureReason =
   | ReturnFailure
   | SamlRejection
   | OidcFailureReason
+  | LdapFailure
   | LoginRefusal
   | "internal_error";
 
@@ -79,7 +94,6 @@ export function failureMessage(reason: BrowserFailureReason): string {
     case "connection_inactive":
       return "Single sign-on is not active for this organization.";
     case "connection_incomplete":
-    case "unsupported_connection_type":
     case "connection_mismatch":
     case "discovery_failed":
     case "insecure_endpoint":
@@ -115,6 +129,17 @@ export function failureMessage(reason: BrowserFailureReason): string {
       return "Your identity provider did not send an email address.";
     case "internal_error":
       return "Something went wrong while signing you in. Try again.";
+    case "ldap_unknown_user":
+    case "ldap_ambiguous_user":
+    case "ldap_wrong_password":
+    case "ldap_empty_password":
+      return "Incorrect username or password.";
+    case "ldap_unavailable":
+      return "Your directory could not be reached. Try again in a moment.";
+    case "ldap_throttled":
+      return "Too many failed sign-in attempts. Wait a few minutes, then try again.";
+    case "csrf_mismatch":
+      return "This sign-in form expired or was not sent from this page. Start again from the application.";
     // The verification core's rejections (SPEC §5) and the OIDC response checks: the user
     // learns that the IdP's answer was refused, never which check refused it (STYLE 4).
     case "bad_encoding":

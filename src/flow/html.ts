@@ -9,9 +9,9 @@ export function escapeHtml(value: string): string {
 const STYLE = `body{font-family:system-ui,-apple-system,sans-serif;background:#f6f7f9;color:#1f2328;display:flex;min-height:100vh;align-items:center;justify-content:center;margin:0}
 main{background:#fff;border:1px solid #d0d7de;border-radius:12px;padding:2rem;max-width:26rem;width:100%;box-shadow:0 1px 3px rgba(0,0,0,.06)}
 h1{font-size:1.25rem;margin:0 0 1rem}label{display:block;font-weight:600;margin-bottom:.4rem}
-input[type=email]{width:100%;box-sizing:border-box;padding:.6rem;border:1px solid #d0d7de;border-radius:6px;font-size:1rem}
+input[type=email],input[type=text],input[type=password]{width:100%;box-sizing:border-box;padding:.6rem;border:1px solid #d0d7de;border-radius:6px;font-size:1rem}
 button{margin-top:1rem;width:100%;padding:.65rem;border:0;border-radius:6px;background:#0969da;color:#fff;font-size:1rem;cursor:pointer}
-.error{color:#cf222e;margin:.5rem 0}.ref{font-family:ui-monospace,monospace;font-size:.85rem;color:#57606a}`;
+label+input{margin-bottom:.8rem}.error{color:#cf222e;margin:.5rem 0}.ref{font-family:ui-monospace,monospace;font-size:.85rem;color:#57606a}`;
 
 /**
  * A complete HTML page with a strict CSP: no script unless `scriptNonce` is given, no

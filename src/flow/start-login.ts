@@ -3,6 +3,7 @@ import type { OidcFailureReason } from "../oidc";
 import type { StartFailure } from "./failure-reasons";
 import type { PendingLogin } from "../store/org/login-types";
 import type { ConnectionRecord } from "../store/org/types";
+import { startLdap } from "./ldap/start-ldap";
 import { startOidc } from "./oidc/start-oidc";
 import { startSaml } from "./saml/start-saml";
 
@@ -24,10 +25,6 @@ export function startLogin(
     case "oidc":
       return startOidc(env, connection, pending, now);
     case "ldap":
-      return Promise.resolve({
-        ok: false,
-        reason: "unsupported_connection_type",
-        detail: `${connection.type} logins are not available in this version`,
-      });
+      return startLdap(env, connection, pending);
   }
 }

@@ -1,5 +1,5 @@
 import { openServiceSession, type LdapDeps, type ServiceAccount } from "./connection-test";
-import { bindFailure, searchFailure } from "./describe-failure";
+import { bindFailure, resultCodeOf, searchFailure } from "./describe-failure";
 import { userFilter } from "./escape-filter";
 import type { LdapEntry, LdapScope } from "./ldap-session";
 import type { LdapTarget } from "./ldap-target";
@@ -16,11 +16,19 @@ export interface UserLookup {
   attributes: string[];
 }
 
-/** The entry a user authenticated as, with the attributes read, or null when a step failed. */
-export interface UserAuthentication {
-  report: LdapTestReport;
-  entry: LdapEntry | null;
-}
+/** Why a user's authentication failed, for a sign-in to tell credentials from an unusable directory. */
+export type AuthenticationFailureCause =
+  | "empty_password"
+  | "no_entry"
+  | "several_entries"
+  | "wrong_password"
+  /** The directory could not be used: dns, tcp, tls, the service bind, or the search failed. */
+  | "directory";
+
+/** The entry a user authenticated as, with the attributes read; or the failure and its cause. */
+export type UserAuthentication =
+  | { report: LdapTestReport; entry: LdapEntry; cause: null }
+  | { report: LdapTestReport; entry: null; cause: AuthenticationFailureCause };
 
 /** The entry's identifiers a sign-in needs besides the mapped attributes (SPEC §9 subject). */
 const IDENTIFIERS = ["entryUUID"];
@@ -51,9 +59,10 @@ export async function runAuthenticationTest(
       "user_bind: empty password refused before any bind (an unauthenticated bind, RFC 4513 §5.1.2, would succeed)",
     );
     steps.fail(failure);
-    return { report: steps.report(failure), entry: null };
+    return { report: steps.report(failure), entry: null, cause: "empty_password" };
   }
   const filter = userFilter(lookup.searchFilter, credentials.username);
+  let cause: AuthenticationFailureCause = "directory";
   try {
     const session = await openServiceSession(target, account, deps, steps);
     try {
@@ -69,6 +78,7 @@ export async function runAuthenticationTest(
             sizeLimit: SIZE_LIMIT,
           });
           if (found.length === 1) return found[0]!;
+          cause = found.length === 0 ? "no_entry" : "several_entries";
           throw new LdapStepFailure("search", matchCount(found.length, filter, lookup.baseDn));
         },
         (error) => searchFailure(error, filter, lookup.baseDn, target, timeouts),
@@ -76,14 +86,17 @@ export async function runAuthenticationTest(
       await steps.run(
         "user_bind",
         () => session.bind(entry.dn, credentials.password),
-        (error) => bindFailure("user_bind", error, entry.dn, target, timeouts),
+        (error) => {
+          if (resultCodeOf(error) === 49) cause = "wrong_password";
+          return bindFailure("user_bind", error, entry.dn, target, timeouts);
+        },
       );
-      return { report: steps.report(null), entry };
+      return { report: steps.report(null), entry, cause: null };
     } finally {
       await session.close();
     }
   } catch (error) {
-    if (error instanceof LdapStepFailure) return { report: steps.report(error), entry: null };
+    if (error instanceof LdapStepFailure) return { report: steps.report(error), entry: null, cause };
     throw error;
   }
 }

@@ -6,7 +6,12 @@
  * isolate that serves no LDAP never evaluates ldapts.
  */
 export { ldapActivationGaps } from "./activation-check";
-export { runAuthenticationTest, type UserAuthentication, type UserLookup } from "./authentication-test";
+export {
+  runAuthenticationTest,
+  type AuthenticationFailureCause,
+  type UserAuthentication,
+  type UserLookup,
+} from "./authentication-test";
 export { runConnectionTest, type LdapDeps, type ServiceAccount } from "./connection-test";
 export { directoryConfigOf, mappedAttributes, type DirectoryConfig } from "./directory-config";
 export { escapeFilterValue, userFilter, USER_PLACEHOLDER } from "./escape-filter";

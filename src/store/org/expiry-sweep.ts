@@ -13,6 +13,7 @@ export const EXPIRING_TABLES = [
   "access_tokens",
   "spent_codes",
   "code_tokens",
+  "login_throttle",
 ] as const;
 
 /** How long an expired row may wait for the sweep: one sweep serves every row expiring in this window. */

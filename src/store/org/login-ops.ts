@@ -58,12 +58,24 @@ export function consumePendingLogin(
   ctx: OrgContext,
   input: { relayState: string; browserHashes?: string[]; clientId?: string },
 ): PendingLoginClaim {
+  const claim = findPendingLogin(ctx, input);
+  if (claim.ok) ctx.sql.exec("DELETE FROM pending_logins WHERE relay_state = ?", input.relayState);
+  return claim;
+}
+
+/**
+ * The pending login, under the same conditions as {@link consumePendingLogin}, left in
+ * place: a hosted form (LDAP) shows it, and may be submitted again after a failure.
+ */
+export function findPendingLogin(
+  ctx: OrgContext,
+  input: { relayState: string; browserHashes?: string[]; clientId?: string },
+): PendingLoginClaim {
   const row = one<PendingRow>(ctx.sql, "SELECT * FROM pending_logins WHERE relay_state = ?", input.relayState);
   if (!row || row.expires_at < ctx.now.getTime()) return { ok: false, reason: "unknown" };
   if (input.browserHashes && !input.browserHashes.includes(row.browser_hash))
     return { ok: false, reason: "browser_mismatch" };
   if (input.clientId !== undefined && input.clientId !== row.client_id) return { ok: false, reason: "client_mismatch" };
-  ctx.sql.exec("DELETE FROM pending_logins WHERE relay_state = ?", input.relayState);
   return {
     ok: true,
     pending: {

@@ -2,6 +2,7 @@ import { acsOps } from "./acs-ops";
 import { connectionOps } from "./connection-ops";
 import { domainOps } from "./domain-ops";
 import { eventOps } from "./event-ops";
+import { ldapLoginOps } from "./ldap-login-ops";
 import { loginOps } from "./login-ops";
 import { memberOps } from "./member-ops";
 import { oidcCacheOps } from "./oidc-cache-ops";
@@ -22,6 +23,7 @@ export const orgOps = {
   ...loginOps,
   ...tokenOps,
   ...acsOps,
+  ...ldapLoginOps,
   ...oidcCacheOps,
 };
 

@@ -26,7 +26,6 @@ const OTHER_REASONS = [
   "no_active_connection",
   // start
   "connection_incomplete",
-  "unsupported_connection_type",
   // the way back (ACS, OIDC callback)
   "bad_request",
   "browser_mismatch",
@@ -58,6 +57,14 @@ const OTHER_REASONS = [
   "email_domain_not_allowed",
   "not_a_member",
   "subject_mismatch",
+  // the hosted LDAP form (LdapFailure)
+  "ldap_unknown_user",
+  "ldap_ambiguous_user",
+  "ldap_wrong_password",
+  "ldap_empty_password",
+  "ldap_unavailable",
+  "ldap_throttled",
+  "csrf_mismatch",
   "internal_error",
 ] as const satisfies ReadonlyArray<BrowserFailureReason>;
 
@@ -86,6 +93,13 @@ describe("failureMessage", () => {
   it("tells the user only that the IdP's answer was refused, never which SAML check refused it", () => {
     const shown = new Set(SAML_ERROR_CODES.filter((c) => c !== "replayed" && c !== "unsolicited").map(failureMessage));
     expect([...shown]).toEqual(["Your identity provider's response could not be accepted."]);
+  });
+
+  it("shows one message for every LDAP credential failure: the form never says whether a user exists", () => {
+    const credentials = ["ldap_unknown_user", "ldap_ambiguous_user", "ldap_wrong_password", "ldap_empty_password"];
+    expect(new Set(credentials.map((r) => failureMessage(r as BrowserFailureReason)))).toEqual(
+      new Set(["Incorrect username or password."]),
+    );
   });
 
   it("refuses an unknown reason at compile time", () => {

@@ -1,0 +1,79 @@
+import type { Env } from "../../env";
+import type { AuthenticationFailureCause } from "../../ldap";
+import type { PendingLoginClaim } from "../../store/org/login-ops";
+import type { PendingLogin } from "../../store/org/login-types";
+import type { LdapConnection } from "../../store/org/types";
+import { completeLogin, targetOf, type LoginOutcome } from "../complete-login";
+import type { LdapFailure } from "../failure-reasons";
+import { ldapIdentity } from "./ldap-identity";
+
+/** Where a submitted form ends: shown again (a failed attempt), or the login's outcome. */
+export type LdapSubmission =
+  | { kind: "retry"; reason: LdapFailure; detail: string }
+  | { kind: "expired"; detail: string }
+  | { kind: "done"; outcome: LoginOutcome };
+
+/** The reason the audit log records for each way the directory refused (the user sees one message). */
+const REASON_OF_CAUSE: Record<AuthenticationFailureCause, LdapFailure> = {
+  empty_password: "ldap_empty_password",
+  no_entry: "ldap_unknown_user",
+  several_entries: "ldap_ambiguous_user",
+  wrong_password: "ldap_wrong_password",
+  directory: "ldap_unavailable",
+};
+
+/**
+ * A submitted form, after its attempt was counted (SPEC §9): search the connection's
+ * `searchFilter` for the username, bind as the entry with the password
+ * (src/ldap/authentication-test.ts; an empty password is refused before any bind), then
+ * claim the pending login — once — and finish on the one completion step every protocol
+ * shares (flow/complete-login.ts: member or JIT, code). `claim` consumes the pending login
+ * and uncounts the attempt (store/org/ldap-login-ops.ts).
+ */
+export async function completeLdapLogin(
+  env: Env,
+  input: {
+    connection: LdapConnection;
+    pending: PendingLogin;
+    username: string;
+    password: string;
+    claim: () => Promise<PendingLoginClaim>;
+    now: number;
+  },
+): Promise<LdapSubmission> {
+  const { connection } = input;
+  const ldap = await import("../../ldap");
+  const config = await ldap.directoryConfigOf(env, connection);
+  const parsed = config.serverUri ? ldap.parseLdapTarget(env, config.serverUri, config.startTls) : null;
+  if (!parsed?.ok || !config.baseDn) {
+    const detail = parsed?.ok === false ? parsed.detail : "the connection has no ldap.serverUri or ldap.baseDn";
+    return { kind: "retry", reason: "ldap_unavailable", detail };
+  }
+  const result = await ldap.runAuthenticationTest(
+    parsed.target,
+    config,
+    {
+      baseDn: config.baseDn,
+      scope: config.scope,
+      searchFilter: config.searchFilter,
+      attributes: Object.values(ldap.mappedAttributes(config.attributeMapping)),
+    },
+    { username: input.username, password: input.password },
+    { connector: ldap.workerConnector },
+  );
+  if (!result.entry) return { kind: "retry", reason: REASON_OF_CAUSE[result.cause], detail: result.report.details };
+  const claim = await input.claim();
+  if (!claim.ok)
+    return { kind: "expired", detail: "the pending login was used or expired while the directory answered" };
+  const identity = ldapIdentity(result.entry, config.attributeMapping);
+  return {
+    kind: "done",
+    outcome: await completeLogin(env, {
+      connection,
+      identity,
+      target: targetOf(claim.pending),
+      assertion: null,
+      now: input.now,
+    }),
+  };
+}

@@ -1,11 +1,12 @@
 import * as z from "zod/mini";
-import { claimDomains, releaseDomains } from "../domains/claim-domains";
+import { claimDomains, releaseDomains, settleClaims, undoClaims, type DomainClaims } from "../domains/claim-domains";
 import { normalizeDomains } from "../domains/normalize-domain";
 import { ApiError } from "../http/api-error";
 import { paginationQuery, pageRequest } from "../http/pagination";
 import { json } from "../http/problem";
 import { route, type RouteContext } from "../http/route";
 import { newId, randomBase32 } from "../lib/ids";
+import type { OrganizationRecord } from "../store/org/types";
 import { appOp, orgOp } from "../store/stores";
 import { actorName, isAppWide } from "./auth";
 import { organizationView, slugify } from "./organization-view";
@@ -32,13 +33,14 @@ async function createOrganization({ env, body, actor }: RouteContext<z.infer<typ
   const id = newId("org");
   const domains = body.domains === undefined ? [] : normalizeDomains(body.domains);
   const slug = await reserveSlug(env, id, body.slug, body.name);
+  const verified = isAppWide(actor);
+  let claims: DomainClaims;
   try {
-    await claimDomains(env, id, domains);
+    claims = await claimDomains(env, id, domains, verified);
   } catch (error) {
     await appOp(env, "organizations", "releaseOrganization", { id });
     throw error;
   }
-  const verified = isAppWide(actor);
   const org = await orgOp(
     env,
     id,
@@ -54,10 +56,11 @@ async function createOrganization({ env, body, actor }: RouteContext<z.infer<typ
     actorName(actor),
   ).catch(async (error: unknown) => {
     // Give the domains and the slug back: no half-made org may hold them.
-    await releaseDomains(env, id, domains);
+    await undoClaims(env, claims);
     await appOp(env, "organizations", "releaseOrganization", { id });
     throw error;
   });
+  await settleClaims(env, claims);
   return json(organizationView(org), 201);
 }
 
@@ -96,14 +99,7 @@ async function updateOrganization({
   const slugChanged = body.slug !== undefined && body.slug !== current.slug;
   if (slugChanged) await reserveSlug(env, orgId, body.slug);
   try {
-    if (domains)
-      await replaceDomains(
-        env,
-        orgId,
-        current.domains.map((d) => d.domain),
-        domains,
-        actor,
-      );
+    if (domains) await replaceDomains(env, current, domains, actor);
   } catch (error) {
     // Nothing of the org changed: give back the old slug, or the index and the org disagree.
     if (slugChanged) await appOp(env, "organizations", "reserveOrganization", { id: orgId, slug: current.slug });
@@ -120,30 +116,35 @@ async function updateOrganization({
 }
 
 /**
- * Makes the org's domains exactly `next`, all or nothing: claims the new ones, removes the
- * dropped ones (refused while a connection lists one, which gives the new claims back),
- * then adds the new ones and releases the dropped ones.
+ * Makes the org's domains exactly `next`, all or nothing: claims the new ones (an app-wide
+ * key's claims are verified, so its unverified ones listed again are claimed verified too),
+ * removes the dropped ones (refused while a connection lists one, which gives the claims
+ * back), then adds the new ones, releases the dropped ones and evicts the pending claims a
+ * verification outranks.
  */
 async function replaceDomains(
   env: RouteContext["env"],
-  orgId: string,
-  current: string[],
+  current: OrganizationRecord,
   next: string[],
   actor: RouteContext["actor"],
 ) {
-  const removed = current.filter((d) => !next.includes(d));
-  const added = next.filter((d) => !current.includes(d));
-  await claimDomains(env, orgId, added);
-  if (removed.length > 0) {
-    try {
-      await orgOp(env, orgId, "removeDomains", { domains: removed }, actorName(actor));
-    } catch (error) {
-      await releaseDomains(env, orgId, added);
-      throw error;
-    }
+  const verified = isAppWide(actor);
+  const held = current.domains.map((d) => d.domain);
+  const removed = held.filter((d) => !next.includes(d));
+  const toClaim = next.filter((d) => {
+    const mine = current.domains.find((c) => c.domain === d);
+    return !mine || (verified && !mine.verified);
+  });
+  const claims = await claimDomains(env, current.id, toClaim, verified);
+  try {
+    if (removed.length > 0) await orgOp(env, current.id, "removeDomains", { domains: removed }, actorName(actor));
+    await orgOp(env, current.id, "addDomains", { domains: next, verified }, actorName(actor));
+  } catch (error) {
+    await undoClaims(env, claims);
+    throw error;
   }
-  await orgOp(env, orgId, "addDomains", { domains: next, verified: isAppWide(actor) }, actorName(actor));
-  if (removed.length > 0) await releaseDomains(env, orgId, removed);
+  if (removed.length > 0) await releaseDomains(env, current.id, removed);
+  await settleClaims(env, claims);
 }
 
 async function deleteOrganization({ env, params, actor }: RouteContext<undefined, undefined, { orgId: string }>) {

@@ -1,6 +1,6 @@
 import * as z from "zod/mini";
 import { connectionView } from "../connections/connection-view";
-import { claimDomains } from "../domains/claim-domains";
+import { claimDomains, settleClaims, undoClaims } from "../domains/claim-domains";
 import { normalizeDomains } from "../domains/normalize-domain";
 import { notFound } from "../http/api-error";
 import { json } from "../http/problem";
@@ -36,19 +36,27 @@ async function getActiveConnection(ctx: RouteContext<undefined, undefined, { org
   throw notFound("Active SSO connection");
 }
 
-/** An app-wide key verifies a domain an org-scoped key added (SPEC §2 "Domains"). */
+/**
+ * An app-wide key verifies a domain an org-scoped key added (SPEC §2 "Domains"); the other
+ * orgs that had it pending lose it.
+ */
 async function verifyDomain(ctx: RouteContext<undefined, undefined, { orgId: string; domain: string }>) {
   const [domain] = normalizeDomains([ctx.params.domain], "domain");
   const org = await orgOp(ctx.env, ctx.params.orgId, "getOrganization", undefined);
   if (!org.domains.some((d) => d.domain === domain)) throw notFound("Domain");
-  await claimDomains(ctx.env, org.id, [domain!]);
+  // 409 domain_taken when another org verified it first: verification never takes a domain from its org.
+  const claims = await claimDomains(ctx.env, org.id, [domain!], true);
   const updated = await orgOp(
     ctx.env,
     org.id,
     "addDomains",
     { domains: [domain!], verified: true },
     actorName(ctx.actor),
-  );
+  ).catch(async (error: unknown) => {
+    await undoClaims(ctx.env, claims);
+    throw error;
+  });
+  await settleClaims(ctx.env, claims);
   return json(organizationView(updated));
 }
 

@@ -23,7 +23,8 @@ export type LoginRoute =
  * Routes a login by email domain (SPEC §2 "Routing a login"). KV gives the org fast at the
  * edge; the org's object confirms it owns the domain and picks the connection. On a KV
  * miss or a stale entry, the domain's claim object (the uniqueness authority) names the
- * owner, and the KV entry is refreshed in the background.
+ * verified owner, and the KV entry is refreshed in the background. Unverified (pending)
+ * claims route nobody.
  */
 export async function routeLoginByEmail(env: Env, email: string, exec?: ExecutionContext): Promise<LoginRoute> {
   const domain = emailDomain(email);
@@ -33,10 +34,11 @@ export async function routeLoginByEmail(env: Env, email: string, exec?: Executio
     const route = await orgOp(env, cached.organizationId, "routeDomain", { domain });
     if (route.ok || route.reason !== "not_owned") return toLoginRoute(route);
   }
-  const owner = await domainClaim(env, domain).owner();
+  const { owner, pending } = await domainClaim(env, domain).lookup();
   if (!owner) {
     if (cached) exec?.waitUntil(forgetDomain(env, domain));
-    return { ok: false, reason: "unknown_domain" };
+    // Pending in one org or several: no org verified it, so none is named or routed to.
+    return { ok: false, reason: pending ? "unverified_domain" : "unknown_domain" };
   }
   const route = await orgOp(env, owner, "routeDomain", { domain });
   if (route.ok && exec) {

@@ -37,11 +37,51 @@ function removeDomains(ctx: OrgContext, input: { domains: string[] }): Organizat
     if (user) throw conflict(`Domain ${domain} is listed by connection ${user.id}; remove it there first.`);
   }
   for (const domain of input.domains) {
-    if (ctx.sql.exec("DELETE FROM domains WHERE domain = ?", domain).rowsWritten > 0) {
-      recordEvent(ctx, org.id, "domain.removed", domain);
-      routingChanged(ctx, org.id, [domain]);
-    }
+    const removed = one<{ verified: number }>(
+      ctx.sql,
+      "DELETE FROM domains WHERE domain = ? RETURNING verified",
+      domain,
+    );
+    if (!removed) continue;
+    recordEvent(ctx, org.id, "domain.removed", domain);
+    // Only a verified domain is in the KV index, and only as this org's: dropping an
+    // unverified one must not delete the entry of the org that verified it.
+    if (removed.verified === 1) routingChanged(ctx, org.id, [domain]);
   }
+  ctx.sql.exec("UPDATE organization SET updated_at = ?", ctx.now.toISOString());
+  return requireOrganization(ctx);
+}
+
+/**
+ * Another org verified a domain this org had added unverified (SPEC §2 "Domains"): it
+ * leaves this org and its connections, with a `domain.removed` event that names no org.
+ * A domain this org verified is never taken (the claim object makes that impossible; this
+ * refuses it too).
+ */
+function evictDomain(ctx: OrgContext, input: { domain: string }): OrganizationRecord {
+  const org = requireOrganization(ctx);
+  const held = org.domains.find((d) => d.domain === input.domain);
+  if (!held || held.verified) return org;
+  ctx.sql.exec("DELETE FROM domains WHERE domain = ?", input.domain);
+  const rows = all<{ id: string; domains: string }>(ctx.sql, "SELECT id, domains FROM connections").filter((r) =>
+    (JSON.parse(r.domains) as string[]).includes(input.domain),
+  );
+  for (const row of rows) {
+    const domains = (JSON.parse(row.domains) as string[]).filter((d) => d !== input.domain);
+    ctx.sql.exec(
+      "UPDATE connections SET domains = ?, updated_at = ? WHERE id = ?",
+      JSON.stringify(domains),
+      ctx.now.toISOString(),
+      row.id,
+    );
+  }
+  // A connection that listed only this domain now lists none, which can change where the
+  // org's verified domains route.
+  if (rows.length > 0) routingChanged(ctx, org.id);
+  recordEvent(ctx, org.id, "domain.removed", input.domain, {
+    reason: "verified_by_another_organization",
+    ...(rows.length > 0 ? { connections: rows.map((r) => r.id) } : {}),
+  });
   ctx.sql.exec("UPDATE organization SET updated_at = ?", ctx.now.toISOString());
   return requireOrganization(ctx);
 }
@@ -132,6 +172,7 @@ function routeConnectionId(ctx: OrgContext, input: { connectionId: string }): Do
 export const domainOps = {
   addDomains,
   removeDomains,
+  evictDomain,
   routeDomain,
   routeOrganizationId,
   routeConnectionId,

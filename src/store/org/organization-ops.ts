@@ -160,10 +160,11 @@ function availableSso(ctx: OrgContext): { activeSso: ActiveSso; availableSso: Ac
 function deleteOrganization(ctx: OrgContext): { domains: string[]; organization: OrganizationRecord } {
   const org = requireOrganization(ctx);
   recordEvent(ctx, org.id, "organization.deleted", org.id, { name: org.name });
+  // Only its verified domains are in the KV index as this org's (an unverified one may be verified by another).
   routingChanged(
     ctx,
     org.id,
-    org.domains.map((d) => d.domain),
+    org.domains.filter((d) => d.verified).map((d) => d.domain),
   );
   if (org.ssoAllowed && hasLiveConnection(ctx, org.activeSso)) {
     recordEvent(ctx, org.id, "sso_configuration.disabled", org.id, { reason: "organization_deleted" });

@@ -20,7 +20,7 @@ import claimV0 from "../../fixtures/storage/domain-claim-v0.sql?raw";
 import claimV0Rows from "../../fixtures/storage/domain-claim-v0-rows.sql?raw";
 import orgV0 from "../../fixtures/storage/org-v0.sql?raw";
 import orgV0Rows from "../../fixtures/storage/org-v0-rows.sql?raw";
-import { get } from "../admin/helpers";
+import { createOrg, expectStatus, get, mintKey, patch, post } from "../admin/helpers";
 import { schemaShape, shapeBuiltBy, tableRows, writeAsUnversionedRelease } from "./legacy-object";
 
 const ORG_ID = "org_01m8t1qyba0bs1qp35g5gpw115";
@@ -217,6 +217,8 @@ describe("upgrading an object of the unversioned release", () => {
   });
 
   it("DomainClaim: the claim survives and still refuses a second owner", async () => {
+    // The claim's org, as the same release left it (it verified the domain).
+    await writeAsUnversionedRelease(env.ORGS.get(env.ORGS.idFromName(ORG_ID)), orgV0, orgV0Rows);
     const stub = env.DOMAIN_CLAIMS.get(env.DOMAIN_CLAIMS.idFromName(DOMAIN));
     const before = await writeAsUnversionedRelease(stub, claimV0, claimV0Rows);
     const after = await inspect(stub, Object.keys(before));
@@ -225,10 +227,52 @@ describe("upgrading an object of the unversioned release", () => {
     expect(after.rows).toEqual(before);
     expect(after.shape).toEqual(await freshShape(env.DOMAIN_CLAIMS.get(env.DOMAIN_CLAIMS.newUniqueId())));
     expect(await stub.owner()).toBe(ORG_ID);
-    expect(await stub.claim(DOMAIN, "org_01m8t1zzzzzzzzzzzzzzzzzzzz", Date.now())).toMatchObject({
-      claimed: false,
-      owner: ORG_ID,
+    for (const verified of [true, false]) {
+      expect(await stub.claim(DOMAIN, "org_01m8t1zzzzzzzzzzzzzzzzzzzz", Date.now(), verified)).toEqual({
+        claimed: false,
+      });
+    }
+    expect(await stub.owner()).toBe(ORG_ID);
+  });
+
+  it("DomainClaim: an owner row the older release wrote for an unverified claim is settled, and blocks nobody", async () => {
+    const domain = `bigcorp-legacy-${crypto.randomUUID().slice(0, 8)}.example.com`;
+    // The squatter added the domain with its org-scoped key: unverified in its org...
+    const squatter = await createOrg({ name: "Squatter" });
+    const { key } = await mintKey(`organization:${squatter.id}`);
+    expectStatus(await patch(`organizations/${squatter.id}`, { domains: [domain] }, { key }), 200);
+    // ...and the older release made that claim the exclusive owner row.
+    const stub = env.DOMAIN_CLAIMS.get(env.DOMAIN_CLAIMS.idFromName(domain));
+    await writeAsUnversionedRelease(
+      stub,
+      claimV0,
+      `INSERT INTO claim VALUES ('${domain}', '${squatter.id}', '2026-11-22T10:26:01.061Z')`,
+    );
+    expect((await inspect(stub, ["claim", "unsettled_claim", "pending_claims"])).rows).toEqual({
+      claim: [{ domain, organization_id: squatter.id, claimed_at: "2026-11-22T10:26:01.061Z" }],
+      unsettled_claim: [{ organization_id: squatter.id }],
+      pending_claims: [],
     });
+
+    // The real org's claim meets it: the squatter's org says it never verified it.
+    const real = await post("organizations", { name: "BigCorp", domains: [domain] });
+    expectStatus(real, 201);
+    expect(await stub.owner()).toBe(real.body.id);
+    expect((await get(`organizations/${squatter.id}`)).body.domains).toEqual([]);
+    const removed = await get(`organizations/${squatter.id}/events?type=domain.removed`);
+    expect(removed.body.data.map((e: { target: string }) => e.target)).toEqual([domain]);
+    expect(await env.DOMAINS.get(domain, "json")).toEqual({ organizationId: real.body.id, connectionId: null });
+  });
+
+  it("DomainClaim: an older release's owner row whose org is gone frees the domain", async () => {
+    const domain = `gone-legacy-${crypto.randomUUID().slice(0, 8)}.example.com`;
+    const stub = env.DOMAIN_CLAIMS.get(env.DOMAIN_CLAIMS.idFromName(domain));
+    await writeAsUnversionedRelease(
+      stub,
+      claimV0,
+      `INSERT INTO claim VALUES ('${domain}', 'org_01m8t1gonegonegonegonegone', '2026-11-22T10:26:01.061Z')`,
+    );
+    expectStatus(await post("organizations", { name: "Heir", domains: [domain] }), 201);
   });
 
   it("a started object is not migrated again", async () => {

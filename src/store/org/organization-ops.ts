@@ -117,7 +117,8 @@ function setSsoAllowed(ctx: OrgContext, allowed: boolean): OrganizationRecord {
 /**
  * SPEC §2 `disallow_sso`: nobody of the org logs in from now on, so what earlier logins
  * left usable goes in the same transaction — unspent codes (`/oauth/token` then answers
- * `invalid_grant`), access tokens (userinfo answers 401) and pending logins. Returns the
+ * `invalid_grant`) and access tokens (userinfo answers 401). Pending logins stay: the ACS
+ * and callbacks refuse them as `sso_not_allowed`, which tells the user why. Returns the
  * counts of live ones, for the audit event.
  */
 function revokeLoginState(ctx: OrgContext): { revokedCodes: number; revokedAccessTokens: number } {
@@ -130,7 +131,6 @@ function revokeLoginState(ctx: OrgContext): { revokedCodes: number; revokedAcces
   const revokedCodes = live("auth_codes");
   const revokedAccessTokens = live("access_tokens");
   ctx.sql.exec("DELETE FROM code_tokens");
-  ctx.sql.exec("DELETE FROM pending_logins");
   return { revokedCodes, revokedAccessTokens };
 }
 

@@ -1,19 +1,22 @@
 import type { Env } from "./env";
 import { ApiError } from "./http/api-error";
 import { problemResponse } from "./http/problem";
+import { withRequestScope } from "./http/request-scope";
 import { buildRouter } from "./http/router";
 import { ALL_ROUTES } from "./routes";
 
 const router = buildRouter(ALL_ROUTES);
 
 export default {
-  async fetch(request: Request, env: Env, exec: ExecutionContext): Promise<Response> {
-    try {
-      const response = await router(request, env, exec);
-      return response ?? problemResponse(new ApiError(404, "not_found", "No such route."));
-    } catch (error) {
-      return problemResponse(error);
-    }
+  fetch(request: Request, env: Env, exec: ExecutionContext): Promise<Response> {
+    return withRequestScope(request, async () => {
+      try {
+        const response = await router(request, env, exec);
+        return response ?? problemResponse(new ApiError(404, "not_found", "No such route."));
+      } catch (error) {
+        return problemResponse(error);
+      }
+    });
   },
 } satisfies ExportedHandler<Env>;
 

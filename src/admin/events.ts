@@ -1,9 +1,17 @@
-import type * as z from "zod/mini";
+import * as z from "zod/mini";
+import { readFeed } from "../events/read-feed";
 import { eventsQuery, pageRequest } from "../http/pagination";
 import { json } from "../http/problem";
 import { route, type RouteContext } from "../http/route";
-import { appOp, orgOp } from "../store/stores";
+import { orgOp } from "../store/stores";
 
+/** The org's log also finds a login failure by the reference id its error page showed (SPEC §2). */
+const orgEventsQuery = z.object({
+  ...eventsQuery.shape,
+  referenceId: z.optional(z.string().check(z.regex(/^ref_[0-9a-z]{1,40}$/, "must be a ref_… reference id"))),
+});
+
+type OrgQuery = z.infer<typeof orgEventsQuery>;
 type Query = z.infer<typeof eventsQuery>;
 
 const tag = "Events";
@@ -14,12 +22,17 @@ export const eventRoutes = [
     tag,
     access: "org",
     audience: "api",
-    summary: "The org's audit log, newest first",
-    query: eventsQuery,
+    summary: "The org's audit log, newest first: every admin change and every login attempt",
+    query: orgEventsQuery,
     success: { status: 200, description: "A page of events" },
-    handler: async ({ env, params, query }: RouteContext<undefined, Query, { orgId: string }>) =>
+    handler: async ({ env, params, query }: RouteContext<undefined, OrgQuery, { orgId: string }>) =>
       json(
-        await orgOp(env, params.orgId, "listEvents", { ...pageRequest(query), type: query.type, since: query.since }),
+        await orgOp(env, params.orgId, "listEvents", {
+          ...pageRequest(query),
+          type: query.type,
+          since: query.since,
+          referenceId: query.referenceId,
+        }),
       ),
   }),
   route({
@@ -28,12 +41,10 @@ export const eventRoutes = [
     tag,
     access: "app",
     audience: "api",
-    summary: "The app-wide audit log, newest first",
+    summary: "The app-wide feed, newest first: app-wide changes, every org's events (copied within seconds)",
     query: eventsQuery,
     success: { status: 200, description: "A page of events" },
     handler: async ({ env, query }: RouteContext<undefined, Query>) =>
-      json(
-        await appOp(env, "events", "listAppEvents", { ...pageRequest(query), type: query.type, since: query.since }),
-      ),
+      json(await readFeed(env, { ...pageRequest(query), type: query.type, since: query.since })),
   }),
 ];

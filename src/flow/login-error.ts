@@ -1,7 +1,9 @@
 import type { Env } from "../env";
+import { recordUnscopedEvent } from "../events/record-unscoped";
 import { ApiError } from "../http/api-error";
-import { newId, randomBase32 } from "../lib/ids";
-import { appOp, orgOp } from "../store/stores";
+import { currentClientIp } from "../http/request-scope";
+import { newEventId, randomBase32 } from "../lib/ids";
+import { orgOp } from "../store/stores";
 import { failureMessage, type BrowserFailureReason } from "./failure-reasons";
 import { escapeHtml, htmlPage } from "./html";
 
@@ -97,19 +99,22 @@ async function recordFailure(env: Env, referenceId: string, failure: LoginFailur
       });
       return;
     }
-    await appOp(env, "events", "appendEvents", {
-      events: [
-        {
-          id: newId("evt"),
-          type: "login.failed",
-          actor: "system",
-          organizationId: null,
-          target: failure.connectionId,
-          data,
-          createdAt: new Date().toISOString(),
-        },
-      ],
-    });
+    // No org is known: the app-wide feed only, after the response and rate-limited per client IP.
+    const now = new Date();
+    recordUnscopedEvent(
+      env,
+      {
+        id: newEventId(now),
+        type: "login.failed",
+        actor: "system",
+        organizationId: null,
+        target: failure.connectionId,
+        data,
+        createdAt: now.toISOString(),
+      },
+      currentClientIp(),
+      now.getTime(),
+    );
   } catch (error) {
     console.error(
       "could not record login failure",

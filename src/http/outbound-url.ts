@@ -2,11 +2,13 @@ import type { Env } from "../env";
 
 /**
  * Where edge-sso may send a request on an admin's or IdP's say (IdP metadata URLs, OIDC
- * discovery and endpoints): https:// to a public host. Loopback hosts — over http:// too —
+ * discovery and endpoints, webhook endpoints): https:// to a public host, with no
+ * credentials in the URL (they would be sent to whoever answers, and logged). Loopback hosts — over http:// too —
  * only when `ALLOW_INSECURE_LOOPBACK_IDP=true` (local dev and tests, never production);
  * private, link-local and unspecified IP literals never. Host names are not resolved here
  * (a Worker cannot), so this refuses literals; on Cloudflare, private networks are not
- * reachable from a Worker anyway. Returns why not, or null.
+ * reachable from a Worker anyway. Callers never follow a redirect (`redirect: "manual"`):
+ * a redirect's target would escape this check. Returns why not, or null.
  */
 export function outboundUrlRefusal(env: Pick<Env, "ALLOW_INSECURE_LOOPBACK_IDP">, value: string): string | null {
   let url: URL;
@@ -15,6 +17,7 @@ export function outboundUrlRefusal(env: Pick<Env, "ALLOW_INSECURE_LOOPBACK_IDP">
   } catch {
     return `${value} is not a URL`;
   }
+  if (url.username || url.password) return `${url.protocol}//${url.host} carries credentials in the URL`;
   const host = url.hostname;
   const loopback = isLoopback(host);
   if (loopback) {

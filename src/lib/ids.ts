@@ -8,7 +8,7 @@ import { encodeBase64url } from "./base64";
  */
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
 
-export type IdPrefix = "org" | "conn" | "user" | "client" | "key" | "wh" | "evt" | "sl" | "req";
+export type IdPrefix = "org" | "conn" | "user" | "client" | "key" | "wh" | "evt" | "sl" | "req" | "dlv";
 
 let lastTime = -1;
 let lastRandom: number[] = [];
@@ -18,12 +18,7 @@ let lastRandom: number[] = [];
  * millisecond increment the random part, so they sort in creation order.
  */
 export function ulid(now = Date.now()): string {
-  let time = "";
-  let t = now;
-  for (let i = 0; i < 10; i++) {
-    time = ALPHABET[t % 32] + time;
-    t = Math.floor(t / 32);
-  }
+  const time = encodeTime(now);
   if (now === lastTime) {
     incrementBase32(lastRandom);
   } else {
@@ -31,6 +26,17 @@ export function ulid(now = Date.now()): string {
     lastRandom = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b & 31);
   }
   return time + lastRandom.map((d) => ALPHABET[d]).join("");
+}
+
+/** The 10-character time part of a ULID. */
+function encodeTime(now: number): string {
+  let time = "";
+  let t = now;
+  for (let i = 0; i < 10; i++) {
+    time = ALPHABET[t % 32] + time;
+    t = Math.floor(t / 32);
+  }
+  return time;
 }
 
 function incrementBase32(digits: number[]): void {
@@ -50,6 +56,48 @@ export function randomBase32(length: number): string {
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${ulid()}`;
+}
+
+/**
+ * An event ID whose ULID time is the event's `createdAt` (not the clock of whoever makes
+ * the ID), so the app-wide feed can place an event in its hour shard from the ID alone.
+ */
+export function newEventId(createdAt: Date): string {
+  return `evt_${ulid(createdAt.getTime())}`;
+}
+
+/** The epoch-ms time a ULID-based ID (`evt_…`, `org_…`) was made at, or null when it is not one. */
+export function timeOfId(id: string): number | null {
+  const match = /^[a-z]+_([0-9a-hjkmnp-tv-z]{10})[0-9a-hjkmnp-tv-z]{16}$/.exec(id);
+  if (!match) return null;
+  let t = 0;
+  for (const c of match[1]!) t = t * 32 + ALPHABET.indexOf(c);
+  return t;
+}
+
+/** The ULID of the first ID of any prefix made at epoch ms `time` (all random digits 0), for range bounds. */
+export function ulidFloor(time: number): string {
+  return encodeTime(time) + "0".repeat(16);
+}
+
+/** The org part of an app-wide delivery ID: 26 zeros, which no org ULID is. */
+const APP_DELIVERY_SOURCE = "0".repeat(26);
+
+/**
+ * A webhook delivery ID embeds where the delivery lives: `dlv_` + the org's ULID (or 26
+ * zeros for the app-wide outbox) + 16 random characters (SPEC §1: resolves with no lookup).
+ */
+export function newDeliveryId(organizationId: string | null): string {
+  return `dlv_${organizationId ? organizationId.slice(4) : APP_DELIVERY_SOURCE}${randomBase32(16)}`;
+}
+
+const DELIVERY_ID = /^dlv_([0-9a-hjkmnp-tv-z]{26})[0-9a-hjkmnp-tv-z]{16}$/;
+
+/** Where a delivery lives: its org, `"app"` for the app-wide outbox, or null when the ID is not well formed. */
+export function sourceOfDelivery(deliveryId: string): string | null {
+  const match = DELIVERY_ID.exec(deliveryId);
+  if (!match) return null;
+  return match[1] === APP_DELIVERY_SOURCE ? "app" : `org_${match[1]}`;
 }
 
 const ORG_ID = /^org_[0-9a-hjkmnp-tv-z]{26}$/;

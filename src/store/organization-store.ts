@@ -9,7 +9,8 @@ import { orgOps, type OrgOpInput, type OrgOpName, type OrgOpOutput } from "./org
 import { orgTaskHandlers, type OrgTaskContext, type OrgTaskKind } from "./org/tasks";
 import type { AuditEvent } from "./org/types";
 import { Scheduler } from "./scheduler/scheduler";
-import { mirrorEvents } from "./stores";
+import { STANDARD_DELIVERY_POLICY } from "../webhooks/delivery-policy";
+import type { OutboxDeps } from "../webhooks/deliver-task";
 
 /**
  * The result of an org operation: its value, the audit events it recorded, and, when it
@@ -29,14 +30,14 @@ export class OrganizationStore extends DurableObject<Env> {
   schema: MigrationReport | undefined;
   /** The object's one alarm and its `scheduled_tasks` (docs/storage.md "Scheduled tasks"). */
   readonly scheduler: Scheduler<OrgTaskKind, OrgTaskContext>;
-  /** Audit events recorded by tasks of the running alarm, mirrored to the app-wide log at its end. */
-  private readonly taskEvents: AuditEvent[] = [];
+  /** What the outbox tasks deliver with (SPEC §6); tests shorten its policy and drive its clock. */
+  readonly outbox: OutboxDeps;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.scheduler = new Scheduler(ctx.storage, orgTaskHandlers, {
+    this.outbox = { env, storage: ctx.storage, policy: STANDARD_DELIVERY_POLICY, clock: () => Date.now() };
+    this.scheduler = new Scheduler(ctx.storage, orgTaskHandlers(this.outbox), {
       context: (now) => ({ ...this.context(now, "system"), env: this.env }),
-      committed: (taskCtx) => void this.taskEvents.push(...taskCtx.events),
     });
     void ctx.blockConcurrencyWhile(async () => {
       this.schema = runMigrations(ctx.storage, ORG_MIGRATIONS, new Date());
@@ -62,9 +63,14 @@ export class OrganizationStore extends DurableObject<Env> {
     return { ok: true, value: result.value.value, events: ctx.events, domainIndex: result.value.domainIndex };
   }
 
-  /** The one alarm: runs every due task (SPEC §1), then mirrors the events they recorded. */
+  /** Replaces the clock of the scheduler and the outbox (tests drive time with it). */
+  useClock(clock: () => number): void {
+    this.scheduler.useClock(clock);
+    this.outbox.clock = clock;
+  }
+
+  /** The one alarm: runs every due task (SPEC §1): sweeps, the feed copy, webhook deliveries. */
   override async alarm(): Promise<void> {
     await this.scheduler.runDue();
-    await mirrorEvents(this.env, this.taskEvents.splice(0));
   }
 }

@@ -5,6 +5,7 @@ import { startOidcProvider } from "./oidc-provider";
 import { startHostileOidc } from "./hostile-oidc";
 import { devIdpStep } from "./dev-idp";
 import { startLdapPeers } from "./ldap-peers";
+import { webhookReceiverStep } from "./webhook-receiver";
 
 /**
  * Node-side set-up shared by both test projects. Peers (xmlsec1-signed fixtures,
@@ -36,4 +37,5 @@ const steps: Array<[SetupStep, string[]]> = [
   [startOidcProvider, ["worker"]],
   [startHostileOidc, ["worker"]],
   [startLdapPeers, ["worker", "node"]],
+  [webhookReceiverStep, ["worker"]],
 ];

@@ -1,17 +1,22 @@
 import { apiKeyOps } from "./api-key-ops";
 import { clientOps } from "./client-ops";
-import { eventLogOps } from "./event-log-ops";
+import { feedOps } from "../../events/feed-ops";
+import { deliveryLogOps } from "../../webhooks/delivery-log-ops";
+import { deliveryOps } from "../../webhooks/delivery-ops";
 import { orgIndexOps } from "./org-index-ops";
 import { signingKeyOps } from "./signing-key-ops";
 import { webhookOps } from "./webhook-ops";
 
-/** Every operation of the app-wide objects, grouped by the instance that runs it. */
+/** Every operation of the app-wide objects, grouped by the instance (or instances) that run it. */
 export const appOps = {
   "api-keys": apiKeyOps,
   clients: clientOps,
-  webhooks: webhookOps,
+  webhooks: { ...webhookOps, ...deliveryOps },
   organizations: orgIndexOps,
-  events: eventLogOps,
+  /** The feed: its index (instance `events`) and hour shards (`events:…`). */
+  events: feedOps,
+  /** An endpoint's delivery log (instance `webhook-deliveries:{id}`). */
+  deliveryLog: deliveryLogOps,
   "signing-keys": signingKeyOps,
 };
 

@@ -1,3 +1,5 @@
+import { OUTBOX_SCHEMA } from "../../webhooks/outbox-schema";
+import { SCHEDULED_TASKS_SCHEMA } from "../scheduler/task-queue";
 import { sqlMigration, type Migration } from "./run-migrations";
 
 /**
@@ -31,5 +33,30 @@ CREATE TABLE IF NOT EXISTS signing_keys (
 );
 `;
 
+/**
+ * The app-wide objects get the scheduler and the outbox of the org objects (their events go
+ * to the feed and, from the `webhooks` instance, to endpoints); the feed's hour shards and
+ * their index; endpoints learn when they were (re-)enabled, a rotation's previous secret and
+ * why they were disabled; each endpoint's delivery log.
+ */
+const OUTBOX_AND_FEED = `${SCHEDULED_TASKS_SCHEMA}
+${OUTBOX_SCHEMA}
+CREATE TABLE IF NOT EXISTS feed_shards (hour TEXT PRIMARY KEY, registered_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS feed_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+ALTER TABLE webhooks ADD COLUMN enabled_at TEXT;
+ALTER TABLE webhooks ADD COLUMN previous_secret_sealed TEXT;
+ALTER TABLE webhooks ADD COLUMN previous_secret_expires_at INTEGER;
+ALTER TABLE webhooks ADD COLUMN disabled_reason TEXT;
+CREATE TABLE IF NOT EXISTS delivery_log (
+  id TEXT PRIMARY KEY, endpoint_id TEXT NOT NULL, organization_id TEXT, event_id TEXT NOT NULL,
+  event_type TEXT NOT NULL, status TEXT NOT NULL, attempts TEXT NOT NULL, next_attempt_at INTEGER,
+  created_at TEXT NOT NULL, version INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS delivery_log_by_time ON delivery_log (created_at, id);
+`;
+
 /** Every schema step of `AppStore`, in order. */
-export const APP_MIGRATIONS: readonly Migration[] = [sqlMigration(1, "initial", INITIAL_APP)];
+export const APP_MIGRATIONS: readonly Migration[] = [
+  sqlMigration(1, "initial", INITIAL_APP),
+  sqlMigration(2, "outbox-and-feed", OUTBOX_AND_FEED),
+];

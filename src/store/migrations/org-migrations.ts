@@ -1,5 +1,6 @@
 import { SWEEP_SLACK_MS } from "../org/expiry-sweep";
 import { SCHEDULED_TASKS_SCHEMA } from "../scheduler/task-queue";
+import { OUTBOX_SCHEMA } from "../../webhooks/outbox-schema";
 import { sqlMigration, type Migration } from "./run-migrations";
 
 /**
@@ -114,6 +115,15 @@ const firstSweep: Migration = {
   },
 };
 
+/**
+ * Events as the org's truth (SPEC §2, §6): `GET …/events?referenceId=` finds a login failure
+ * through an index on the reference id its data holds (rows of every release included), and
+ * the outbox tables carry each new event to the app-wide feed and to webhook endpoints.
+ */
+const EVENT_OUTBOX = `
+CREATE INDEX IF NOT EXISTS events_by_reference ON events (json_extract(data, '$.referenceId'));
+${OUTBOX_SCHEMA}`;
+
 /** Every schema step of `OrganizationStore`, in order. */
 export const ORG_MIGRATIONS: readonly Migration[] = [
   sqlMigration(1, "initial", INITIAL_ORGANIZATION + INITIAL_LOGIN_STATE),
@@ -121,4 +131,5 @@ export const ORG_MIGRATIONS: readonly Migration[] = [
   sqlMigration(3, "scheduled-tasks", SCHEDULED_TASKS_SCHEMA),
   firstSweep,
   sqlMigration(5, "login-throttle", LOGIN_THROTTLE),
+  sqlMigration(6, "event-outbox", EVENT_OUTBOX),
 ];

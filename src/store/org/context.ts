@@ -1,12 +1,13 @@
-import { newId } from "../../lib/ids";
+import { newEventId } from "../../lib/ids";
+import { enqueueEvent } from "../../webhooks/outbox";
 import type { TaskQueue } from "../scheduler/task-queue";
 import type { OrgTaskKind } from "./tasks";
 import type { AuditEvent } from "./types";
 
 /**
  * What an organization operation runs with: the object's SQL storage, the clock, the
- * actor of the change, the audit events it records (returned to the caller, who mirrors
- * them to the app-wide log), and the object's task queue (scheduled in the same
+ * actor of the change, the audit events it records (returned to the caller; the object's
+ * outbox carries them to the app-wide feed), and the object's task queue (scheduled in the same
  * transaction; the object re-arms its alarm after the operation commits).
  */
 export interface OrgContext {
@@ -30,7 +31,11 @@ export function routingChanged(ctx: OrgContext, organizationId: string, removed:
   ctx.routingChange.removed.push(...removed);
 }
 
-/** Appends an audit event to the org's log (SPEC §2 "Events"). */
+/**
+ * Appends an event to the org's log, the truth (SPEC §2 "Events"), and to its outbox in the
+ * same transaction: the object's own tasks copy it to the app-wide feed and deliver it to
+ * webhooks later, so no caller waits on anything global (SPEC §1, §6).
+ */
 export function recordEvent(
   ctx: OrgContext,
   organizationId: string,
@@ -39,7 +44,7 @@ export function recordEvent(
   data: Record<string, unknown> = {},
 ): AuditEvent {
   const event: AuditEvent = {
-    id: newId("evt"),
+    id: newEventId(ctx.now),
     type,
     actor: ctx.actor,
     organizationId,
@@ -56,6 +61,7 @@ export function recordEvent(
     JSON.stringify(event.data),
     event.createdAt,
   );
+  enqueueEvent(ctx, event, true);
   ctx.events.push(event);
   return event;
 }

@@ -8,6 +8,7 @@ import { memberOps } from "./member-ops";
 import { oidcCacheOps } from "./oidc-cache-ops";
 import { organizationOps } from "./organization-ops";
 import { tokenOps } from "./token-ops";
+import { deliveryOps } from "../../webhooks/delivery-ops";
 
 /**
  * Every operation an organization's object runs. Each is synchronous over SQLite and runs
@@ -25,6 +26,7 @@ export const orgOps = {
   ...acsOps,
   ...ldapLoginOps,
   ...oidcCacheOps,
+  ...deliveryOps,
 };
 
 export type OrgOps = typeof orgOps;

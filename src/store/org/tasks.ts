@@ -1,14 +1,18 @@
 import type { Env } from "../../env";
+import { forwardToFeed } from "../../events/forward-to-feed";
 import type { TaskHandlers } from "../scheduler/scheduler";
+import { deliverWebhooks, type OutboxDeps } from "../../webhooks/deliver-task";
+import type { OutboxTaskKind } from "../../webhooks/outbox";
 import type { OrgContext } from "./context";
 import { expirySweep } from "./expiry-sweep";
 
 /**
  * Every kind of task an organization's object schedules (its one alarm, SPEC §1). Adding
- * a kind here without a handler below does not compile. Webhook deliveries, back-channel
- * logout, IdP metadata refresh and certificate notices each add theirs.
+ * a kind here without a handler below does not compile. The outbox's two kinds copy events
+ * to the app-wide feed and deliver webhooks; back-channel logout, IdP metadata refresh and
+ * certificate notices each add theirs.
  */
-export type OrgTaskKind = "expiry-sweep";
+export type OrgTaskKind = "expiry-sweep" | OutboxTaskKind;
 
 /**
  * What a task's handler runs with: an operation's context (actor `system`, the scheduler's
@@ -19,6 +23,11 @@ export interface OrgTaskContext extends OrgContext {
   env: Env;
 }
 
-export const orgTaskHandlers: TaskHandlers<OrgTaskKind, OrgTaskContext> = {
-  "expiry-sweep": expirySweep,
-};
+/** The handlers, given what the outbox tasks need of their object (its env, storage, policy and clock). */
+export function orgTaskHandlers(outbox: OutboxDeps): TaskHandlers<OrgTaskKind, OrgTaskContext> {
+  return {
+    "expiry-sweep": expirySweep,
+    "event-feed": forwardToFeed(outbox.env, outbox.storage),
+    "webhook-deliveries": deliverWebhooks(outbox),
+  };
+}

@@ -8,6 +8,7 @@ import { evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { routeLoginByEmail } from "../../../src/domains/route-login";
 import {
+  appEventsHolding,
   createActiveSamlConnection,
   createOrg,
   expectProblem,
@@ -46,6 +47,9 @@ describe("eviction", () => {
     const client = await post("clients", { name: "Kept", redirectUris: ["https://kept.example/cb"] });
     const { key } = await mintKey(`organization:${org.id}`);
     const hook = await post("webhooks", { url: "https://hooks.example.com/kept", events: ["user.created"] });
+    // The feed is a copy made by each object's own task: let it catch up before taking the picture.
+    const own = (await get(`organizations/${org.id}/events?limit=100`)).body.data as { id: string }[];
+    await appEventsHolding({ ids: own.map((e) => e.id), types: ["webhook.created", "api_key.created"] });
 
     const before = {
       org: (await get(`organizations/${org.id}`)).body,

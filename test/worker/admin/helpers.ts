@@ -182,5 +182,36 @@ export async function appEvents(query = ""): Promise<AuditEventJson[]> {
   return response.body.data as AuditEventJson[];
 }
 
+/**
+ * Reads with `read` until `done` holds (at most `timeoutMs`), and returns the last value,
+ * so an assertion on it shows what was there. For what edge-sso does after answering: an
+ * org's events reach the app-wide feed from the org's own scheduled task, within a second.
+ */
+export async function eventually<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (!done(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    value = await read();
+  }
+  return value;
+}
+
+/** The app-wide feed once it holds every event of `orgEvents` and each of `types` (newest first). */
+export async function appEventsHolding(
+  expected: { ids?: string[]; types?: string[]; query?: string } = {},
+): Promise<AuditEventJson[]> {
+  return eventually(
+    () => appEvents(expected.query ?? ""),
+    (events) =>
+      (expected.ids ?? []).every((id) => events.some((e) => e.id === id)) &&
+      (expected.types ?? []).every((type) => events.some((e) => e.type === type)),
+  );
+}
+
 /** An audit event as the API returns it (the stored record, as JSON). */
 export type AuditEventJson = AuditEvent;

@@ -1,4 +1,4 @@
-/** SPEC §2 and §8: webhook endpoints (CRUD; delivery is a later issue). */
+/** SPEC §2 and §8: webhook endpoints (CRUD; delivery: test/worker/webhooks/). */
 import { describe, expect, it } from "vitest";
 import { del, expectProblem, expectStatus, get, patch, post } from "./helpers";
 
@@ -24,6 +24,8 @@ describe("webhooks", () => {
       url: "https://hooks.example.com/edge-sso",
       events: ["sso_configuration.enabled", "user.created"],
       enabled: true,
+      disabledReason: null,
+      previousSecretExpiresAt: null,
       createdAt: response.body.createdAt,
       updatedAt: response.body.updatedAt,
     });

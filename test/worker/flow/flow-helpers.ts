@@ -5,7 +5,7 @@
  */
 import { exports } from "cloudflare:workers";
 import { expect, inject } from "vitest";
-import { get, patch, post } from "../admin/helpers";
+import { eventually, get, patch, post } from "../admin/helpers";
 
 import { BASE, pkcePair, REDIRECT_URI } from "../worker-client";
 
@@ -131,17 +131,22 @@ export function postAcs(acsUrl: string, form: Record<string, string>, cookie?: s
   });
 }
 
-/** The reason the audit log recorded under the reference id an error page showed. */
+/**
+ * The reason the audit log recorded under the reference id an error page showed: the org's
+ * log (`?referenceId=`), or the app-wide feed when no org was known (written after the
+ * response, so read until it is there).
+ */
 export async function failureReason(orgId: string | null, html: string): Promise<string | undefined> {
   const ref = /ref_[0-9a-z]{16}/.exec(html)?.[0];
   expect(ref, "the error page shows a reference id").toBeTruthy();
-  const events = await get(
-    orgId ? `organizations/${orgId}/events?type=login.failed&limit=100` : "events?type=login.failed&limit=100",
-  );
-  const event = (events.body.data as Array<{ data: { referenceId: string; reason: string } }>).find(
-    (e) => e.data.referenceId === ref,
-  );
-  return event?.data.reason;
+  type Failure = { data: { referenceId: string; reason: string } };
+  const find = async () => {
+    const events = await get(
+      orgId ? `organizations/${orgId}/events?referenceId=${ref}` : "events?type=login.failed&limit=100",
+    );
+    return (events.body.data as Failure[]).find((e) => e.data.referenceId === ref);
+  };
+  return (orgId ? await find() : await eventually(find, (event) => event !== undefined))?.data.reason;
 }
 
 export async function exchangeCode(s: Seeded, code: string, extra: Record<string, string> = {}): Promise<Response> {

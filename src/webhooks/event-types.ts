@@ -1,0 +1,36 @@
+/**
+ * The event types a webhook endpoint can subscribe to (SPEC §6): those of sections 2 and 6
+ * that edge-sso emits today, plus `webhook.disabled`. Types of later work (SCIM's
+ * `group.*`, `user.logged_out`, certificate notices) join the list when they are built, so
+ * nothing unbuilt can be subscribed to.
+ */
+export const WEBHOOK_EVENT_TYPES = [
+  "sso_configuration.enabled",
+  "sso_configuration.updated",
+  "sso_configuration.disabled",
+  "connection.created",
+  "connection.deleted",
+  "user.created",
+  "user.deleted",
+  "login.succeeded",
+  "login.failed",
+  "domain.removed",
+  "webhook.disabled",
+] as const;
+
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+/** `["*"]` subscribes to every type. */
+export const ALL_EVENTS = "*";
+
+const DELIVERABLE: ReadonlySet<string> = new Set(WEBHOOK_EVENT_TYPES);
+
+/** Whether some endpoint could want an event of this type (only those enter the webhook outbox). */
+export function isDeliverable(type: string): boolean {
+  return DELIVERABLE.has(type);
+}
+
+/** Whether an endpoint subscribed to `events` receives an event of `type`. */
+export function subscribes(events: readonly string[], type: string): boolean {
+  return isDeliverable(type) && (events.includes(ALL_EVENTS) || events.includes(type));
+}

@@ -14,6 +14,7 @@ import { runFresh, runOperation, runPhases, setupWorker, WORKERD_OPERATIONS } fr
 import { runPeers, verifiers } from "./lib/peers.mjs";
 import { describeMachine, markdown, peerRatios, targets, updateReadme } from "./lib/report.mjs";
 import { measureBundles } from "./lib/size.mjs";
+import { runWebhookBench } from "./lib/webhooks.mjs";
 import { prebuiltConfig, root, startBenchWorker } from "./lib/wrangler.mjs";
 
 // BENCH_QUICK=1: a short smoke run of every part (numbers not worth keeping; README untouched).
@@ -22,6 +23,7 @@ const PLAN = QUICK ? { budgetMs: 300 } : { budgetMs: 1500 };
 const PHASE_PLAN = { budgetMs: QUICK ? 150 : 400, warmupMs: 100 };
 const FRESH_ROUNDS = QUICK ? 2 : 8;
 const PEERS = QUICK ? { rounds: 1, roundMs: 300 } : { rounds: 3, roundMs: 600 };
+const WEBHOOKS = QUICK ? { latencyEvents: 5, burst: 50 } : { latencyEvents: 40, burst: 400 };
 const LOAD = QUICK
   ? { connections: 10, durationS: 3, acsLogins: 40 }
   : { connections: 10, durationS: 10, acsLogins: 250 };
@@ -103,6 +105,12 @@ try {
   log("load: autocannon against wrangler dev");
   const load = await runLoad({ idp: fixtures.idp, ...LOAD, log });
 
+  log("webhooks: one org's outbox to a receiver on loopback, against wrangler dev");
+  const webhooks = await runWebhookBench({ ...WEBHOOKS, log });
+  log(
+    `  ${webhooks.throughput.perSec} deliveries/s; event to first attempt p50 ${webhooks.firstAttempt.p50Ms} ms, p99 ${webhooks.firstAttempt.p99Ms} ms`,
+  );
+
   // Worker CPU without storage, estimated: the load's CPU per request minus its storage
   // round trips at the CPU one round trip costs in the micro bench (do.pendingLogin is two).
   const roundTripCpuMs = micro.find((r) => r.name === "do.pendingLogin").cpuUsPerOp / 2 / 1000;
@@ -132,6 +140,7 @@ try {
     coldStart,
     phases,
     load: { ...LOAD, roundTripCpuMs: Number(roundTripCpuMs.toFixed(2)) },
+    webhooks,
   };
   results.targets = targets(results);
   const table = markdown(results);

@@ -177,6 +177,24 @@ export function markdown(results) {
           ];
     row([r.name, num(r.requests), num(r.opsPerSec), us(r.medianUs), us(r.p99Us), ...cpu]);
   }
+  const w = results.webhooks;
+  if (w) {
+    lines.push(
+      "",
+      "Webhooks: one org's outbox to a receiver on loopback that verifies every request with `standardwebhooks`, against `wrangler dev`:",
+      "",
+      "| webhooks | value |",
+      "|---|---|",
+    );
+    row([
+      "deliveries per second, one org to one endpoint (one attempt in flight, in order)",
+      `${num(w.throughput.perSec)} (${w.throughput.deliveries} queued events in ${w.throughput.seconds} s)`,
+    ]);
+    row([
+      "event to first delivery attempt (recorded → received), p50 / p99 / max",
+      `${w.firstAttempt.p50Ms} / ${w.firstAttempt.p99Ms} / ${w.firstAttempt.maxMs} ms (${w.firstAttempt.events} events, one at a time)`,
+    ]);
+  }
   const b = results.bundle;
   const c = results.coldStart;
   lines.push("", "| size and start | value |", "|---|---|");

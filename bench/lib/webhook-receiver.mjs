@@ -5,8 +5,9 @@
 //
 //   POST /hooks/{name}       a webhook endpoint. Answers per the name's script, one action per
 //                            request ("ok" 200, "500", "410", "timeout": never answers,
-//                            "reset": drops the connection), then "ok".
-//   PUT  /control/{name}     {script?: [...], secrets?: {label: "whsec_…"}} configures a name.
+//                            "reset": drops the connection, "hold": 200 once released), then "ok".
+//   PUT  /control/{name}     {script?: [...], secrets?: {label: "whsec_…"}, release?: true}
+//                            configures a name (`release` answers its held requests).
 //   GET  /control/{name}     {requests: [...]}: what arrived, oldest first, with the
 //                            webhook-* headers, body, action taken and `verified: {label: bool}`.
 import { createServer } from "node:http";
@@ -17,7 +18,7 @@ export async function startWebhookReceiver() {
   const endpoints = new Map();
   const held = new Set();
   const endpoint = (name) => {
-    if (!endpoints.has(name)) endpoints.set(name, { script: [], secrets: {}, requests: [] });
+    if (!endpoints.has(name)) endpoints.set(name, { script: [], secrets: {}, requests: [], holding: [] });
     return endpoints.get(name);
   };
   const server = createServer(async (request, response) => {
@@ -30,6 +31,7 @@ export async function startWebhookReceiver() {
       const target = endpoint(name);
       if (config.script) target.script = [...config.script];
       if (config.secrets) target.secrets = { ...config.secrets };
+      if (config.release) release(target);
       return send(response, 204, "");
     }
     if (area === "control" && name && request.method === "GET") {
@@ -44,6 +46,7 @@ export async function startWebhookReceiver() {
     target.requests.push({ receivedAt, headers, body, action, verified: verify(target.secrets, body, headers) });
     if (action === "timeout") return held.add(request.socket);
     if (action === "reset") return request.socket.destroy();
+    if (action === "hold") return target.holding.push(response);
     const status = action === "ok" ? 200 : Number(action);
     send(response, status, status === 200 ? "ok" : "no");
   });
@@ -54,12 +57,18 @@ export async function startWebhookReceiver() {
     url,
     requests: (name) => endpoint(name).requests,
     configure: (name, config) => Object.assign(endpoint(name), config),
+    release: (name) => release(endpoint(name)),
     close: async () => {
       for (const socket of held) socket.destroy();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     },
   };
+}
+
+/** Answers 200 to every held request of an endpoint. */
+function release(target) {
+  for (const response of target.holding.splice(0)) send(response, 200, "ok");
 }
 
 /** Which of the named secrets the request verifies under: signature and timestamp, as standardwebhooks checks them. */

@@ -8,6 +8,7 @@ import { json } from "../http/problem";
 import { route, type RouteContext } from "../http/route";
 import { newId, sourceOfDelivery } from "../lib/ids";
 import { appInstanceOp, appOp, orgOp } from "../store/stores";
+import { closeEndpointEverywhere } from "../webhooks/close-endpoint";
 import { deliveryLogName } from "../webhooks/delivery-log-ops";
 import { forgetDeliveryTargets } from "../webhooks/delivery-targets";
 import {
@@ -64,6 +65,7 @@ async function updateWebhook(ctx: RouteContext<z.infer<typeof updateWebhookBody>
     actorName(ctx.actor),
   );
   forgetDeliveryTargets();
+  if (ctx.body.enabled === false) ctx.exec.waitUntil(closeEndpointEverywhere(ctx.env, record.id));
   return json(record);
 }
 
@@ -154,6 +156,7 @@ export const webhookRoutes = [
     handler: async (ctx) => {
       await appOp(ctx.env, "webhooks", "deleteWebhook", { id: ctx.params.webhookId }, actorName(ctx.actor));
       forgetDeliveryTargets();
+      ctx.exec.waitUntil(closeEndpointEverywhere(ctx.env, ctx.params.webhookId));
       return new Response(null, { status: 204 });
     },
   }),

@@ -56,7 +56,9 @@ async function runOutbox(deps: OutboxDeps): Promise<TaskOutcome> {
   for (const row of manualRetries(storage.sql)) await sendManual(deps, row);
   const deadline = start + policy.runBudgetMs;
   const waits = await Promise.all(endpointsWithPending(storage.sql).map((id) => drainEndpoint(deps, id, deadline)));
-  const flushed = (await flushDisables(deps)) && (await flushDeliveryLog(deps));
+  // The log first: an outbox that disabled an endpoint has failed its own pending deliveries, and says so.
+  const logged = await flushDeliveryLog(deps);
+  const flushed = (await flushDisables(deps)) && logged;
   const due = [...waits.filter((t): t is number => t !== null), ...(flushed ? [] : [deps.clock() + FLUSH_RETRY_MS])];
   return due.length > 0 ? { rescheduleAt: Math.min(...due) } : undefined;
 }

@@ -75,4 +75,12 @@ function listDeliveries(
   return toPage(rows.map(toRecord), input.limit, (d) => d.id);
 }
 
-export const deliveryLogOps = { upsertDeliveries, listDeliveries };
+/** Where the endpoint has pending deliveries, as last reported: org IDs, null for the app-wide outbox. */
+function pendingSources(ctx: AppContext): (string | null)[] {
+  return all<{ organization_id: string | null }>(
+    ctx.sql,
+    "SELECT DISTINCT organization_id FROM delivery_log WHERE status = 'pending'",
+  ).map((r) => r.organization_id);
+}
+
+export const deliveryLogOps = { upsertDeliveries, listDeliveries, pendingSources };

@@ -1,5 +1,5 @@
 import { notFound } from "../http/api-error";
-import { deliveryRow, toDeliveryRecord, type DeliveryRecord } from "./delivery-rows";
+import { deliveryRow, failPending, toDeliveryRecord, type DeliveryRecord } from "./delivery-rows";
 import { DELIVERY_TASK_KEY, type OutboxWriter } from "./outbox";
 
 /**
@@ -31,5 +31,16 @@ function getDelivery(ctx: OutboxWriter, input: { endpointId: string; deliveryId:
   return toDeliveryRecord(ctx.sql, row);
 }
 
+/**
+ * An endpoint was disabled or deleted: its pending deliveries here become `failed`
+ * (retryable) now, rather than when this outbox next wakes (SPEC §6), and the outbox runs
+ * to report them. Returns how many.
+ */
+function closeEndpoint(ctx: OutboxWriter, input: { endpointId: string }): number {
+  const closed = failPending(ctx.sql, input.endpointId);
+  if (closed > 0) ctx.tasks.scheduleBy("webhook-deliveries", DELIVERY_TASK_KEY, ctx.now.getTime());
+  return closed;
+}
+
 /** The delivery operations every outbox object runs (org objects, and the app-wide `webhooks` instance). */
-export const deliveryOps = { retryDelivery, getDelivery };
+export const deliveryOps = { retryDelivery, getDelivery, closeEndpoint };

@@ -1,6 +1,7 @@
 import { all } from "../store/sql";
 import { appInstanceOp, appOp } from "../store/stores";
 import type { OutboxDeps } from "./deliver-task";
+import { closeEndpointEverywhere } from "./close-endpoint";
 import { deliveryLogName } from "./delivery-log-ops";
 import { toDeliveryRecord, type DeliveryRow } from "./delivery-rows";
 import { forgetDeliveryTargets } from "./delivery-targets";
@@ -21,13 +22,15 @@ export async function flushDisables(deps: OutboxDeps): Promise<boolean> {
   let ok = true;
   for (const row of rows) {
     try {
-      await appOp(deps.env, "webhooks", "disableWebhook", {
+      const disabled = await appOp(deps.env, "webhooks", "disableWebhook", {
         id: row.endpoint_id,
         reason: row.reason,
         failedAt: row.at,
       });
       deps.storage.sql.exec("DELETE FROM webhook_disables WHERE endpoint_id = ? AND at = ?", row.endpoint_id, row.at);
       forgetDeliveryTargets();
+      // The other orgs' outboxes fail their pending deliveries to it now (this one did already).
+      if (disabled) await closeEndpointEverywhere(deps.env, row.endpoint_id);
     } catch (error) {
       ok = false;
       console.error(`could not disable webhook ${row.endpoint_id}`, error instanceof Error ? error.message : error);

@@ -11,7 +11,7 @@ import { newOrgToken } from "../../../src/lib/ids";
 import { buildRouter } from "../../../src/http/router";
 import { route, type Audience, type Route } from "../../../src/http/route";
 import { ALL_ROUTES } from "../../../src/routes";
-import { get } from "../admin/helpers";
+import { eventually, get } from "../admin/helpers";
 import { authorizeUrl, seedSaml, tokenRequest } from "./flow-helpers";
 import { failingOp } from "./store-interceptor";
 
@@ -38,10 +38,13 @@ async function recorded(orgId: string | null, html: string, since: string) {
   const referenceId = /Reference: (ref_[0-9a-z]{16})/.exec(html)?.[1];
   expect(referenceId, html).toBeDefined();
   const path = orgId ? `organizations/${orgId}/events` : "events";
-  const events = await get(`${path}?type=login.failed&since=${encodeURIComponent(since)}&limit=100`);
-  const event = (events.body.data as Array<{ data: { referenceId?: string; reason?: string } }>).find(
-    (e) => e.data.referenceId === referenceId,
-  );
+  type Failure = { data: { referenceId?: string; reason?: string } };
+  const find = async () => {
+    const events = await get(`${path}?type=login.failed&since=${encodeURIComponent(since)}&limit=100`);
+    return (events.body.data as Failure[]).find((e) => e.data.referenceId === referenceId);
+  };
+  // With no org known, the failure goes to the app-wide feed after the response (waitUntil).
+  const event = orgId ? await find() : await eventually(find, (e) => e !== undefined);
   expect(event, `no login.failed event for ${referenceId}`).toBeDefined();
   return event!.data;
 }

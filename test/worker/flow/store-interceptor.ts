@@ -14,7 +14,8 @@ export function interceptRuns(namespace: "ORGS" | "APP", intercept: Intercept): 
       get(target, prop) {
         const value: unknown = Reflect.get(target, prop);
         if (typeof value !== "function") return value;
-        if (prop !== "run") return value.bind(target);
+        // An RPC stub's methods are stubs too: `bind` on one would be a remote call named "bind".
+        if (prop !== "run") return (...args: unknown[]) => Reflect.apply(value, target, args);
         return (...args: unknown[]) => intercept(args) ?? Reflect.apply(value, target, args);
       },
     });

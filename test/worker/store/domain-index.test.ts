@@ -53,11 +53,17 @@ describe("domain index", () => {
     });
     await orgOp(env, org.id, "deleteOrganization", undefined);
     expect(await kv(main)).toBeNull();
-    // Deleting the org wipes every table of its data (the schema's bookkeeping stays).
-    const left = await runInDurableObject(env.ORGS.get(env.ORGS.idFromName(org.id)), (_s: OrganizationStore, state) =>
+    // Deleting the org wipes every table of its data (the schema's bookkeeping stays), once
+    // its outbox has sent its last events (organization.deleted) on: run its tasks a minute ahead.
+    const stub = env.ORGS.get(env.ORGS.idFromName(org.id));
+    await runInDurableObject(stub, async (store: OrganizationStore) => {
+      store.useClock(() => Date.now() + 60_000);
+      await store.scheduler.runDue();
+    });
+    const left = await runInDurableObject(stub, (_s: OrganizationStore, state) =>
       state.storage.sql
         .exec<{ name: string }>(
-          `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('schema_migrations', 'scheduled_tasks')
+          `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('schema_migrations', 'scheduled_tasks', 'sqlite_sequence')
            AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\'`,
         )
         .toArray()

@@ -167,6 +167,23 @@ describe("endpoints that take nothing", () => {
     expect(await receivedFor(off.name, org.id)).toEqual([]);
   });
 
+  it("disabling an endpoint fails its pending deliveries at once, in every org, without waiting for their backoff", async () => {
+    const hook = await endpoint(["user.created"], { script: ["500", "500"] });
+    const orgs = [await createOrg(), await createOrg()];
+    for (const org of orgs) {
+      await useDeliveryPolicy(org.id, { schedule: shortSchedule(3_600_000), timeoutMs: 1_000 });
+      await createUser(org.id, "backoff");
+    }
+    const waiting = await deliveries(hook.id, (d) => d.filter((x) => x.status === "pending").length === 2);
+    expect(waiting.map((d) => d.attempts.length)).toEqual([1, 1]);
+    expectStatus(await patch(`webhooks/${hook.id}`, { enabled: false }), 200);
+    const closed = await deliveries(hook.id, (d) => d.length === 2 && d.every((x) => x.status === "failed"));
+    expect(closed.map((d) => [d.status, d.attempts.length, d.nextAttemptAt])).toEqual([
+      ["failed", 1, null],
+      ["failed", 1, null],
+    ]);
+  });
+
   it("a 410 disables the endpoint at once and emits webhook.disabled; nothing more is sent to it", async () => {
     const gone = await endpoint(["user.created"], { script: ["410"] });
     const witness = await endpoint(["user.created", "webhook.disabled"]);

@@ -101,16 +101,17 @@ async function recordFailure(env: Env, referenceId: string, failure: LoginFailur
     }
     // No org is known: the app-wide feed only, after the response and rate-limited per client IP.
     const now = new Date();
+    const { id, createdAt } = newEventId(now);
     recordUnscopedEvent(
       env,
       {
-        id: newEventId(now),
+        id,
         type: "login.failed",
         actor: "system",
         organizationId: null,
         target: failure.connectionId,
         data,
-        createdAt: now.toISOString(),
+        createdAt,
       },
       currentClientIp(),
       now.getTime(),

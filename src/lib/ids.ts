@@ -14,10 +14,19 @@ let lastTime = -1;
 let lastRandom: number[] = [];
 
 /**
- * A new ULID string (26 characters). Monotonic within an isolate: IDs made in the same
- * millisecond increment the random part, so they sort in creation order.
+ * A time at most this far before the last one used counts as that last one: callers pass
+ * their own clocks, and concurrent requests reach an object in another order than they
+ * read them. A larger step back is a clock of its own (a test's) and is taken as given.
  */
-export function ulid(now = Date.now()): string {
+const REORDER_WINDOW_MS = 1_000;
+
+/**
+ * A new ULID string (26 characters). Monotonic within an isolate: IDs made in the same
+ * millisecond increment the random part, and so do IDs whose time is slightly before the
+ * last (REORDER_WINDOW_MS), so they sort in creation order.
+ */
+export function ulid(at = Date.now()): string {
+  const now = at < lastTime && lastTime - at <= REORDER_WINDOW_MS ? lastTime : at;
   const time = encodeTime(now);
   if (now === lastTime) {
     incrementBase32(lastRandom);
@@ -59,11 +68,14 @@ export function newId(prefix: IdPrefix): string {
 }
 
 /**
- * An event ID whose ULID time is the event's `createdAt` (not the clock of whoever makes
- * the ID), so the app-wide feed can place an event in its hour shard from the ID alone.
+ * A new event's ID and time: a ULID of `now` (the operation's clock), or of the last ID's
+ * time when that is later, and `createdAt` is the ID's time. So an object's events sort by
+ * ID and by time in the order it recorded them, and the app-wide feed places an event in
+ * its hour shard from the ID alone.
  */
-export function newEventId(createdAt: Date): string {
-  return `evt_${ulid(createdAt.getTime())}`;
+export function newEventId(now: Date): { id: string; createdAt: string } {
+  const id = `evt_${ulid(now.getTime())}`;
+  return { id, createdAt: new Date(timeOfId(id)!).toISOString() };
 }
 
 /** The epoch-ms time a ULID-based ID (`evt_…`, `org_…`) was made at, or null when it is not one. */

@@ -26,14 +26,15 @@ export function recordAppEvent(
   target: string | null,
   data: Record<string, unknown> = {},
 ): AuditEvent {
+  const { id, createdAt } = newEventId(ctx.now);
   const event: AuditEvent = {
-    id: newEventId(ctx.now),
+    id,
     type,
     actor: ctx.actor,
     organizationId: null,
     target,
     data,
-    createdAt: ctx.now.toISOString(),
+    createdAt,
   };
   enqueueEvent(ctx, event, ctx.shard === "webhooks");
   ctx.events.push(event);

@@ -43,14 +43,15 @@ export function recordEvent(
   target: string | null,
   data: Record<string, unknown> = {},
 ): AuditEvent {
+  const { id, createdAt } = newEventId(ctx.now);
   const event: AuditEvent = {
-    id: newEventId(ctx.now),
+    id,
     type,
     actor: ctx.actor,
     organizationId,
     target,
     data,
-    createdAt: ctx.now.toISOString(),
+    createdAt,
   };
   ctx.sql.exec(
     "INSERT INTO events (id, type, actor, target, data, created_at) VALUES (?, ?, ?, ?, ?, ?)",

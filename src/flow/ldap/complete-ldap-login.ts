@@ -61,7 +61,16 @@ export async function completeLdapLogin(
     { username: input.username, password: input.password },
     { connector: ldap.workerConnector },
   );
-  if (!result.entry) return { kind: "retry", reason: REASON_OF_CAUSE[result.cause], detail: result.report.details };
+  if (!result.entry) {
+    const failed = result.report.steps.find((step) => !step.ok);
+    // The audit log (read by org-scoped keys, sent to webhooks) gets one generic text per host
+    // for a network failure (SPEC §2 Access); app-wide keys get the detail from the connection test.
+    const network = failed && (failed.name === "dns" || failed.name === "tcp" || failed.name === "tls");
+    const detail = network
+      ? `${failed.name}: the LDAP server ${parsed.target.address} could not be used (POST /api/v1/ldap/connection-test with this connectionId says why)`
+      : result.report.details;
+    return { kind: "retry", reason: REASON_OF_CAUSE[result.cause], detail };
+  }
   const claim = await input.claim();
   if (!claim.ok)
     return { kind: "expired", detail: "the pending login was used or expired while the directory answered" };

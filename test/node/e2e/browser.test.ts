@@ -1,5 +1,5 @@
 import { chromium, type Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startOidcPeer } from "../../setup/oidc-provider";
 import { ADMIN_KEY, startSystem, type System } from "./system";
 
@@ -101,5 +101,62 @@ describe("browser end to end", () => {
     } finally {
       await close();
     }
+  });
+
+  it("signs a user in through the hosted LDAP form (slapd)", async () => {
+    const ldap = inject("ldap");
+    const admin = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${system.issuer}/api/v1${path}`, {
+        method,
+        headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" },
+        body: body && JSON.stringify(body),
+      });
+      expect(res.status, await res.clone().text()).toBeLessThan(300);
+      return res.json() as Promise<{ id: string }>;
+    };
+    const org = await admin("POST", "/organizations", { name: "Directory Co", domains: [ldap.mailDomain] });
+    const conn = await admin("POST", `/organizations/${org.id}/connections`, {
+      type: "ldap",
+      name: "Corp directory",
+      ldap: {
+        serverUri: ldap.plainUrl,
+        bindDn: ldap.service.dn,
+        bindPassword: ldap.service.password,
+        baseDn: ldap.baseDn,
+        searchFilter: "(|(mail=%(user)s)(uid=%(user)s))",
+      },
+    });
+    await admin("POST", `/organizations/${org.id}/connections/${conn.id}/activate`);
+
+    const alice = ldap.users.alice;
+    const page = await browser.newPage();
+    await page.goto(`${system.appUrl}/login?login_hint=${encodeURIComponent(alice.mail)}`);
+    await page.waitForURL((url) => url.pathname === `/ldap/${conn.id}/login`);
+    expect(await page.textContent("h1")).toBe("Sign in to Corp directory");
+    expect(await page.inputValue('input[name="username"]')).toBe(alice.mail);
+    // A wrong password first: the form comes back with the one message, the username kept.
+    await page.fill('input[name="username"]', alice.uid);
+    await page.fill('input[name="password"]', "not-her-password");
+    await Promise.all([page.waitForLoadState("load"), page.click('button[type="submit"]')]);
+    expect(await page.textContent('[role="alert"]')).toMatch(/^Incorrect username or password\. \(reference ref_/);
+    expect(await page.inputValue('input[name="username"]')).toBe(alice.uid);
+    expect(await page.inputValue('input[name="password"]')).toBe("");
+    await page.fill('input[name="password"]', alice.password);
+    await Promise.all([
+      page.waitForURL((url) => url.toString().startsWith(`${system.appUrl}/callback`)),
+      page.click('button[type="submit"]'),
+    ]);
+    await page.waitForSelector("#profile");
+    expect(await page.textContent("#email")).toBe(alice.mail);
+    expect(JSON.parse((await page.textContent("#profile"))!)).toMatchObject({
+      connectionType: "ldap",
+      connectionId: conn.id,
+      firstName: "Alice",
+      lastName: "Liddell",
+      groups: alice.groups,
+    });
+    const idToken = JSON.parse((await page.textContent("#id-token"))!);
+    expect(idToken).toMatchObject({ iss: system.issuer, email: alice.mail, email_verified: true });
+    await page.close();
   });
 });

@@ -6,7 +6,7 @@
  */
 import { createLocalJWKSet, jwtVerify } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { get } from "../admin/helpers";
+import { get, patch, uniqueDomain } from "../admin/helpers";
 import { BASE, exchangeCode, failureReason, fetchWorker, pkce, REDIRECT_URI, type Seeded } from "../flow/flow-helpers";
 import { ldap, openForm, seedLdap, signInOnce, startLdapLogin, submitForm } from "./sign-in-helpers";
 
@@ -113,6 +113,28 @@ describe("LDAP sign-in", () => {
     );
     expect(await failureReason(s.orgId, wrong.html)).toBe("ldap_wrong_password");
     expect(await failureReason(s.orgId, unknown.html)).toBe("ldap_unknown_user");
+    // The password is in no event, the org's or the app-wide log.
+    for (const log of [`organizations/${s.orgId}/events?limit=100`, "events?limit=100"])
+      expect((await get(log)).text).not.toContain("not-her-password");
+  });
+
+  it("a directory that cannot be reached: its own message, and a generic detail in the audit log", async () => {
+    const other = await seedLdap({}, { domains: [uniqueDomain("ldap-down")] });
+    try {
+      const moved = await patch(`organizations/${other.orgId}/connections/${other.connectionId}`, {
+        ldap: { serverUri: `ldap://127.0.0.1:${ldap.closedPort}` },
+      });
+      expect(moved.status).toBe(200);
+      const { response, html } = await signInOnce(other, alice.mail, alice.password, freshIp());
+      expect(response.status).toBe(401);
+      expect(html).toContain("Your directory could not be reached. Try again in a moment.");
+      const events = (await get(`organizations/${other.orgId}/events?type=login.failed`)).body.data;
+      expect(events[0].data).toMatchObject({ reason: "ldap_unavailable" });
+      expect(events[0].data.detail).toMatch(/^tcp: the LDAP server 127\.0\.0\.1:\d+ could not be used/);
+      expect(events[0].data.detail).not.toMatch(/refused/);
+    } finally {
+      await other.remove();
+    }
   });
 
   it("refuses an empty password before any bind, with the same message", async () => {

@@ -5,7 +5,7 @@
  * failure, and each failure named in plain words.
  */
 import { describe, expect, inject, it } from "vitest";
-import { createOrg, expectProblem, expectStatus, mintKey, post } from "../admin/helpers";
+import { createOrg, expectProblem, expectStatus, get, mintKey, post } from "../admin/helpers";
 
 const ldap = inject("ldap");
 const service = { bindDn: ldap.service.dn, bindPassword: ldap.service.password };
@@ -206,5 +206,20 @@ describe("a saved connection (connectionId)", () => {
     const saml = await post(`organizations/${org.id}/connections`, { type: "saml" });
     const notLdap = await post("ldap/connection-test", { connectionId: saml.body.id });
     expectProblem(notLdap, 400, "validation_failed");
+  });
+});
+
+describe("/openapi.json", () => {
+  it("describes the LDAP test routes (body and report) and the hosted form", async () => {
+    const doc = (await get("/openapi.json", { key: null })).body;
+    const test = doc.paths["/api/v1/ldap/connection-test"].post;
+    expect(Object.keys(test.requestBody.content["application/json"].schema.properties)).toEqual(
+      expect.arrayContaining(["connectionId", "serverUri", "startTls", "bindDn", "bindPassword", "baseDn"]),
+    );
+    const report = test.responses["200"].content["application/json"].schema;
+    expect(Object.keys(report.properties)).toEqual(["success", "details", "steps"]);
+    const auth = doc.paths["/api/v1/ldap/authentication-test"].post;
+    expect(auth.requestBody.content["application/json"].schema.required).toEqual(["username", "password"]);
+    expect(Object.keys(doc.paths["/ldap/{connId}/login"]).sort()).toEqual(["get", "post"]);
   });
 });

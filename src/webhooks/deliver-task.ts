@@ -6,7 +6,7 @@ import { endpointsWithPending, failPending, manualRetries, queueHead, type Deliv
 import { fanOut } from "./fan-out";
 import { flushDeliveryLog, flushDisables } from "./flush";
 import { recordAttempt, type AttemptVerdict } from "./record-attempt";
-import { sendAttempt } from "./send-attempt";
+import { isSuccess, sendAttempt, type AttemptOutcome } from "./send-attempt";
 import { signatureHeader } from "./sign-webhook";
 
 /** What an object's outbox runs with. `policy` and `clock` are replaceable by tests on a running object. */
@@ -64,25 +64,44 @@ async function runOutbox(deps: OutboxDeps): Promise<TaskOutcome> {
 }
 
 /**
+ * Successes recorded together at most: a Durable Object holds every outgoing request until
+ * its previous writes are durable, so writing after each 2xx would make each attempt wait
+ * for the disk. A restart can re-send up to this many answered deliveries (at least once:
+ * receivers dedupe by webhook-id); a failure is recorded before anything else is sent.
+ */
+const SUCCESS_BATCH = 50;
+
+/**
  * Sends an endpoint's queue in order until it is empty (null), its head waits on a backoff
  * (that time), or the deadline passes (now: run again at once). The endpoint is looked up
  * before every attempt, so a disable seen in between stops the queue.
  */
 async function drainEndpoint(deps: OutboxDeps, endpointId: string, deadline: number): Promise<number | null> {
-  while (deps.clock() < deadline) {
-    const target = (await deliveryTargets(deps.env, deps.clock(), deps.policy.targetsTtlMs)).get(endpointId);
-    if (!target?.enabled) {
-      failPending(deps.storage.sql, endpointId);
-      return null;
+  const answered: Sent[] = [];
+  try {
+    while (deps.clock() < deadline) {
+      const target = (await deliveryTargets(deps.env, deps.clock(), deps.policy.targetsTtlMs)).get(endpointId);
+      if (!target?.enabled) {
+        record(deps, answered.splice(0));
+        failPending(deps.storage.sql, endpointId);
+        return null;
+      }
+      const head = queueHead(deps.storage.sql, endpointId, answered.at(-1)?.row.seq);
+      if (!head) return null;
+      if ((head.next_attempt_at ?? 0) > deps.clock()) return head.next_attempt_at;
+      const sent = await send(deps, target, head);
+      if (isSuccess(sent.outcome) && answered.length < SUCCESS_BATCH - 1) {
+        answered.push(sent);
+        continue;
+      }
+      const verdict = record(deps, [...answered.splice(0), sent]);
+      if (verdict.kind === "disable") return null;
+      if (verdict.kind === "retry") return verdict.at;
     }
-    const head = queueHead(deps.storage.sql, endpointId);
-    if (!head) return null;
-    if ((head.next_attempt_at ?? 0) > deps.clock()) return head.next_attempt_at;
-    const verdict = await attempt(deps, target, head);
-    if (verdict.kind === "disable") return null;
-    if (verdict.kind === "retry") return verdict.at;
+    return deps.clock();
+  } finally {
+    record(deps, answered);
   }
-  return deps.clock();
 }
 
 /** A `retry` (SPEC §6): one attempt now, out of the queue's order; never to a disabled endpoint. */
@@ -95,11 +114,19 @@ async function sendManual(deps: OutboxDeps, row: DeliveryRow): Promise<void> {
     );
     return;
   }
-  await attempt(deps, target, row);
+  record(deps, [await send(deps, target, row)]);
 }
 
-/** Signs and sends one attempt (its own timestamp, the signature recomputed), then records it. */
-async function attempt(deps: OutboxDeps, target: DeliveryTarget, row: DeliveryRow): Promise<AttemptVerdict> {
+/** One attempt made and its answer, not yet recorded. */
+interface Sent {
+  target: DeliveryTarget;
+  row: DeliveryRow;
+  outcome: AttemptOutcome;
+  at: number;
+}
+
+/** Signs and sends one attempt: its own timestamp, the signature recomputed (SPEC §6). */
+async function send(deps: OutboxDeps, target: DeliveryTarget, row: DeliveryRow): Promise<Sent> {
   const at = deps.clock();
   const timestamp = Math.floor(at / 1000);
   const headers = {
@@ -115,10 +142,22 @@ async function attempt(deps: OutboxDeps, target: DeliveryTarget, row: DeliveryRo
     deps.policy.timeoutMs,
     deps.clock,
   );
+  return { target, row, outcome, at };
+}
+
+/**
+ * Records attempts in order, in one transaction, and returns the last one's verdict; a
+ * disable (410, or the schedule spent) fails the endpoint's pending deliveries here and
+ * stops this isolate sending to it.
+ */
+function record(deps: OutboxDeps, attempts: Sent[]): AttemptVerdict {
   const { storage } = deps;
+  if (attempts.length === 0) return { kind: "succeeded" };
   return storage.transactionSync(() => {
-    const verdict = recordAttempt(storage.sql, row, outcome, at, deps.policy);
-    if (verdict.kind === "disable") {
+    let verdict: AttemptVerdict = { kind: "succeeded" };
+    for (const { target, row, outcome, at } of attempts) {
+      verdict = recordAttempt(storage.sql, row, outcome, at, deps.policy);
+      if (verdict.kind !== "disable") continue;
       storage.sql.exec(
         "INSERT OR REPLACE INTO webhook_disables (endpoint_id, reason, at) VALUES (?, ?, ?)",
         target.id,

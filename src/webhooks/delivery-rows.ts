@@ -74,12 +74,18 @@ export function toDeliveryRecord(sql: SqlStorage, row: DeliveryRow): DeliveryRec
   };
 }
 
-/** The first queued delivery of an endpoint (one attempt in flight per endpoint: only it may be sent). */
-export function queueHead(sql: SqlStorage, endpointId: string): DeliveryRow | null {
+/**
+ * The first queued delivery of an endpoint after `afterSeq` (one attempt in flight per
+ * endpoint: only the head may be sent; `afterSeq` skips heads already answered but not yet
+ * recorded).
+ */
+export function queueHead(sql: SqlStorage, endpointId: string, afterSeq = -1): DeliveryRow | null {
   return one<DeliveryRow>(
     sql,
-    "SELECT * FROM webhook_deliveries WHERE status = 'pending' AND endpoint_id = ? AND manual = 0 ORDER BY seq LIMIT 1",
+    `SELECT * FROM webhook_deliveries WHERE status = 'pending' AND endpoint_id = ? AND manual = 0 AND seq > ?
+     ORDER BY seq LIMIT 1`,
     endpointId,
+    afterSeq,
   );
 }
 

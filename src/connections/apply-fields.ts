@@ -1,5 +1,5 @@
 import type { Env } from "../env";
-import { seal } from "../crypto/seal";
+import { seal, unseal } from "../crypto/seal";
 import { validateKeyPair } from "../crypto/sp-keys";
 import { ApiError, type FieldError } from "../http/api-error";
 import { definedFields } from "../lib/defined-fields";
@@ -11,8 +11,8 @@ import type { ConnectionSecrets, LdapSettings, OidcSettings, SamlSettings } from
 /** Settings and freshly sealed secrets produced by applying request fields. */
 export interface Applied<T> {
   settings: T;
+  /** Only secrets whose value is new: one sent again unchanged is not sealed again. */
   secrets: ConnectionSecrets;
-  changed: string[];
 }
 
 /** Normalizes IdP certificates (any PEM shape, bare or base64-wrapped), 400 naming a bad one. */
@@ -71,7 +71,7 @@ export async function applySamlFields(
     settings.spEncryptionCertificate = pair.certificate;
     secrets.spEncryptionKey = await seal(env, pair.privateKey);
   }
-  return { settings, secrets, changed: Object.keys(fields).map((k) => `saml.${k}`) };
+  return { settings, secrets };
 }
 
 async function checkedPair(pair: { privateKey: string; certificate: string }, path: string) {
@@ -90,13 +90,25 @@ export async function applyOidcFields(
   env: Env,
   current: OidcSettings,
   fields: OidcFields,
+  sealed: ConnectionSecrets = {},
 ): Promise<Applied<OidcSettings>> {
   const { clientSecret, scopes, ...plain } = fields;
   const settings: OidcSettings = { ...current, ...definedFields(plain) };
   if (scopes !== undefined) settings.scopes = normalizeScopes(scopes);
   const secrets: Applied<OidcSettings>["secrets"] = {};
-  if (clientSecret !== undefined) secrets.clientSecret = await seal(env, clientSecret);
-  return { settings, secrets, changed: Object.keys(fields).map((k) => `oidc.${k}`) };
+  if (clientSecret !== undefined && !(await isSealedValue(env, sealed.clientSecret, clientSecret)))
+    secrets.clientSecret = await seal(env, clientSecret);
+  return { settings, secrets };
+}
+
+/** Whether a stored sealed secret already holds this value (so sending it again changes nothing). */
+async function isSealedValue(env: Env, sealedValue: string | undefined, plaintext: string): Promise<boolean> {
+  if (sealedValue === undefined) return false;
+  try {
+    return (await unseal(env, sealedValue)) === plaintext;
+  } catch {
+    return false;
+  }
 }
 
 /** Scopes as one space-separated string that always includes `openid`. */
@@ -109,11 +121,13 @@ export async function applyLdapFields(
   env: Env,
   current: LdapSettings,
   fields: LdapFields,
+  sealed: ConnectionSecrets = {},
 ): Promise<Applied<LdapSettings>> {
   const { bindPassword, attributeMapping, ...plain } = fields;
   const settings: LdapSettings = { ...current, ...definedFields(plain) };
   if (attributeMapping !== undefined) settings.attributeMapping = { ...current.attributeMapping, ...attributeMapping };
   const secrets: Applied<LdapSettings>["secrets"] = {};
-  if (bindPassword !== undefined) secrets.bindPassword = await seal(env, bindPassword);
-  return { settings, secrets, changed: Object.keys(fields).map((k) => `ldap.${k}`) };
+  if (bindPassword !== undefined && !(await isSealedValue(env, sealed.bindPassword, bindPassword)))
+    secrets.bindPassword = await seal(env, bindPassword);
+  return { settings, secrets };
 }

@@ -1,4 +1,5 @@
 import type * as z from "zod/mini";
+import { BUILT } from "../features";
 import type {
   storedLdapSettings,
   storedOidcSettings,
@@ -78,8 +79,12 @@ export const DEFAULT_LDAP_SETTINGS: LdapSettings = {
   attributeMapping: {},
 };
 
-/** The SP URLs of a connection (SPEC §8). */
+/**
+ * The SP URLs of a connection (SPEC §8). `sloUrl` is null while single logout is not built
+ * (SPEC §9: it is non-null only while logout works).
+ */
 export function spUrls(publicUrl: string, connectionId: string) {
   const base = `${publicUrl.replace(/\/+$/, "")}/saml/${connectionId}`;
-  return { entityId: base, acsUrl: `${base}/acs`, sloUrl: `${base}/slo`, metadataUrl: `${base}/metadata` };
+  const sloUrl = BUILT.logout ? `${base}/slo` : null;
+  return { entityId: base, acsUrl: `${base}/acs`, sloUrl, metadataUrl: `${base}/metadata` };
 }

@@ -1,4 +1,6 @@
+import { REQUIRED } from "../connections/check-complete";
 import type { Env } from "../env";
+import type { FieldError } from "../http/api-error";
 import type { LdapConnection } from "../store/org/types";
 import { runConnectionTest, type LdapDeps } from "./connection-test";
 import { directoryConfigOf } from "./directory-config";
@@ -20,27 +22,31 @@ const FIELD_OF_STEP: Record<LdapStepName, string> = {
 /**
  * What keeps an `ldap` connection from going live (SPEC §2: activation runs the connection
  * test): the fields it lacks, a search filter that is not RFC 4515, a server the outbound
- * policy refuses, then the connection test itself, named by its failed step. Each item is a
- * field with the reason, as the 409 `connection_incomplete` lists them. An org-scoped key
- * learns which step failed but not the network detail of dns, tcp or tls (SPEC §2 Access).
+ * policy refuses, then the connection test itself, named by its failed step. Each item is the
+ * field to change (a JSON path) and the reason, as the 409 `connection_incomplete` lists them.
+ * An org-scoped key learns which step failed but not the network detail of dns, tcp or tls
+ * (SPEC §2 Access).
  */
 export async function ldapActivationGaps(
   env: Env,
   connection: LdapConnection,
   options: { appWide: boolean; deps: LdapDeps },
-): Promise<string[]> {
+): Promise<FieldError[]> {
   const config = await directoryConfigOf(env, connection);
-  const missing = [...(config.serverUri ? [] : ["ldap.serverUri"]), ...(config.baseDn ? [] : ["ldap.baseDn"])];
+  const missing: FieldError[] = [
+    ...(config.serverUri ? [] : [{ path: "ldap.serverUri", message: REQUIRED }]),
+    ...(config.baseDn ? [] : [{ path: "ldap.baseDn", message: REQUIRED }]),
+  ];
   const badFilter = filterProblem(userFilter(config.searchFilter, "user"));
-  if (badFilter) missing.push(`ldap.searchFilter (not a valid LDAP filter: ${badFilter})`);
+  if (badFilter) missing.push({ path: "ldap.searchFilter", message: `is not a valid LDAP filter: ${badFilter}` });
   if (!config.serverUri || missing.length > 0) return missing;
   const target = parseLdapTarget(env, config.serverUri, config.startTls);
-  if (!target.ok) return [`ldap.serverUri (${target.detail})`];
+  if (!target.ok) return [{ path: "ldap.serverUri", message: target.detail }];
   const report = await runConnectionTest(target.target, config, options.deps);
   const failed = report.steps.find((s) => !s.ok);
   if (!failed) return [];
   const network = failed.name === "dns" || failed.name === "tcp" || failed.name === "tls";
   const detail =
     network && !options.appWide ? `the LDAP server ${target.target.address} could not be used` : report.details;
-  return [`${FIELD_OF_STEP[failed.name]} (connection test failed at step ${failed.name}: ${detail})`];
+  return [{ path: FIELD_OF_STEP[failed.name], message: `connection test failed at step ${failed.name}: ${detail}` }];
 }

@@ -1,3 +1,4 @@
+import { BUILT } from "../features";
 import { json } from "../http/problem";
 import { route } from "../http/route";
 import { issuerOf } from "./issuer";
@@ -36,6 +37,8 @@ export function openidConfiguration(publicUrl: string) {
     token_endpoint: `${issuer}/oauth/token`,
     userinfo_endpoint: `${issuer}/oauth/userinfo`,
     jwks_uri: `${issuer}/.well-known/jwks.json`,
+    // RP-initiated and back-channel logout (SPEC §4, §9): advertised only once logout is built.
+    ...(BUILT.logout ? { end_session_endpoint: `${issuer}/oauth/logout`, backchannel_logout_supported: true } : {}),
     response_types_supported: ["code"],
     response_modes_supported: ["query"],
     grant_types_supported: ["authorization_code"],

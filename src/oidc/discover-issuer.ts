@@ -1,38 +1,46 @@
 import * as oauth from "oauth4webapi";
 import type { Env } from "../env";
-import { oidcFailure, type OidcFailure } from "./oidc-failure";
-import { refuseInsecureUrl, requestOptions } from "./request-policy";
+import { plainNetworkError } from "../http/network-error";
+import { oidcFailure, type OidcFailure, type OidcFailureReason } from "./oidc-failure";
+import { IdpUnreachableError, refuseInsecureUrl, requestOptions } from "./request-policy";
 
 export type DiscoveryResult = { ok: true; metadata: oauth.AuthorizationServer } | OidcFailure;
 
 /**
  * OpenID Connect Discovery 1.0 §4 with oauth4webapi: fetches
  * `{issuer}/.well-known/openid-configuration` and checks that the document names the same
- * issuer (§4.3). Failures say why in words the admin API shows as they are
- * (`discovery answered HTTP 404`, `discovery names issuer "…"`, `discovery failed: …`).
+ * issuer (§4.3). A failure's detail is one sentence the admin API shows as it is:
+ * `discovery at {issuer} failed: {plain reason}` (`it answered HTTP 404`, `the document names
+ * issuer "…"`, `no answer: …`).
  */
 export async function discoverIssuer(
   env: Pick<Env, "ALLOW_INSECURE_LOOPBACK_IDP">,
   issuer: string,
 ): Promise<DiscoveryResult> {
+  const failed = (reason: OidcFailureReason, why: string) =>
+    oidcFailure(reason, `discovery at ${issuer} failed: ${why}`);
   const insecure = refuseInsecureUrl(env, issuer);
-  if (insecure) return oidcFailure("insecure_endpoint", insecure);
+  if (insecure) return failed("insecure_endpoint", insecure);
   const issuerUrl = new URL(issuer);
   let response: Response;
   try {
     response = await oauth.discoveryRequest(issuerUrl, { algorithm: "oidc", ...requestOptions([issuer]) });
   } catch (error) {
-    return oidcFailure("idp_unreachable", `discovery failed: ${messageOf(error)}`);
+    const cause = error instanceof IdpUnreachableError ? error.cause : error;
+    return failed("idp_unreachable", `no answer: ${plainNetworkError(cause)}`);
   }
-  if (response.status !== 200) return oidcFailure("discovery_failed", `discovery answered HTTP ${response.status}`);
+  if (response.status !== 200) {
+    await response.body?.cancel();
+    return failed("discovery_failed", `it answered HTTP ${response.status}`);
+  }
   try {
     return { ok: true, metadata: await oauth.processDiscoveryResponse(issuerUrl, response) };
   } catch (error) {
     if (error instanceof oauth.OperationProcessingError && error.code === oauth.JSON_ATTRIBUTE_COMPARISON) {
       const named = (error.cause as { body?: { issuer?: unknown } } | undefined)?.body?.issuer;
-      return oidcFailure("discovery_failed", `discovery names issuer ${JSON.stringify(named)}`);
+      return failed("discovery_failed", `the document names issuer ${JSON.stringify(named)}, not this one`);
     }
-    return oidcFailure("discovery_failed", `discovery failed: ${messageOf(error)}`);
+    return failed("discovery_failed", `the document is not valid discovery metadata (${messageOf(error)})`);
   }
 }
 

@@ -1,5 +1,6 @@
 import * as oauth from "oauth4webapi";
 import { outboundUrlRefusal } from "../http/outbound-url";
+import { plainNetworkError } from "../http/network-error";
 import type { Env } from "../env";
 
 /** How long one request to the IdP may take before the login fails as `idp_unreachable`. */
@@ -18,9 +19,7 @@ export function refuseInsecureUrl(env: Pick<Env, "ALLOW_INSECURE_LOOPBACK_IDP">,
 export class IdpUnreachableError extends Error {
   readonly code = "idp_unreachable";
   constructor(url: string, cause: unknown) {
-    super(`${new URL(url).origin} did not answer: ${cause instanceof Error ? cause.message : String(cause)}`, {
-      cause,
-    });
+    super(`${new URL(url).origin} did not answer: ${plainNetworkError(cause)}`, { cause });
     this.name = "IdpUnreachableError";
   }
 }

@@ -3,6 +3,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair } from "jose";
 import Provider from "oidc-provider";
+// The provider's own in-memory store, named explicitly: it warns on every start when left to
+// its default, a warning meant for deployments; this peer lives as long as one test run.
+import { createMemoryAdapter } from "oidc-provider/lib/adapters/memory_adapter.js";
 import type { TestProject } from "vitest/node";
 
 /** Where edge-sso's tests run (vitest.config.ts TEST_BINDINGS.PUBLIC_URL). */
@@ -81,6 +84,7 @@ async function buildProvider(peer: OidcProviderPeer, accounts: Map<string, Accou
     response_types: ["code"],
   });
   return new Provider(peer.issuer, {
+    adapter: createMemoryAdapter(),
     clients: [client(peer.clients.basic, "client_secret_basic"), client(peer.clients.post, "client_secret_post")],
     jwks: { keys: [jwk] },
     cookies: { keys: ["oidc-provider-test-cookie-key-0123456789"] },

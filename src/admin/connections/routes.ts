@@ -1,5 +1,5 @@
 import type * as z from "zod/mini";
-import { missingForActivation } from "../../connections/check-complete";
+import { activationDetail, activationErrors } from "../../connections/check-complete";
 import { connectionView } from "../../connections/connection-view";
 import { ApiError } from "../../http/api-error";
 import { pageRequest } from "../../http/pagination";
@@ -58,15 +58,8 @@ async function activateConnection(ctx: ConnectionContext) {
   await guardConnectionRoute(ctx, true);
   const { env, params } = ctx;
   const current = await orgOp(env, params.orgId, "getConnection", { id: params.connId });
-  const missing = await missingForActivation(env, current, isAppWide(ctx.actor));
-  if (missing.length > 0) {
-    throw new ApiError(
-      409,
-      "connection_incomplete",
-      `The connection cannot be activated; missing: ${missing.join(", ")}`,
-      missing.map((path) => ({ path, message: "is required to activate" })),
-    );
-  }
+  const errors = await activationErrors(env, current, { outboundDetail: isAppWide(ctx.actor) });
+  if (errors.length > 0) throw new ApiError(409, "connection_incomplete", activationDetail(errors), errors);
   const record = await orgOp(
     env,
     params.orgId,

@@ -42,13 +42,9 @@ export async function updateConnection(
   const applied = await applyBlock(env, current, body);
   const settings = { ...applied.settings, ...common };
   const secrets = applied.secrets;
-  const changed: string[] = [...Object.keys(common), ...applied.changed];
   const domains = body.domains === undefined ? undefined : normalizeDomains(body.domains);
-  if (body.name !== undefined) changed.push("name");
-  if (body.provider !== undefined) changed.push("provider");
-  if (domains) changed.push("domains");
-  // An empty PATCH changes nothing, so it records no connection.updated or sso_configuration.updated.
-  if (changed.length === 0) return json(connectionView(current, env.PUBLIC_URL));
+  // The object lists exactly what changed; a PATCH that changes nothing records no
+  // connection.updated or sso_configuration.updated.
   const record = await orgOp(
     env,
     params.orgId,
@@ -58,7 +54,6 @@ export async function updateConnection(
       name: body.name,
       provider: body.provider,
       domains,
-      changed,
       settings,
       secrets,
       expectedUpdatedAt: current.updatedAt,
@@ -73,8 +68,8 @@ async function applyBlock(
   env: Env,
   current: ConnectionRecord,
   body: UpdateConnectionBody,
-): Promise<{ settings: ConnectionSettings; secrets: ConnectionSecrets; changed: string[] }> {
-  const unchanged = { settings: current.settings, secrets: {}, changed: [] };
+): Promise<{ settings: ConnectionSettings; secrets: ConnectionSecrets }> {
+  const unchanged = { settings: current.settings, secrets: {} };
   switch (current.type) {
     case "saml": {
       if (!body.saml) return unchanged;
@@ -83,12 +78,12 @@ async function applyBlock(
     }
     case "oidc": {
       if (!body.oidc) return unchanged;
-      const applied = await applyOidcFields(env, current.settings.oidc, body.oidc);
+      const applied = await applyOidcFields(env, current.settings.oidc, body.oidc, current.secrets);
       return { ...applied, settings: { ...current.settings, oidc: applied.settings } };
     }
     case "ldap": {
       if (!body.ldap) return unchanged;
-      const applied = await applyLdapFields(env, current.settings.ldap, body.ldap);
+      const applied = await applyLdapFields(env, current.settings.ldap, body.ldap, current.secrets);
       return { ...applied, settings: { ...current.settings, ldap: applied.settings } };
     }
   }
@@ -133,7 +128,6 @@ export async function setIdpMetadata(
       id: current.id,
       provider,
       settings: { ...settings, saml },
-      changed: ["saml.idp"],
       expectedUpdatedAt: current.updatedAt,
     },
     actorName(ctx.actor),

@@ -14,7 +14,8 @@ export { escapeXml };
 export interface SpMetadataInput {
   entityId: string;
   acsUrl: string;
-  sloUrl: string;
+  /** The SingleLogoutService location; null lists none (while single logout is not built). */
+  sloUrl: string | null;
   signingCertificatePem: string;
   encryptionCertificatePem: string;
   /** A short name from SPEC §2 (`emailAddress`, ...) or a full NameID format URN; default `unspecified`. */
@@ -44,8 +45,7 @@ export function buildSpMetadata(input: SpMetadataInput): string {
       `WantAssertionsSigned="${input.wantAssertionsSigned}" protocolSupportEnumeration="${SAML2_PROTOCOL}">`,
     ...keyDescriptor("signing", signing),
     ...keyDescriptor("encryption", encryption),
-    `    <md:SingleLogoutService Binding="${HTTP_REDIRECT}" Location="${escapeXml(input.sloUrl)}"/>`,
-    `    <md:SingleLogoutService Binding="${HTTP_POST}" Location="${escapeXml(input.sloUrl)}"/>`,
+    ...singleLogoutServices(input.sloUrl),
     `    <md:NameIDFormat>${escapeXml(nameIdFormat)}</md:NameIDFormat>`,
     `    <md:AssertionConsumerService Binding="${HTTP_POST}" Location="${escapeXml(input.acsUrl)}" ` +
       `index="0" isDefault="true"/>`,
@@ -53,6 +53,13 @@ export function buildSpMetadata(input: SpMetadataInput): string {
     `</md:EntityDescriptor>`,
   ];
   return lines.join("\n") + "\n";
+}
+
+function singleLogoutServices(sloUrl: string | null): string[] {
+  if (sloUrl === null) return [];
+  return [HTTP_REDIRECT, HTTP_POST].map(
+    (binding) => `    <md:SingleLogoutService Binding="${binding}" Location="${escapeXml(sloUrl)}"/>`,
+  );
 }
 
 function keyDescriptor(use: "signing" | "encryption", certificateBase64: string): string[] {

@@ -1,4 +1,5 @@
 import { ApiError, conflict, notFound } from "../../http/api-error";
+import { changedFields } from "../../lib/changed-fields";
 import { all, one, toPage, type Page, type PageRequest } from "../sql";
 import { recordEvent, routingChanged, type OrgContext } from "./context";
 import { rowToConnection, type ConnectionRow } from "./connection-rows";
@@ -90,13 +91,16 @@ export interface ConnectionPatch {
   domains?: string[] | undefined;
   /** The connection's new settings, of its own type (a `saml` block for a SAML connection, …). */
   settings?: ConnectionSettings | undefined;
+  /** Freshly sealed secrets; each one given counts as changed (the caller sends only new values). */
   secrets?: ConnectionSecrets | undefined;
-  /** What changed, for the audit log (field names only, never values). */
-  changed: string[];
   /** Refuse the write when the connection changed since the caller read it. */
   expectedUpdatedAt?: string | undefined;
 }
 
+/**
+ * Writes a connection's new fields. The audit events list exactly the fields whose value
+ * changed (names only, never values); a patch that changes nothing writes and records nothing.
+ */
 function updateConnection(ctx: OrgContext, patch: ConnectionPatch): ConnectionRecord {
   const current = requireConnection(ctx, patch.id);
   if (patch.expectedUpdatedAt && patch.expectedUpdatedAt !== current.updatedAt) {
@@ -111,13 +115,25 @@ function updateConnection(ctx: OrgContext, patch: ConnectionPatch): ConnectionRe
     secrets: { ...current.secrets, ...patch.secrets },
     updatedAt: ctx.now.toISOString(),
   };
+  const changed = connectionChanges(current, next, patch.secrets ?? {});
+  if (changed.length === 0) return current;
   writeConnection(ctx, next);
-  recordEvent(ctx, current.organizationId, "connection.updated", current.id, { changed: patch.changed });
+  recordEvent(ctx, current.organizationId, "connection.updated", current.id, { changed });
   if (current.state === "active") {
-    recordEvent(ctx, current.organizationId, "sso_configuration.updated", current.id, { changed: patch.changed });
-    if (patch.domains) routingChanged(ctx, current.organizationId);
+    recordEvent(ctx, current.organizationId, "sso_configuration.updated", current.id, { changed });
+    if (changed.includes("domains")) routingChanged(ctx, current.organizationId);
   }
   return next;
+}
+
+/** What an update changed: names, domains, settings field by field, and the secrets it set. */
+function connectionChanges(before: ConnectionRecord, after: ConnectionRecord, secrets: ConnectionSecrets): string[] {
+  const fields = (c: ConnectionRecord) => ({ name: c.name, provider: c.provider, domains: c.domains, ...c.settings });
+  const secretNames = Object.keys(secrets)
+    // A new SP key pair shows as its certificate's change; a secret of the protocol by its name.
+    .filter((name) => name !== "spSigningKey" && name !== "spEncryptionKey")
+    .map((name) => `${before.type}.${name}`);
+  return [...changedFields(fields(before), fields(after), [before.type]), ...secretNames];
 }
 
 /** The connection with new settings; settings of another connection type are refused. */

@@ -1,4 +1,5 @@
 import { ApiError, conflict, notFound } from "../../http/api-error";
+import { changedFields } from "../../lib/changed-fields";
 import { all, one } from "../sql";
 import { recordEvent, routingChanged, type OrgContext } from "./context";
 import { EXPIRING_TABLES } from "./expiry-sweep";
@@ -80,16 +81,19 @@ function updateOrganization(ctx: OrgContext, input: UpdateOrganizationInput): Or
   const next = {
     name: input.name ?? org.name,
     slug: input.slug ?? org.slug,
-    jit: input.jitProvisioning ?? org.jitProvisioning,
+    jitProvisioning: input.jitProvisioning ?? org.jitProvisioning,
   };
+  const changed = changedFields({ name: org.name, slug: org.slug, jitProvisioning: org.jitProvisioning }, next);
+  // A PATCH that changes none of these (domains only, or the same values) records nothing here.
+  if (changed.length === 0) return org;
   ctx.sql.exec(
     "UPDATE organization SET name = ?, slug = ?, jit_provisioning = ?, updated_at = ?",
     next.name,
     next.slug,
-    next.jit ? 1 : 0,
+    next.jitProvisioning ? 1 : 0,
     ctx.now.toISOString(),
   );
-  recordEvent(ctx, org.id, "organization.updated", org.id, { changed: Object.keys(input) });
+  recordEvent(ctx, org.id, "organization.updated", org.id, { changed });
   return requireOrganization(ctx);
 }
 

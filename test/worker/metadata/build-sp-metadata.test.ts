@@ -139,6 +139,12 @@ describe("buildSpMetadata", () => {
     expect(sp?.attributes.get("WantAssertionsSigned")).toBe("false");
   });
 
+  it("lists no SingleLogoutService without an SLO URL (while single logout is not built)", () => {
+    const sp = tree(buildSpMetadata({ ...input, sloUrl: null })).children[0]!;
+    expect(children(sp, MD, "SingleLogoutService")).toEqual([]);
+    expect(children(sp, MD, "AssertionConsumerService")).toHaveLength(1);
+  });
+
   it("throws on an invalid certificate", () => {
     expect(() => buildSpMetadata({ ...input, encryptionCertificatePem: "nope" })).toThrow(/encryption certificate/);
   });

@@ -1,6 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { dropBrokenDependencySourcemaps } from "./test/setup/dependency-sourcemaps";
+import { dropBrokenDependencySourcemaps } from "./test/setup/dependency-sourcemaps.ts";
 
 /** Keys the worker tests run with; never used outside tests. */
 export const TEST_BINDINGS = {
@@ -13,6 +13,8 @@ export const TEST_BINDINGS = {
 
 export default defineConfig({
   test: {
+    // A test's console output (the worker logs one line per refusal) is shown when it fails.
+    silent: "passed-only",
     projects: [
       {
         plugins: [
@@ -30,8 +32,6 @@ export default defineConfig({
         ],
         test: {
           name: "worker",
-          // A test's console output (the worker logs every refusal) is shown when it fails.
-          silent: "passed-only",
           include: ["test/worker/**/*.test.ts"],
           globalSetup: ["test/setup/global.ts"],
           testTimeout: 20_000,
@@ -41,7 +41,6 @@ export default defineConfig({
         plugins: [dropBrokenDependencySourcemaps()],
         test: {
           name: "node",
-          silent: "passed-only",
           environment: "node",
           include: ["test/node/**/*.test.ts"],
           globalSetup: ["test/setup/global.ts"],

@@ -24,11 +24,45 @@ const redirectUri = z.string().check(
   }, "must be an absolute https:// URL (http:// only for localhost) without a fragment"),
 );
 
+/**
+ * A browser origin allowed to call the token and userinfo endpoints (CORS): exactly
+ * `scheme://host[:port]` as browsers send it in `Origin` (lower-case host, no default port,
+ * no path), https or loopback http, never `*` or `null`.
+ */
+const allowedOrigin = z.string().check(
+  z.maxLength(300),
+  z.refine((value) => {
+    try {
+      const url = new URL(value);
+      // Exactly the serialized origin; a host of letters, digits, dots and hyphens (no `*`) or an IPv6 literal.
+      if (url.origin !== value || !/^([a-z0-9-]+\.)*[a-z0-9-]+$|^\[[0-9a-f:.]+\]$/.test(url.hostname)) return false;
+      return url.protocol === "https:" || (url.protocol === "http:" && isLoopbackHost(url.hostname));
+    } catch {
+      return false;
+    }
+  }, "must be an origin exactly as browsers send it: https://host[:port] (http:// only for localhost), no path, never *"),
+);
+
+const clientName = z.string().check(z.minLength(1), z.maxLength(200));
+const redirectUris = z.array(redirectUri).check(z.minLength(1), z.maxLength(20));
+const postLogoutRedirectUris = z.array(redirectUri).check(z.maxLength(20));
+const allowedOrigins = z.array(allowedOrigin).check(z.maxLength(20));
+
 const createClientBody = z.strictObject({
-  name: z.string().check(z.minLength(1), z.maxLength(200)),
-  redirectUris: z.array(redirectUri).check(z.minLength(1), z.maxLength(20)),
+  name: clientName,
+  redirectUris,
+  postLogoutRedirectUris: z.optional(postLogoutRedirectUris),
+  allowedOrigins: z.optional(allowedOrigins),
   public: z.optional(z.boolean()),
   backchannelLogoutUri: z.optional(redirectUri),
+});
+
+/** PATCH /clients/{clientId} (SPEC §2): what can change without recreating the client. */
+const updateClientBody = z.strictObject({
+  name: z.optional(clientName),
+  redirectUris: z.optional(redirectUris),
+  postLogoutRedirectUris: z.optional(postLogoutRedirectUris),
+  allowedOrigins: z.optional(allowedOrigins),
 });
 
 /** The client as the API shows it: never the secret or its hash. */
@@ -49,6 +83,8 @@ async function createClient(ctx: RouteContext<z.infer<typeof createClientBody>>)
       clientId: newId("client"),
       name: body.name,
       redirectUris: body.redirectUris,
+      postLogoutRedirectUris: body.postLogoutRedirectUris ?? [],
+      allowedOrigins: body.allowedOrigins ?? [],
       public: isPublic,
       backchannelLogoutUri: body.backchannelLogoutUri ?? null,
       secretHash: clientSecret ? await sha256Hex(clientSecret) : null,
@@ -96,6 +132,31 @@ export const clientRoutes = [
     handler: async ({ env, params }) => {
       const client = await appOp(env, "clients", "getClient", { clientId: params.clientId });
       if (!client) throw notFound("Client");
+      return json(clientView(client));
+    },
+  }),
+  route({
+    method: "PATCH",
+    path: "/api/v1/clients/:clientId",
+    tag,
+    access: "app",
+    audience: "api",
+    summary: "Update an OAuth client: name, redirectUris, postLogoutRedirectUris, allowedOrigins",
+    body: updateClientBody,
+    success: { status: 200, description: "The client" },
+    handler: async ({
+      env,
+      params,
+      body,
+      actor,
+    }: RouteContext<z.infer<typeof updateClientBody>, undefined, { clientId: string }>) => {
+      const client = await appOp(
+        env,
+        "clients",
+        "updateClient",
+        { clientId: params.clientId, ...body },
+        actorName(actor),
+      );
       return json(clientView(client));
     },
   }),

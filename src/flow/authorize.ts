@@ -82,6 +82,21 @@ function failPage(env: Env, reason: AuthorizeFailure, detail: string): Promise<R
   return loginFailureResponse(env, { reason, detail, organizationId: null, connectionId: null });
 }
 
+/**
+ * `/sso/start` as seed 001 calls it (SPEC §7): `?client_id&email&redirect_uri[&org_id]` with
+ * `response_type` defaulting to `code`, `scope` to `openid email profile`, and `org_id` read
+ * as `organization_id` (both given is a repeated parameter, refused like any other).
+ */
+export function withSeedStartDefaults(url: URL): URL {
+  const out = new URL(url);
+  const params = out.searchParams;
+  if (!params.has("response_type")) params.set("response_type", "code");
+  if (!params.has("scope")) params.set("scope", "openid email profile");
+  for (const orgId of params.getAll("org_id")) params.append("organization_id", orgId);
+  params.delete("org_id");
+  return out;
+}
+
 const summary = "Start a login: OIDC authorization endpoint (response_type=code, PKCE S256)";
 export const authorizeRoutes = [
   route({
@@ -104,8 +119,8 @@ export const authorizeRoutes = [
     tag: "Login",
     access: "public",
     audience: "browser",
-    summary: `${summary} (alias)`,
+    summary: `${summary} (alias; also seed 001's shape: client_id, email, redirect_uri, org_id)`,
     success: { status: 200, description: "As /oauth/authorize", contentType: "text/html" },
-    handler: authorize,
+    handler: (ctx) => authorize({ ...ctx, url: withSeedStartDefaults(ctx.url) }),
   }),
 ];

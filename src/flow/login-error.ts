@@ -83,8 +83,19 @@ export function errorPage(message: string, referenceId: string, status = 400, he
 /** Records a failure in the audit log under a fresh reference id, and returns the id. */
 export async function recordLoginFailure(env: Env, failure: LoginFailure): Promise<string> {
   const referenceId = `ref_${randomBase32(16)}`;
+  logLoginFailure(referenceId, failure);
   await recordFailure(env, referenceId, failure);
   return referenceId;
+}
+
+/**
+ * One line per refused login in the worker's log (`wrangler dev`'s console, `wrangler tail`
+ * in production), so a developer sees why at once; the same reason and detail the audit log
+ * keeps under the reference id. Never a secret: details name parameters, URLs and checks.
+ */
+function logLoginFailure(referenceId: string, failure: LoginFailure): void {
+  const { reason, detail, organizationId, connectionId } = failure;
+  console.warn(JSON.stringify({ event: "login.failed", referenceId, reason, organizationId, connectionId, detail }));
 }
 
 async function recordFailure(env: Env, referenceId: string, failure: LoginFailure): Promise<void> {

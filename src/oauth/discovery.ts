@@ -1,11 +1,15 @@
 import { BUILT } from "../features";
+import { ANY_ORIGIN, preflightRoute } from "../http/cors";
 import { json } from "../http/problem";
 import { route } from "../http/route";
 import { issuerOf } from "./issuer";
 import { publishedJwks } from "./signing-keys";
 
-/** Public, cacheable briefly: RPs re-fetch JWKS on an unknown `kid`, so a rotation is seen soon. */
-const CACHE_BRIEFLY = { "cache-control": "public, max-age=60" };
+/**
+ * Public, cacheable briefly: RPs re-fetch JWKS on an unknown `kid`, so a rotation is seen soon.
+ * Readable from any origin, so a single-page app can discover and verify (SPEC §2).
+ */
+const CACHE_BRIEFLY = { "cache-control": "public, max-age=60", ...ANY_ORIGIN };
 
 /** The claims the ID token and userinfo can carry (SPEC §4). */
 export const CLAIMS_SUPPORTED = [
@@ -85,4 +89,6 @@ export const discoveryRoutes = [
       }
     },
   }),
+  preflightRoute({ path: "/.well-known/openid-configuration", methods: ["GET"], policy: "any-origin", tag }),
+  preflightRoute({ path: "/.well-known/jwks.json", methods: ["GET"], policy: "any-origin", tag }),
 ];

@@ -36,6 +36,7 @@ export type TokenRefusal =
   | "pkce_verifier_unexpected"
   | "pkce_mismatch"
   | "public_client_without_pkce"
+  | "origin_not_allowed"
   | "internal_error";
 
 /** A refusal as the checks produce it. */
@@ -56,8 +57,13 @@ const badGrant = (description: string): PublicError => ({ code: "invalid_grant",
 // cannot tell an unknown client from a wrong secret.
 const badClient: PublicError = { code: "invalid_client", status: 401, description: "Client authentication failed." };
 
-/** Maps an internal reason onto its public error (RFC 6749 §5.2, RFC 7636 §4.6). */
-export function publicTokenError(reason: TokenRefusal): PublicError {
+/**
+ * Maps an internal reason onto its public error (RFC 6749 §5.2, RFC 7636 §4.6). A missing or
+ * repeated parameter is named (RFC 6749 §5.2 lets `error_description` help the developer, and
+ * the name leaks nothing): its refusal's detail is `{parameter} is missing|appears more than
+ * once`, built only from the fixed parameter names of read-token-request.ts.
+ */
+export function publicTokenError(reason: TokenRefusal, detail = ""): PublicError {
   switch (reason) {
     case "wrong_content_type":
       return badRequest("Send the request as application/x-www-form-urlencoded (RFC 6749 §4.1.3).");
@@ -66,9 +72,9 @@ export function publicTokenError(reason: TokenRefusal): PublicError {
     case "body_not_utf8":
       return badRequest("The request body is not valid UTF-8.");
     case "duplicate_parameter":
-      return badRequest("A parameter is repeated (RFC 6749 §3.2).");
+      return badRequest(`${namedParameter(detail, "A parameter appears more than once")} (RFC 6749 §3.2).`);
     case "missing_parameter":
-      return badRequest("A required parameter is missing.");
+      return badRequest(`${namedParameter(detail, "A required parameter is missing")} (RFC 6749 §4.1.3).`);
     case "malformed_code_verifier":
       return badRequest("code_verifier must be 43-128 unreserved characters (RFC 7636 §4.1).");
     case "multiple_client_auth":
@@ -81,8 +87,14 @@ export function publicTokenError(reason: TokenRefusal): PublicError {
         status: 400,
         description: "Only grant_type=authorization_code is supported.",
       };
-    case "malformed_basic_auth":
     case "missing_client_id":
+      // No credentials at all reveal nothing about any client: say what to send.
+      return {
+        ...badClient,
+        description:
+          "Client authentication is missing: send HTTP Basic client_id:client_secret, client_id and client_secret, or client_id with code_verifier (PKCE).",
+      };
+    case "malformed_basic_auth":
     case "unknown_client":
     case "secret_mismatch":
     case "secret_required":
@@ -104,9 +116,16 @@ export function publicTokenError(reason: TokenRefusal): PublicError {
       return badGrant("code_verifier does not match the code_challenge.");
     case "public_client_without_pkce":
       return badGrant("A public client must use PKCE.");
+    case "origin_not_allowed":
+      return badRequest("This client does not allow requests from this origin: add it to the client's allowedOrigins.");
     case "internal_error":
       return { code: "server_error", status: 500, description: "The server could not complete the request." };
   }
+}
+
+/** The detail of a missing/repeated-parameter refusal when it names one; else the fallback. */
+function namedParameter(detail: string, fallback: string): string {
+  return /^[a-z_]+ (is missing|appears more than once)$/.test(detail) ? detail : fallback;
 }
 
 /** Headers every OAuth response carries (RFC 6749 §5.1: tokens and errors are never cached). */
@@ -127,18 +146,19 @@ export function oauthJson(body: unknown, status = 200, headers: Record<string, s
 export function tokenErrorResponse(
   refusal: Refusal<TokenRefusal>,
   options: { authorizationHeaderUsed: boolean },
+  extraHeaders: Record<string, string> = {},
 ): Response {
-  const error = publicTokenError(refusal.reason);
+  const error = publicTokenError(refusal.reason, refusal.detail);
   logRefusal("oauth.token.refused", refusal);
   const headers: Record<string, string> =
     error.status === 401 && options.authorizationHeaderUsed
-      ? { "www-authenticate": 'Basic realm="edge-sso", charset="UTF-8"' }
-      : {};
+      ? { ...extraHeaders, "www-authenticate": 'Basic realm="edge-sso", charset="UTF-8"' }
+      : extraHeaders;
   return oauthJson({ error: error.code, error_description: error.description }, error.status, headers);
 }
 
-/** Why a bearer token was refused (RFC 6750 §3.1). */
-export type BearerRefusal = "missing_token" | "malformed_token" | "unknown_token";
+/** Why a bearer token was refused (RFC 6750 §3.1), or its request from a browser origin. */
+export type BearerRefusal = "missing_token" | "malformed_token" | "unknown_token" | "origin_not_allowed";
 
 /**
  * Renders a protected-resource refusal (RFC 6750 §3). With no credentials at all the
@@ -151,6 +171,12 @@ export function bearerErrorResponse(refusal: Refusal<BearerRefusal>): Response {
       return oauthJson({ error: "invalid_request", error_description: "An access token is required." }, 401, {
         "www-authenticate": 'Bearer realm="edge-sso"',
       });
+    case "origin_not_allowed":
+      // RFC 6750 §3.1 invalid_request; no CORS headers, so a browser on another origin reads nothing.
+      return oauthJson(
+        { error: "invalid_request", error_description: "This client does not allow requests from this origin." },
+        400,
+      );
     case "malformed_token":
     case "unknown_token":
       return oauthJson({ error: "invalid_token", error_description: "The access token is invalid or expired." }, 401, {

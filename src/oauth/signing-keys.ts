@@ -60,9 +60,18 @@ async function openSigningKey(env: Env, record: SigningKeyRecord): Promise<Activ
   return { kid: record.kid, alg: record.alg, privateKey };
 }
 
-/** The JSON Web Key Set (RFC 7517 §5): the active key and retired keys still within RETAIN_MS. */
+/**
+ * The JSON Web Key Set (RFC 7517 §5): the active key and retired keys still within RETAIN_MS.
+ * On a fresh instance the first request creates the first key, so an RP that caches JWKS
+ * before the first login already holds the key of the first ID token (ensureActiveKey makes
+ * racing isolates agree on one key).
+ */
 export async function publishedJwks(env: Env): Promise<{ keys: JWK[] }> {
-  const keys = await appOp(env, "signing-keys", "getSigningKeys", { retainMs: RETAIN_MS });
+  let keys = await appOp(env, "signing-keys", "getSigningKeys", { retainMs: RETAIN_MS });
+  if (!keys.active) {
+    await appOp(env, "signing-keys", "ensureActiveKey", { key: await generateSigningKey(env) });
+    keys = await appOp(env, "signing-keys", "getSigningKeys", { retainMs: RETAIN_MS });
+  }
   return { keys: keys.published.map((k) => JSON.parse(k.publicJwk) as JWK) };
 }
 

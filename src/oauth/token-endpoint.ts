@@ -1,5 +1,6 @@
 import type { Env } from "../env";
 import { sha256Hex } from "../crypto/hash";
+import { allowOrigin, isClientOrigin, preflightRoute, requestOrigin } from "../http/cors";
 import { route, type RouteContext } from "../http/route";
 import { newOrgToken, orgIdOfToken } from "../lib/ids";
 import type { ClientRecord } from "../store/app/client-ops";
@@ -25,10 +26,13 @@ import { activeSigningKey } from "./signing-keys";
  */
 async function tokenEndpoint({ request, env }: RouteContext): Promise<Response> {
   const authorization = request.headers.get("authorization") || null;
+  const origin = requestOrigin(request);
   const now = Date.now();
-  const result = await exchangeCode(env, request, authorization);
-  if (!result.ok) return tokenErrorResponse(result, { authorizationHeaderUsed: authorization !== null });
-  return oauthJson(await issueTokens(env, result.value, now));
+  const { client, result } = await exchangeCode(env, request, authorization, origin);
+  // A browser app reads the answer, error or tokens, only from one of its client's origins.
+  const cors = client && origin !== null && isClientOrigin(client, origin) ? allowOrigin(origin) : {};
+  if (!result.ok) return tokenErrorResponse(result, { authorizationHeaderUsed: authorization !== null }, cors);
+  return oauthJson(await issueTokens(env, result.value, now), 200, cors);
 }
 
 type Grant = { client: ClientRecord; code: AuthCode; codeHash: string };
@@ -37,25 +41,40 @@ async function exchangeCode(
   env: Env,
   request: Request,
   authorization: string | null,
-): Promise<Result<Grant, TokenRefusal>> {
+  origin: string | null,
+): Promise<{ client: ClientRecord | null; result: Result<Grant, TokenRefusal> }> {
   const form = await readTokenForm(request);
-  if (!form.ok) return form;
+  if (!form.ok) return { client: null, result: form };
   const params = parseTokenRequest(form.value, authorization);
-  if (!params.ok) return params;
+  if (!params.ok) return { client: null, result: params };
   const client = await authenticateClient(env, params.value);
-  if (!client.ok) return client;
-  const organizationId = orgIdOfToken(params.value.code);
+  if (!client.ok) return { client: null, result: client };
+  // A browser request must come from one of the client's own origins (SPEC §2), checked
+  // before the code is spent.
+  if (origin !== null && !isClientOrigin(client.value, origin)) {
+    const refusal = refuse<TokenRefusal>(
+      "origin_not_allowed",
+      `Origin ${origin} is not an allowed origin of ${client.value.clientId}`,
+    );
+    return { client: client.value, result: refusal };
+  }
+  return { client: client.value, result: await redeemCode(env, client.value, params.value) };
+}
+
+/** Consumes the code (one-time and atomic) and checks its bindings to this request. */
+async function redeemCode(env: Env, client: ClientRecord, params: TokenRequest): Promise<Result<Grant, TokenRefusal>> {
+  const organizationId = orgIdOfToken(params.code);
   if (!organizationId) return refuse("malformed_code", "the code does not embed an organization");
   // One-time and atomic: the code is spent even when a check below fails (RFC 6749 §4.1.2).
-  const codeHash = await sha256Hex(params.value.code);
+  const codeHash = await sha256Hex(params.code);
   const code = await orgOp(env, organizationId, "consumeCode", { codeHash });
   const grant = await checkCodeGrant({
     code,
-    client: client.value,
-    redirectUri: params.value.redirectUri,
-    codeVerifier: params.value.codeVerifier,
+    client,
+    redirectUri: params.redirectUri,
+    codeVerifier: params.codeVerifier,
   });
-  return grant.ok ? { ok: true, value: { client: client.value, code: grant.value, codeHash } } : grant;
+  return grant.ok ? { ok: true, value: { client, code: grant.value, codeHash } } : grant;
 }
 
 /** Reads the credentials, looks the client up and checks its secret (RFC 6749 §3.2.1). */
@@ -102,17 +121,20 @@ async function issueTokens(env: Env, { client, code, codeHash }: Grant, now: num
   };
 }
 
-/** The token endpoint's route: public (the client authenticates itself), form-encoded. */
-export const tokenRoute = route({
-  method: "POST",
-  path: "/oauth/token",
-  tag: "OpenID Connect",
-  access: "public",
-  audience: "oauth",
-  summary: "Exchange an authorization code for an ID token, access token and profile (RFC 6749 §4.1.3)",
-  success: {
-    status: 200,
-    description: "access_token, token_type, expires_in, id_token, profile; errors per RFC 6749 §5.2",
-  },
-  handler: tokenEndpoint,
-});
+/** The token endpoint's routes: public (the client authenticates itself), form-encoded; CORS for its client's origins. */
+export const tokenRoutes = [
+  route({
+    method: "POST",
+    path: "/oauth/token",
+    tag: "OpenID Connect",
+    access: "public",
+    audience: "oauth",
+    summary: "Exchange an authorization code for an ID token, access token and profile (RFC 6749 §4.1.3)",
+    success: {
+      status: 200,
+      description: "access_token, token_type, expires_in, id_token, profile; errors per RFC 6749 §5.2",
+    },
+    handler: tokenEndpoint,
+  }),
+  preflightRoute({ path: "/oauth/token", methods: ["POST"], policy: "client-origins", tag: "OpenID Connect" }),
+];

@@ -1,7 +1,8 @@
 import { sha256Hex } from "../crypto/hash";
 import { route, type RouteContext } from "../http/route";
 import { orgIdOfToken } from "../lib/ids";
-import { orgOp } from "../store/stores";
+import { allowOrigin, isClientOrigin, preflightRoute, requestOrigin } from "../http/cors";
+import { appOp, orgOp } from "../store/stores";
 import { userClaims } from "./claims";
 import { bearerErrorResponse, oauthJson, type BearerRefusal } from "./oauth-error";
 import { ok, refuse, type Result } from "./result";
@@ -30,7 +31,17 @@ async function userinfoEndpoint({ request, env }: RouteContext): Promise<Respons
     return bearerErrorResponse(refuse("malformed_token", "the token does not embed an organization"));
   const grant = await orgOp(env, organizationId, "findAccessToken", { tokenHash: await sha256Hex(token.value) });
   if (!grant) return bearerErrorResponse(refuse("unknown_token", "the access token is unknown or expired"));
-  return oauthJson(userClaims(grant.profile));
+  const origin = requestOrigin(request);
+  if (origin === null) return oauthJson(userClaims(grant.profile));
+  // From a browser: only one of the token's client's origins (SPEC §2). Server-side calls send
+  // no Origin and never pay for this read of the clients object.
+  const client = await appOp(env, "clients", "getClient", { clientId: grant.clientId });
+  if (!client || !isClientOrigin(client, origin)) {
+    return bearerErrorResponse(
+      refuse("origin_not_allowed", `Origin ${origin} is not an allowed origin of ${grant.clientId}`),
+    );
+  }
+  return oauthJson(userClaims(grant.profile), 200, allowOrigin(origin));
 }
 
 const definition = {
@@ -46,5 +57,9 @@ const definition = {
   handler: userinfoEndpoint,
 };
 
-/** GET and POST (OIDC Core §5.3.1: the RP may use either). */
-export const userinfoRoutes = [route({ method: "GET", ...definition }), route({ method: "POST", ...definition })];
+/** GET and POST (OIDC Core §5.3.1: the RP may use either); CORS for the token's client's origins. */
+export const userinfoRoutes = [
+  route({ method: "GET", ...definition }),
+  route({ method: "POST", ...definition }),
+  preflightRoute({ path: "/oauth/userinfo", methods: ["GET", "POST"], policy: "client-origins", tag: definition.tag }),
+];

@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import { NAME_ID_FORMATS as NAME_ID_FORMAT_URIS } from "../../saml/build-authn-request";
 import { domainsField, httpsOrLoopbackUrl } from "../schemas";
 
 /** Request schemas of the connection routes (SPEC §2 "Connection fields"). */
@@ -15,6 +16,18 @@ export const PROVIDERS = [
   "Generic",
 ] as const;
 export const NAME_ID_FORMATS = ["unspecified", "emailAddress", "persistent", "transient", "encrypted"] as const;
+type NameIdFormatName = (typeof NAME_ID_FORMATS)[number];
+
+/** Each short name's full URN (SAML core §8.3): seed 003 sends `name_id_format` that way (SPEC §7). */
+const NAME_ID_FORMAT_BY_URN = new Map<string, NameIdFormatName>(
+  NAME_ID_FORMATS.map((name) => [NAME_ID_FORMAT_URIS[name], name]),
+);
+
+/** `nameIdFormat`: a short name, or its full URN, answered as the short name. */
+const nameIdFormatField = z.pipe(
+  z.enum([...NAME_ID_FORMATS, ...NAME_ID_FORMAT_BY_URN.keys()]),
+  z.transform((value: string): NameIdFormatName => NAME_ID_FORMAT_BY_URN.get(value) ?? (value as NameIdFormatName)),
+);
 
 const text = (max = 2048) => z.string().check(z.minLength(1), z.maxLength(max));
 const certificate = z.string().check(z.minLength(1), z.maxLength(20_000));
@@ -29,7 +42,7 @@ export const samlFields = z.strictObject({
   idpCertificates: z.optional(z.array(certificate).check(z.maxLength(10))),
   idpMetadataXml: z.optional(z.string().check(z.minLength(1), z.maxLength(200_000))),
   idpMetadataUrl: z.optional(httpsOrLoopbackUrl),
-  nameIdFormat: z.optional(z.enum(NAME_ID_FORMATS)),
+  nameIdFormat: z.optional(nameIdFormatField),
   signAuthnRequests: z.optional(z.boolean()),
   signLogoutRequests: z.optional(z.boolean()),
   wantAssertionsSigned: z.optional(z.boolean()),
@@ -141,6 +154,9 @@ export const idpMetadataBody = z.union([
     idpCertificate: certificate,
     provider: z.optional(z.enum(PROVIDERS)),
   }),
+  // Seed 000's "create SSO configuration" (SPEC §7, §8): the SSO URL and a certificate, no
+  // entity ID. It saves a draft; activation then names saml.idpEntityId as missing.
+  z.strictObject({ identity_provider_url: httpsOrLoopbackUrl, certificate }),
 ]);
 
 export const listConnectionsQuery = z.object({

@@ -111,6 +111,12 @@ export async function setIdpMetadata(
   } else if ("metadataUrl" in body) {
     const xml = await fetchIdpMetadata(env, body.metadataUrl);
     saml = { ...samlFromMetadata(saml, xml, "metadataUrl"), idpMetadataUrl: body.metadataUrl };
+  } else if ("identity_provider_url" in body) {
+    saml = {
+      ...saml,
+      idpSsoUrl: body.identity_provider_url,
+      idpCertificates: normalizeCertificates([body.certificate], "certificate"),
+    };
   } else {
     saml = {
       ...saml,

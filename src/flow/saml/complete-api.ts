@@ -12,14 +12,27 @@ import { completeSamlLogin } from "./complete-saml-login";
 import { failureMessage } from "../failure-reasons";
 import { recordLoginFailure } from "../login-error";
 
-const completeBody = z.strictObject({
+const samlMessage = {
   SAMLResponse: z.string().check(z.minLength(1), z.maxLength(400_000)),
   RelayState: z.optional(z.string().check(z.maxLength(200))),
-  organizationId: z.string().check(z.regex(/^org_[0-9a-z]{26}$/, "must be an organization id")),
-  redirectUri: z.string().check(z.maxLength(2048)),
-});
+};
+const organizationIdField = z.string().check(z.regex(/^org_[0-9a-z]{26}$/, "must be an organization id"));
+const redirectUriField = z.string().check(z.maxLength(2048));
+
+/** Our names, or seed 001's `organization_id` and `redirect_uri` (SPEC §7). */
+const completeBody = z.union([
+  z.strictObject({ ...samlMessage, organizationId: organizationIdField, redirectUri: redirectUriField }),
+  z.strictObject({ ...samlMessage, organization_id: organizationIdField, redirect_uri: redirectUriField }),
+]);
 
 type Body = z.infer<typeof completeBody>;
+
+/** The request in our names, whichever shape it came in. */
+function readBody(body: Body) {
+  return "organizationId" in body
+    ? body
+    : { ...body, organizationId: body.organization_id, redirectUri: body.redirect_uri };
+}
 
 /** The confidential client named by HTTP Basic (RFC 6749 §2.3.1), or 401. */
 async function authenticateClient(env: Env, request: Request): Promise<ClientRecord> {
@@ -40,7 +53,8 @@ async function authenticateClient(env: Env, request: Request): Promise<ClientRec
  * the SAMLResponse over. The client's authentication and the RelayState replace the
  * browser binding; the connection's `acsUrlOverride` is the ACS URL the response must name.
  */
-async function completeSaml({ env, request, body }: RouteContext<Body>): Promise<Response> {
+async function completeSaml({ env, request, body: raw }: RouteContext<Body>): Promise<Response> {
+  const body = readBody(raw);
   const client = await authenticateClient(env, request);
   const orgId = body.organizationId;
   const claim =

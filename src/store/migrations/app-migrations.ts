@@ -55,8 +55,17 @@ CREATE TABLE IF NOT EXISTS delivery_log (
 CREATE INDEX IF NOT EXISTS delivery_log_by_time ON delivery_log (created_at, id);
 `;
 
+/**
+ * OAuth clients get the browser origins that may call the token and userinfo endpoints
+ * (CORS, SPEC §2) and their post-logout redirect URIs (SPEC §9); existing clients get none.
+ */
+const CLIENT_ORIGINS = `ALTER TABLE clients ADD COLUMN post_logout_redirect_uris TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE clients ADD COLUMN allowed_origins TEXT NOT NULL DEFAULT '[]';
+`;
+
 /** Every schema step of `AppStore`, in order. */
 export const APP_MIGRATIONS: readonly Migration[] = [
   sqlMigration(1, "initial", INITIAL_APP),
   sqlMigration(2, "outbox-and-feed", OUTBOX_AND_FEED),
+  sqlMigration(3, "client-origins", CLIENT_ORIGINS),
 ];

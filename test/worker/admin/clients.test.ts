@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../../../src/crypto/hash";
-import { del, expectProblem, expectStatus, get, post } from "./helpers";
+import { appEvents, del, expectProblem, expectStatus, get, mintKey, patch, post } from "./helpers";
 
 describe("clients", () => {
   it("creates a confidential client with a 256-bit secret shown once", async () => {
@@ -19,6 +19,8 @@ describe("clients", () => {
       redirectUris: ["https://app.example.com/callback", "http://localhost:3000/cb"],
       public: false,
       backchannelLogoutUri: null,
+      postLogoutRedirectUris: [],
+      allowedOrigins: [],
     });
     expect(response.body).not.toHaveProperty("secretHash");
     const { clientId, clientSecret } = response.body as { clientId: string; clientSecret: string };
@@ -103,5 +105,99 @@ describe("clients", () => {
     } while (after);
     expect(seen).toEqual(expect.arrayContaining(ids));
     expect(new Set(seen).size).toBe(seen.length);
+  });
+
+  it("takes allowedOrigins exactly as browsers send Origin: scheme://host[:port], never *", async () => {
+    const good = [
+      "https://spa.example.com",
+      "https://spa.example.com:8443",
+      "http://localhost:5173",
+      "http://127.0.0.1:3000",
+    ];
+    const created = await post("clients", {
+      name: "SPA",
+      redirectUris: ["https://spa.example.com/cb"],
+      allowedOrigins: good,
+    });
+    expectStatus(created, 201);
+    expect(created.body.allowedOrigins).toEqual(good);
+    const bad = [
+      "*",
+      "null",
+      "https://spa.example.com/",
+      "https://spa.example.com/app",
+      "https://SPA.example.com",
+      "https://spa.example.com:443",
+      "http://spa.example.com",
+      "https://*.example.com",
+      "spa.example.com",
+    ];
+    for (const origin of bad) {
+      const response = await post("clients", {
+        name: "x",
+        redirectUris: ["https://a.example/cb"],
+        allowedOrigins: [origin],
+      });
+      expectProblem(response, 400, "validation_failed");
+      expect(response.body.errors[0].path, origin).toBe("allowedOrigins.0");
+    }
+  });
+
+  it("PATCH changes name, redirectUris, postLogoutRedirectUris and allowedOrigins; the audit names what changed", async () => {
+    const created = await post("clients", { name: "App", redirectUris: ["https://app.example/cb"] });
+    const id = created.body.clientId as string;
+    const patched = await patch(`clients/${id}`, {
+      name: "App",
+      redirectUris: ["https://app.example/cb", "https://app.example/cb2"],
+      postLogoutRedirectUris: ["https://app.example/bye"],
+      allowedOrigins: ["https://app.example"],
+    });
+    expectStatus(patched, 200);
+    expect(patched.body).toMatchObject({
+      clientId: id,
+      name: "App",
+      redirectUris: ["https://app.example/cb", "https://app.example/cb2"],
+      postLogoutRedirectUris: ["https://app.example/bye"],
+      allowedOrigins: ["https://app.example"],
+      public: false,
+    });
+    expect(patched.body).not.toHaveProperty("clientSecret");
+    expect(patched.body.updatedAt > created.body.updatedAt || patched.body.updatedAt === created.body.updatedAt).toBe(
+      true,
+    );
+    expect((await get(`clients/${id}`)).body).toEqual(patched.body);
+    expectStatus(await patch(`clients/${id}`, { name: "App" }), 200);
+    const updates = (await appEvents("&type=client.updated")).filter((e) => e.target === id);
+    expect(updates.map((e) => e.data)).toEqual([
+      { changed: ["redirectUris", "postLogoutRedirectUris", "allowedOrigins"] },
+    ]);
+    // The secret, the type and unknown fields are not PATCHable.
+    for (const body of [{ public: true }, { clientSecret: "x" }, { backchannelLogoutUri: "https://a.example/x" }]) {
+      expectProblem(await patch(`clients/${id}`, body), 400, "validation_failed");
+    }
+    expectProblem(await patch(`clients/${id}`, { redirectUris: [] }), 400, "validation_failed");
+    expectProblem(await patch(`clients/${id}`, { allowedOrigins: ["*"] }), 400, "validation_failed");
+    expectProblem(await patch("clients/client_nope", { name: "x" }), 404, "not_found");
+    const scoped = await mintKey(`organization:${(await post("organizations", { name: "O" })).body.id}`);
+    expectProblem(await patch(`clients/${id}`, { name: "x" }, { key: scoped.key }), 403, "forbidden");
+  });
+
+  it("PATCH redirectUris takes effect at once: a removed URI is refused at /oauth/authorize", async () => {
+    const created = await post("clients", {
+      name: "App",
+      redirectUris: ["https://app.example/a", "https://app.example/b"],
+    });
+    const id = created.body.clientId as string;
+    expectStatus(await patch(`clients/${id}`, { redirectUris: ["https://app.example/b"] }), 200);
+    const authorize = (redirect: string) =>
+      get(
+        `/oauth/authorize?response_type=code&scope=openid&client_id=${id}&redirect_uri=${encodeURIComponent(redirect)}`,
+        { key: null },
+      );
+    const removed = await authorize("https://app.example/a");
+    expect(removed.status).toBe(400);
+    expect(removed.headers.get("location")).toBeNull();
+    expect(removed.text).toContain("Reference");
+    expect((await authorize("https://app.example/b")).status).toBe(200);
   });
 });

@@ -83,7 +83,7 @@ describe("/openapi.json", () => {
       ]),
     );
     expect(body.paths["/oauth/token"].post.security).toEqual([]);
-    expect(Object.keys(body.paths["/oauth/userinfo"]).sort()).toEqual(["get", "post"]);
+    expect(Object.keys(body.paths["/oauth/userinfo"]).sort()).toEqual(["get", "options", "post"]);
     expect(body.paths["/api/v1/signing-keys/rotate"].post.security).toBeUndefined();
   });
 });

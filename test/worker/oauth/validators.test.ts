@@ -110,6 +110,8 @@ describe("client credentials (RFC 6749 §2.3.1)", () => {
     clientId: "client_a",
     name: "A",
     redirectUris: [],
+    postLogoutRedirectUris: [],
+    allowedOrigins: [],
     public: false,
     backchannelLogoutUri: null,
     secretHash: "ab".repeat(32),

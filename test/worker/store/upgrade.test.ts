@@ -179,14 +179,20 @@ describe("upgrading an object of the unversioned release", () => {
     const after = await inspect(stub, Object.keys(before));
     expect(after.schema).toEqual({ from: 0, to: APP_MIGRATIONS.length, unversioned: true });
     expect(after.versions).toEqual(recorded(APP_MIGRATIONS));
-    // Every row kept; the columns migration 2 added to endpoints start empty (enabled since creation).
+    // Every row kept; the columns migration 2 added to endpoints start empty (enabled since
+    // creation), and those migration 3 added to clients start as empty lists.
     const added = {
       enabled_at: null,
       previous_secret_sealed: null,
       previous_secret_expires_at: null,
       disabled_reason: null,
     };
-    expect(after.rows).toEqual({ ...before, webhooks: before.webhooks!.map((row) => ({ ...row, ...added })) });
+    const clientColumns = { post_logout_redirect_uris: "[]", allowed_origins: "[]" };
+    expect(after.rows).toEqual({
+      ...before,
+      webhooks: before.webhooks!.map((row) => ({ ...row, ...added })),
+      clients: before.clients!.map((row) => ({ ...row, ...clientColumns })),
+    });
     expect(after.shape).toEqual(await freshShape(env.APP.get(env.APP.newUniqueId())));
 
     const read = await runInDurableObject(stub, async (store: AppStore) => {
@@ -213,7 +219,12 @@ describe("upgrading an object of the unversioned release", () => {
     });
     expect(read.client).toMatchObject({
       ok: true,
-      value: { name: "My app", redirectUris: ["https://app.example/callback"] },
+      value: {
+        name: "My app",
+        redirectUris: ["https://app.example/callback"],
+        allowedOrigins: [],
+        postLogoutRedirectUris: [],
+      },
     });
     expect(read.webhooks).toMatchObject({
       ok: true,

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { devPublicUrl, portFromArgs, readVar } from "../../../scripts/lib/dev-command.mjs";
 import { startDev } from "../../../scripts/dev.mjs";
+import { smoke } from "../../../scripts/smoke.mjs";
 import { freePort } from "../e2e/system";
 
 const SECRETS = "ADMIN_API_KEY=dev-port-test-admin-key\nSECRETS_KEY=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\n";
@@ -18,8 +19,16 @@ afterAll(async () => {
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
 });
 
-/** Starts `npm run dev`'s wrangler with this .dev.vars text and env; returns discovery's issuer. */
-async function issuerOf(devVars: string, args: string[], env: Record<string, string | undefined> = {}) {
+/**
+ * Starts `npm run dev`'s wrangler with this .dev.vars text and env; returns discovery's issuer,
+ * after running `whileUp` against it.
+ */
+async function issuerOf(
+  devVars: string,
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  whileUp: (url: string) => Promise<void> = async () => {},
+) {
   const dir = await mkdtemp(join(tmpdir(), "edge-sso-dev-"));
   dirs.push(dir);
   const devVarsPath = join(dir, ".dev.vars");
@@ -48,7 +57,11 @@ async function issuerOf(devVars: string, args: string[], env: Record<string, str
     while (Date.now() < deadline) {
       if (dev.child.exitCode !== null) throw new Error(`wrangler dev exited:\n${output.slice(-3000)}`);
       const res = await fetch(`http://127.0.0.1:${port}/.well-known/openid-configuration`).catch(() => null);
-      if (res?.ok) return { issuer: ((await res.json()) as { issuer: string }).issuer, port, lines, dev };
+      if (res?.ok) {
+        const { issuer } = (await res.json()) as { issuer: string };
+        await whileUp(`http://127.0.0.1:${port}`);
+        return { issuer, port, lines, dev };
+      }
       await new Promise((r) => setTimeout(r, 250));
     }
     throw new Error(`wrangler dev did not answer on ${port}:\n${output.slice(-3000)}`);
@@ -83,9 +96,22 @@ describe("npm run dev: PUBLIC_URL and the port", () => {
     );
   });
 
-  it("serves discovery whose issuer is its own port", async () => {
-    const run = await issuerOf(SECRETS, ["--port", "{port}"]);
+  it("serves discovery whose issuer is its own port; npm run smoke passes against it", async () => {
+    let smoked: Awaited<ReturnType<typeof smoke>>[] = [];
+    const run = await issuerOf(SECRETS, ["--port", "{port}"], {}, async (url) => {
+      const local = url.replace("127.0.0.1", "localhost");
+      smoked = [await smoke(local, { allowHttp: true }), await smoke(local), await smoke(url, { allowHttp: true })];
+    });
     expect(run.issuer).toBe(`http://localhost:${run.port}`);
+    const [passed, notHttps, wrongIssuer] = smoked;
+    expect(passed!.lines.join("\n")).not.toContain("FAIL");
+    expect(passed!.ok).toBe(true);
+    expect(passed!.lines).toHaveLength(4);
+    // Production must be https, and PUBLIC_URL must name the URL the service is reached at.
+    expect(notHttps!.ok).toBe(false);
+    expect(notHttps!.lines[0]).toMatch(/^FAIL {2}PUBLIC_URL is https/);
+    expect(wrongIssuer!.ok).toBe(false);
+    expect(wrongIssuer!.lines[1]).toContain(`set PUBLIC_URL to http://127.0.0.1:${run.port}`);
     expect(run.lines.join("\n")).toContain(`PUBLIC_URL=http://localhost:${run.port} (from the port (${run.port})`);
   });
 

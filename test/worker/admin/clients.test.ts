@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../../../src/crypto/hash";
-import { appEvents, del, expectProblem, expectStatus, get, mintKey, patch, post } from "./helpers";
+import { appEvents, del, eventually, expectProblem, expectStatus, get, mintKey, patch, post } from "./helpers";
 
 describe("clients", () => {
   it("creates a confidential client with a 256-bit secret shown once", async () => {
@@ -167,7 +167,12 @@ describe("clients", () => {
     );
     expect((await get(`clients/${id}`)).body).toEqual(patched.body);
     expectStatus(await patch(`clients/${id}`, { name: "App" }), 200);
-    const updates = (await appEvents("&type=client.updated")).filter((e) => e.target === id);
+    const updates = (
+      await eventually(
+        () => appEvents("&type=client.updated"),
+        (events) => events.some((e) => e.target === id),
+      )
+    ).filter((e) => e.target === id);
     expect(updates.map((e) => e.data)).toEqual([
       { changed: ["redirectUris", "postLogoutRedirectUris", "allowedOrigins"] },
     ]);

@@ -1,4 +1,4 @@
-import type { LdapTarget } from "./ldap-target";
+import { isIpLiteral, type LdapTarget } from "./ldap-target";
 import { LdapStepFailure } from "./steps";
 import { LdapTimeoutError, type LdapTimeouts } from "./timeouts";
 
@@ -46,10 +46,9 @@ export function connectFailure(error: unknown, target: LdapTarget, timeouts: Lda
   if (code === "ETIMEDOUT") return new LdapStepFailure("tcp", `tcp: timeout connecting to ${target.address}`);
   // The Workers runtime says only that it cannot connect: to an IP literal nothing else can
   // have failed; a name may also not resolve.
-  const literal = /^[\d.]+$|:/.test(target.hostname);
   return new LdapStepFailure(
     "tcp",
-    literal
+    isIpLiteral(target.hostname)
       ? `tcp: connection refused by ${target.address} (nothing accepts connections there)`
       : `tcp: connection refused by ${target.address}, or ${target.hostname} does not resolve`,
   );

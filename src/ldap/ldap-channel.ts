@@ -1,7 +1,7 @@
 import type { ByteSocket, SocketConnector } from "./byte-socket";
 import { connectFailure, startTlsFailure, tlsFailure } from "./describe-failure";
 import { readStartTlsResponse, startTlsRequest } from "./ldap-session";
-import type { LdapTarget } from "./ldap-target";
+import { isIpLiteral, type LdapTarget } from "./ldap-target";
 import { StepRecorder } from "./steps";
 import { withTimeout, type LdapTimeouts } from "./timeouts";
 
@@ -54,7 +54,7 @@ export async function openChannel(
 class StartTlsRefusal extends Error {}
 
 async function connect(socket: ByteSocket, target: LdapTarget, timeouts: LdapTimeouts, steps: StepRecorder) {
-  const literal = /^[\d.]+$|:/.test(target.hostname);
+  const literal = isIpLiteral(target.hostname);
   const start = steps.now();
   try {
     await withTimeout(socket.opened, timeouts.connectMs);

@@ -58,3 +58,8 @@ function normalizeHost(host: string): string | null {
     return null;
   }
 }
+
+/** Whether a target's host is an IP literal (v4 or v6): no name to resolve, none to mismatch. */
+export function isIpLiteral(hostname: string): boolean {
+  return /^[\d.]+$/.test(hostname) || hostname.includes(":");
+}

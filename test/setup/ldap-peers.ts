@@ -1,6 +1,7 @@
 import type { TestProject } from "vitest/node";
 import { BASE_DN, MAIL_DOMAIN, SERVICE, USERS } from "./ldap-directory";
-import { freePort, startSilentServer, startSlapd } from "./slapd";
+import { freePort } from "./free-port";
+import { startSilentServer, startSlapd } from "./slapd";
 import { makeTestTls } from "./test-ca";
 
 /** What the LDAP tests get (test/ldap-provided.d.ts). */

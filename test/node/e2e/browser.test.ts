@@ -33,6 +33,17 @@ describe("browser end to end", () => {
     await system?.stop();
   });
 
+  /** Calls the system's admin API with the root key and expects success. */
+  const admin = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${system.issuer}/api/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" },
+      body: body && JSON.stringify(body),
+    });
+    expect(res.status, await res.clone().text()).toBeLessThan(300);
+    return res.json() as Promise<{ id: string }>;
+  };
+
   it("signs a user in from the hosted email page to the app", async () => {
     const page = await browser.newPage();
     // The app starts the login without a login_hint, so edge-sso asks for the work email.
@@ -62,15 +73,6 @@ describe("browser end to end", () => {
   it("signs a user in through an OpenID Connect IdP (oidc-provider)", async () => {
     const { peer, close } = await startOidcPeer([`${system.issuer}/oidc/callback`]);
     try {
-      const admin = async (method: string, path: string, body?: unknown) => {
-        const res = await fetch(`${system.issuer}/api/v1${path}`, {
-          method,
-          headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" },
-          body: body && JSON.stringify(body),
-        });
-        expect(res.status, await res.clone().text()).toBeLessThan(300);
-        return res.json() as Promise<{ id: string }>;
-      };
       const org = await admin("POST", "/organizations", { name: "OIDC Co", domains: ["oidc.example.net"] });
       const conn = await admin("POST", `/organizations/${org.id}/connections`, {
         type: "oidc",
@@ -105,15 +107,6 @@ describe("browser end to end", () => {
 
   it("signs a user in through the hosted LDAP form (slapd)", async () => {
     const ldap = inject("ldap");
-    const admin = async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${system.issuer}/api/v1${path}`, {
-        method,
-        headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" },
-        body: body && JSON.stringify(body),
-      });
-      expect(res.status, await res.clone().text()).toBeLessThan(300);
-      return res.json() as Promise<{ id: string }>;
-    };
     const org = await admin("POST", "/organizations", { name: "Directory Co", domains: [ldap.mailDomain] });
     const conn = await admin("POST", `/organizations/${org.id}/connections`, {
       type: "ldap",

@@ -4,13 +4,13 @@
  * through the admin API exactly as `npm run demo` does.
  */
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startDevIdp } from "../../../tools/dev-idp/index.mjs";
 import { startSampleApp } from "../../../tools/sample-app/server.mjs";
 import { seedSamlDemo } from "../../../scripts/lib/seed-demo.mjs";
 import { startWranglerDev } from "../../../scripts/lib/wrangler-dev.mjs";
+import { freePort } from "../../setup/free-port";
 
 export const ADMIN_KEY = "e2e-root-admin-key-0123456789abcdef";
 
@@ -23,16 +23,7 @@ export interface System {
   stop(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export async function startSystem(): Promise<System> {
   const port = await freePort();

@@ -4,6 +4,7 @@ import { connectionRoutes } from "./admin/connections/routes";
 import { eventRoutes } from "./admin/events";
 import { ldapTestRoutes } from "./admin/ldap-tests";
 import { organizationRoutes } from "./admin/organizations";
+import { setupLinkRoutes } from "./admin/setup-links";
 import { ssoRoutes } from "./admin/sso";
 import { userRoutes } from "./admin/users";
 import { webhookRoutes } from "./admin/webhooks";
@@ -38,6 +39,7 @@ export const ALL_ROUTES: Route[] = [
   ...ssoRoutes,
   ...connectionRoutes,
   ...userRoutes,
+  ...setupLinkRoutes,
   ...eventRoutes,
   ...clientRoutes,
   ...apiKeyRoutes,

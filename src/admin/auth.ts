@@ -9,7 +9,12 @@ export type Actor =
   | { kind: "anonymous" }
   | { kind: "root" }
   | { kind: "key"; id: string; scope: "admin" }
-  | { kind: "key"; id: string; scope: "organization"; organizationId: string };
+  | { kind: "key"; id: string; scope: "organization"; organizationId: string }
+  /**
+   * A setup link acting through the portal (SPEC §2, §9): at most an org-scoped key's
+   * rights, on its org and the one connection it created (`connectionId`, null until then).
+   */
+  | { kind: "setup_link"; id: string; organizationId: string; connectionId: string | null };
 
 /** How an actor is named in the audit log. */
 export function actorName(actor: Actor): string {
@@ -20,6 +25,8 @@ export function actorName(actor: Actor): string {
       return "root";
     case "key":
       return `api_key:${actor.id}`;
+    case "setup_link":
+      return `setup_link:${actor.id}`;
   }
 }
 

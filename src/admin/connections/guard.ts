@@ -16,8 +16,24 @@ export async function guardConnectionRoute(
     await orgOp(ctx.env, ctx.params.orgId, "getOrganization", undefined);
     return;
   }
+  guardSetupLinkScope(ctx);
   const org = await orgOp(ctx.env, ctx.params.orgId, "getOrganization", undefined);
   if (!org.ssoAllowed) throw new ApiError(403, "sso_not_allowed", "SSO is not allowed for this organization.");
+}
+
+/**
+ * A setup link reaches only its own org and, once it created one, only that connection
+ * (SPEC §2 `setup-links`); the object re-checks the link and the connection's state in the
+ * transaction of each change.
+ */
+function guardSetupLinkScope(ctx: RouteContext<unknown, unknown, { orgId: string; connId?: string }>): void {
+  const actor = ctx.actor;
+  if (actor.kind !== "setup_link") return;
+  if (actor.organizationId !== ctx.params.orgId)
+    throw new ApiError(403, "forbidden", "This setup link belongs to another organization.");
+  const connId = ctx.params.connId;
+  if (connId !== undefined && connId !== actor.connectionId)
+    throw new ApiError(403, "forbidden", "This setup link may change only the connection it created.");
 }
 
 /** The common connection fields only an app-wide key may set (SPEC §2 "Access"). */

@@ -124,6 +124,26 @@ const EVENT_OUTBOX = `
 CREATE INDEX IF NOT EXISTS events_by_reference ON events (json_extract(data, '$.referenceId'));
 ${OUTBOX_SCHEMA}`;
 
+/**
+ * Self-service setup links (SPEC §2 `setup-links`, §9): the token stored as its SHA-256,
+ * the one connection a link creates, how it ended; the test sign-ins run through the
+ * portal (their results, shown on a portal page); and the pending login's mark that it is
+ * such a test (the link, and the link's token sealed, so the ACS can end on the portal).
+ */
+const SETUP_LINKS = `
+CREATE TABLE IF NOT EXISTS setup_links (
+  id TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, csrf_token TEXT NOT NULL,
+  connection_type TEXT, connection_id TEXT, expires_at INTEGER NOT NULL, created_at TEXT NOT NULL,
+  revoked_at TEXT, used_at TEXT
+);
+CREATE TABLE IF NOT EXISTS setup_tests (
+  id TEXT PRIMARY KEY, link_id TEXT NOT NULL, connection_id TEXT NOT NULL, outcome TEXT NOT NULL,
+  result TEXT NOT NULL, created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS setup_tests_by_link ON setup_tests (link_id, created_at);
+ALTER TABLE pending_logins ADD COLUMN setup_test TEXT;
+`;
+
 /** Every schema step of `OrganizationStore`, in order. */
 export const ORG_MIGRATIONS: readonly Migration[] = [
   sqlMigration(1, "initial", INITIAL_ORGANIZATION + INITIAL_LOGIN_STATE),
@@ -132,4 +152,5 @@ export const ORG_MIGRATIONS: readonly Migration[] = [
   firstSweep,
   sqlMigration(5, "login-throttle", LOGIN_THROTTLE),
   sqlMigration(6, "event-outbox", EVENT_OUTBOX),
+  sqlMigration(7, "setup-links", SETUP_LINKS),
 ];

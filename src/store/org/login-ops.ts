@@ -3,7 +3,7 @@ import { recordEvent, type OrgContext } from "./context";
 import { rowToConnection, type ConnectionRow } from "./connection-rows";
 import { requireOrganization } from "./organization-ops";
 import { sweepBy } from "./expiry-sweep";
-import type { LoginRefusal, LoginTarget, PendingLogin, Profile, VerifiedIdentity } from "./login-types";
+import type { LoginRefusal, LoginTarget, PendingLogin, Profile, SetupTestMark, VerifiedIdentity } from "./login-types";
 import type { ConnectionRecord, OrganizationRecord } from "./types";
 import { emailIsTrusted, matchMember } from "./match-member";
 
@@ -22,11 +22,14 @@ type PendingRow = {
   upstream: string | null;
   created_at: string;
   expires_at: number;
+  setup_test: string | null;
 };
 
 function createPendingLogin(ctx: OrgContext, p: PendingLogin): void {
   ctx.sql.exec(
-    "INSERT INTO pending_logins VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    `INSERT INTO pending_logins (relay_state, request_id, connection_id, client_id, redirect_uri, state, nonce,
+       code_challenge, scope, login_hint, browser_hash, upstream, created_at, expires_at, setup_test)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     p.relayState,
     p.requestId,
     p.connectionId,
@@ -41,6 +44,7 @@ function createPendingLogin(ctx: OrgContext, p: PendingLogin): void {
     p.upstream ? JSON.stringify(p.upstream) : null,
     p.createdAt,
     p.expiresAt,
+    p.setupTest ? JSON.stringify(p.setupTest) : null,
   );
   sweepBy(ctx, p.expiresAt);
 }
@@ -93,6 +97,7 @@ export function findPendingLogin(
       upstream: row.upstream ? (JSON.parse(row.upstream) as Record<string, string>) : null,
       createdAt: row.created_at,
       expiresAt: row.expires_at,
+      ...(row.setup_test ? { setupTest: JSON.parse(row.setup_test) as SetupTestMark } : {}),
     },
   };
 }

@@ -36,6 +36,14 @@ export interface PendingLogin extends LoginTarget {
   createdAt: string;
   /** Epoch ms. */
   expiresAt: number;
+  /** Set when the setup portal started this login as a test sign-in (SPEC §9): no code, no member. */
+  setupTest?: SetupTestMark;
+}
+
+/** A test sign-in's link, and the link's token sealed (crypto/seal.ts) so the ACS can end on the portal. */
+export interface SetupTestMark {
+  linkId: string;
+  sealedToken: string;
 }
 
 /** What an IdP asserted about the user, after verification. */

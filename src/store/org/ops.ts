@@ -7,6 +7,7 @@ import { loginOps } from "./login-ops";
 import { memberOps } from "./member-ops";
 import { oidcCacheOps } from "./oidc-cache-ops";
 import { organizationOps } from "./organization-ops";
+import { setupLinkOps } from "./setup-link-ops";
 import { tokenOps } from "./token-ops";
 import { deliveryOps } from "../../webhooks/delivery-ops";
 
@@ -27,6 +28,7 @@ export const orgOps = {
   ...ldapLoginOps,
   ...oidcCacheOps,
   ...deliveryOps,
+  ...setupLinkOps,
 };
 
 export type OrgOps = typeof orgOps;

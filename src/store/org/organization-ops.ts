@@ -3,6 +3,7 @@ import { changedFields } from "../../lib/changed-fields";
 import { all, one } from "../sql";
 import { recordEvent, routingChanged, type OrgContext } from "./context";
 import { EXPIRING_TABLES } from "./expiry-sweep";
+import { revokeAllSetupLinks } from "./setup-link-ops";
 import type { ActiveSso, OrganizationRecord } from "./types";
 
 type OrgRow = {
@@ -109,7 +110,11 @@ function setSsoAllowed(ctx: OrgContext, allowed: boolean): OrganizationRecord {
   ctx.sql.exec("UPDATE organization SET sso_allowed = ?, updated_at = ?", allowed ? 1 : 0, ctx.now.toISOString());
   routingChanged(ctx, org.id);
   if (allowed) recordEvent(ctx, org.id, "organization.sso_allowed", org.id);
-  else recordEvent(ctx, org.id, "organization.sso_disallowed", org.id, revokeLoginState(ctx));
+  else
+    recordEvent(ctx, org.id, "organization.sso_disallowed", org.id, {
+      ...revokeLoginState(ctx),
+      revokedSetupLinks: revokeAllSetupLinks(ctx),
+    });
   if (hasLiveConnection(ctx, org.activeSso)) {
     recordEvent(ctx, org.id, allowed ? "sso_configuration.enabled" : "sso_configuration.disabled", org.id, {
       reason: allowed ? "organization_allowed" : "organization_disallowed",
@@ -181,6 +186,8 @@ function deleteOrganization(ctx: OrgContext): { domains: string[]; organization:
     "members",
     "events",
     "oidc_idp_cache",
+    "setup_links",
+    "setup_tests",
     ...EXPIRING_TABLES,
   ]) {
     ctx.sql.exec(`DELETE FROM ${table}`);

@@ -46,7 +46,7 @@ describe("disallow_sso revokes the org's codes and access tokens", () => {
     expect(refused.body.error).toBe("invalid_token");
     const events = await admin("GET", `organizations/${tenant.orgId}/events?type=organization.sso_disallowed`);
     expect(events.body.data.map((e: { data: unknown }) => e.data)).toEqual([
-      { revokedCodes: 1, revokedAccessTokens: 1 },
+      { revokedCodes: 1, revokedAccessTokens: 1, revokedSetupLinks: 0 },
     ]);
 
     // Allowing SSO again brings nothing back: the revocation was for good.

@@ -75,7 +75,12 @@ describe("upgrading an object of the unversioned release", () => {
     const after = await inspect(stub, Object.keys(before));
     expect(after.schema).toEqual({ from: 0, to: ORG_MIGRATIONS.length, unversioned: true });
     expect(after.versions).toEqual(recorded(ORG_MIGRATIONS));
-    expect(after.rows).toEqual(before);
+    // Migration 7 (setup-links) adds pending_logins.setup_test: an old row reads it as null.
+    const upgraded = {
+      ...before,
+      pending_logins: before.pending_logins!.map((row) => ({ ...row, setup_test: null })),
+    };
+    expect(after.rows).toEqual(upgraded);
     expect(after.shape).toEqual(await freshShape(env.ORGS.get(env.ORGS.newUniqueId())));
 
     // The rows the old release left expired get their first sweep, on the object's alarm.
@@ -89,7 +94,7 @@ describe("upgrading an object of the unversioned release", () => {
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     const swept = await inspect(stub, Object.keys(before));
     const live = (rows: Record<string, SqlStorageValue>[]) => rows.filter((r) => r.expires_at !== 1000);
-    for (const [table, rows] of Object.entries(before)) {
+    for (const [table, rows] of Object.entries(upgraded)) {
       const expected = "expires_at" in rows[0]! ? live(rows) : rows;
       expect(swept.rows[table], table).toEqual(expected);
       if ("expires_at" in rows[0]!) expect(expected.length, table).toBeLessThan(rows.length);

@@ -129,7 +129,7 @@ describe("expiry sweep", () => {
     const plan = await runInDurableObject(stub, (_store: OrganizationStore, s) => {
       for (let i = 0; i < 2 * SWEEP_BATCH + 100; i++)
         s.storage.sql.exec(
-          "INSERT INTO pending_logins VALUES (?, ?, 'conn_x', 'client_x', 'https://app.example/cb', NULL, NULL, NULL, 'openid', NULL, 'bh', NULL, '', ?)",
+          "INSERT INTO pending_logins VALUES (?, ?, 'conn_x', 'client_x', 'https://app.example/cb', NULL, NULL, NULL, 'openid', NULL, 'bh', NULL, '', ?, NULL)",
           `old${i}`,
           `_old${i}`,
           t0 - 1,

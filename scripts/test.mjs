@@ -55,7 +55,10 @@ if (format.status !== 0) {
   console.log("0 passed, 1 failed");
   process.exit(1);
 }
-const typecheck = run(bin("tsc"), ["--noEmit", "-p", "."]);
+// The worker and its tests, then the typed API client (Node types, the generated client types).
+const typecheck = [".", "test/node/openapi"]
+  .map((project) => run(bin("tsc"), ["--noEmit", "-p", project]))
+  .find((result) => result.status !== 0) ?? { status: 0 };
 if (typecheck.status !== 0) {
   console.error("Type check failed.");
   console.log("0 passed, 1 failed");

@@ -25,7 +25,7 @@ const openApiRoute = route({
   access: "public",
   audience: "api",
   summary: "This document",
-  success: { status: 200, description: "OpenAPI 3.1" },
+  success: { status: 200, description: "OpenAPI 3.1", schema: "OpenApiDocument" },
   handler: async ({ env }) => {
     // The builder pulls in zod's JSON Schema conversion: loaded on first use, not at isolate start.
     const { buildOpenApi } = await import("./openapi/build-openapi");

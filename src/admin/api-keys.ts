@@ -53,7 +53,7 @@ export const apiKeyRoutes = [
     audience: "api",
     summary: "Mint an API key (app-wide or org-scoped); shown once",
     body: createApiKeyBody,
-    success: { status: 201, description: "The key record and the key" },
+    success: { status: 201, description: "The key record and the key", schema: "ApiKeyWithKey" },
     handler: createApiKey,
   }),
   route({
@@ -64,7 +64,7 @@ export const apiKeyRoutes = [
     audience: "api",
     summary: "List API keys (never the keys)",
     query: paginationQuery,
-    success: { status: 200, description: "A page of API keys" },
+    success: { status: 200, description: "A page of API keys", schema: "ApiKeyPage" },
     handler: async ({ env, query }: RouteContext<undefined, z.infer<typeof paginationQuery>>) =>
       json(await appOp(env, "api-keys", "listApiKeys", pageRequest(query))),
   }),

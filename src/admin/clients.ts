@@ -8,6 +8,7 @@ import { newId, randomToken } from "../lib/ids";
 import type { ClientRecord } from "../store/app/client-ops";
 import { appOp } from "../store/stores";
 import { actorName } from "./auth";
+import type { ClientView } from "./response-schemas";
 import { isLoopbackHost } from "./schemas";
 
 /** A redirect URI: absolute, no fragment (RFC 6749 §3.1.2), https or loopback http. */
@@ -66,7 +67,7 @@ const updateClientBody = z.strictObject({
 });
 
 /** The client as the API shows it: never the secret or its hash. */
-export function clientView(client: ClientRecord) {
+export function clientView(client: ClientRecord): ClientView {
   const { secretHash: _hash, ...view } = client;
   return view;
 }
@@ -104,7 +105,7 @@ export const clientRoutes = [
     audience: "api",
     summary: "Create an OAuth client; the secret is shown once",
     body: createClientBody,
-    success: { status: 201, description: "The client with its secret" },
+    success: { status: 201, description: "The client with its secret", schema: "ClientWithSecret" },
     handler: createClient,
   }),
   route({
@@ -115,7 +116,7 @@ export const clientRoutes = [
     audience: "api",
     summary: "List OAuth clients",
     query: paginationQuery,
-    success: { status: 200, description: "A page of clients" },
+    success: { status: 200, description: "A page of clients", schema: "ClientPage" },
     handler: async ({ env, query }: RouteContext<undefined, z.infer<typeof paginationQuery>>) => {
       const page = await appOp(env, "clients", "listClients", pageRequest(query));
       return json({ data: page.data.map(clientView), nextCursor: page.nextCursor });
@@ -128,7 +129,7 @@ export const clientRoutes = [
     access: "app",
     audience: "api",
     summary: "Get an OAuth client",
-    success: { status: 200, description: "The client" },
+    success: { status: 200, description: "The client", schema: "Client" },
     handler: async ({ env, params }) => {
       const client = await appOp(env, "clients", "getClient", { clientId: params.clientId });
       if (!client) throw notFound("Client");
@@ -143,7 +144,7 @@ export const clientRoutes = [
     audience: "api",
     summary: "Update an OAuth client: name, redirectUris, postLogoutRedirectUris, allowedOrigins",
     body: updateClientBody,
-    success: { status: 200, description: "The client" },
+    success: { status: 200, description: "The client", schema: "Client" },
     handler: async ({
       env,
       params,

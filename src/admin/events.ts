@@ -24,7 +24,7 @@ export const eventRoutes = [
     audience: "api",
     summary: "The org's audit log, newest first: every admin change and every login attempt",
     query: orgEventsQuery,
-    success: { status: 200, description: "A page of events" },
+    success: { status: 200, description: "A page of events", schema: "EventPage" },
     handler: async ({ env, params, query }: RouteContext<undefined, OrgQuery, { orgId: string }>) =>
       json(
         await orgOp(env, params.orgId, "listEvents", {
@@ -43,7 +43,7 @@ export const eventRoutes = [
     audience: "api",
     summary: "The app-wide feed, newest first: app-wide changes, every org's events (copied within seconds)",
     query: eventsQuery,
-    success: { status: 200, description: "A page of events" },
+    success: { status: 200, description: "A page of events", schema: "EventPage" },
     handler: async ({ env, query }: RouteContext<undefined, Query>) =>
       json(await readFeed(env, { ...pageRequest(query), type: query.type, since: query.since })),
   }),

@@ -37,7 +37,7 @@ export const authenticationTestBody = z.strictObject({
   password: z.string().check(z.maxLength(1024)),
 });
 
-const ldapTestReport = z.object({
+export const ldapTestReport = z.object({
   success: z.boolean(),
   details: z.string(),
   steps: z.array(

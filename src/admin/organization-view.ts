@@ -1,7 +1,8 @@
 import type { OrganizationRecord } from "../store/org/types";
+import type { OrganizationView } from "./response-schemas";
 
 /** The org as the API shows it (SPEC §2). */
-export function organizationView(org: OrganizationRecord) {
+export function organizationView(org: OrganizationRecord): OrganizationView {
   return {
     id: org.id,
     name: org.name,

@@ -180,7 +180,7 @@ export const organizationRoutes = [
     audience: "api",
     summary: "Create an organization",
     body: createOrganizationBody,
-    success: { status: 201, description: "The organization" },
+    success: { status: 201, description: "The organization", schema: "Organization" },
     handler: createOrganization,
   }),
   route({
@@ -191,7 +191,7 @@ export const organizationRoutes = [
     audience: "api",
     summary: "List organizations",
     query: paginationQuery,
-    success: { status: 200, description: "A page of organizations" },
+    success: { status: 200, description: "A page of organizations", schema: "OrganizationPage" },
     handler: listOrganizations,
   }),
   route({
@@ -201,7 +201,7 @@ export const organizationRoutes = [
     access: "org",
     audience: "api",
     summary: "Get an organization",
-    success: { status: 200, description: "The organization" },
+    success: { status: 200, description: "The organization", schema: "Organization" },
     handler: async ({ env, params }) =>
       json(organizationView(await orgOp(env, params.orgId, "getOrganization", undefined))),
   }),
@@ -213,7 +213,7 @@ export const organizationRoutes = [
     audience: "api",
     summary: "Update an organization (domains replace the set)",
     body: updateOrganizationBody,
-    success: { status: 200, description: "The organization" },
+    success: { status: 200, description: "The organization", schema: "Organization" },
     handler: updateOrganization,
   }),
   route({

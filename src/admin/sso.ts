@@ -69,7 +69,7 @@ export const ssoRoutes = [
     access: "app",
     audience: "api",
     summary: "Allow the organization to use SSO",
-    success: { status: 200, description: "The organization" },
+    success: { status: 200, description: "The organization", schema: "Organization" },
     handler: (ctx) => setSsoAllowed(ctx, true),
   }),
   route({
@@ -79,7 +79,7 @@ export const ssoRoutes = [
     access: "app",
     audience: "api",
     summary: "Disallow SSO: nobody of the org logs in",
-    success: { status: 200, description: "The organization" },
+    success: { status: 200, description: "The organization", schema: "Organization" },
     handler: (ctx) => setSsoAllowed(ctx, false),
   }),
   route({
@@ -89,7 +89,7 @@ export const ssoRoutes = [
     access: "org",
     audience: "api",
     summary: "The active and available SSO types",
-    success: { status: 200, description: "{activeSso, availableSso}" },
+    success: { status: 200, description: "{activeSso, availableSso}", schema: "SsoSettings" },
     handler: async (ctx) => json(await orgOp(ctx.env, ctx.params.orgId, "getSsoSettings", undefined)),
   }),
   route({
@@ -100,7 +100,7 @@ export const ssoRoutes = [
     audience: "api",
     summary: "Change the active SSO type",
     body: patchSsoBody,
-    success: { status: 200, description: "{activeSso, availableSso}" },
+    success: { status: 200, description: "{activeSso, availableSso}", schema: "SsoSettings" },
     handler: patchSso,
   }),
   route({
@@ -110,7 +110,7 @@ export const ssoRoutes = [
     access: "org",
     audience: "api",
     summary: "The active connection; 404 when none",
-    success: { status: 200, description: "The connection" },
+    success: { status: 200, description: "The connection", schema: "Connection" },
     handler: getActiveConnection,
   }),
   route({
@@ -120,7 +120,7 @@ export const ssoRoutes = [
     access: "app",
     audience: "api",
     summary: "Verify a domain an org-scoped key added",
-    success: { status: 200, description: "The organization" },
+    success: { status: 200, description: "The organization", schema: "Organization" },
     handler: verifyDomain,
   }),
 ];

@@ -34,7 +34,7 @@ export const userRoutes = [
     audience: "api",
     summary: "Add a member",
     body: createUserBody,
-    success: { status: 201, description: "The member" },
+    success: { status: 201, description: "The member", schema: "Member" },
     handler: createUser,
   }),
   route({
@@ -45,7 +45,7 @@ export const userRoutes = [
     audience: "api",
     summary: "List members",
     query: paginationQuery,
-    success: { status: 200, description: "A page of members" },
+    success: { status: 200, description: "A page of members", schema: "MemberPage" },
     handler: async (ctx: RouteContext<undefined, z.infer<typeof paginationQuery>, { orgId: string }>) =>
       json(await orgOp(ctx.env, ctx.params.orgId, "listMembers", pageRequest(ctx.query))),
   }),
@@ -56,7 +56,7 @@ export const userRoutes = [
     access: "org",
     audience: "api",
     summary: "Get a member",
-    success: { status: 200, description: "The member" },
+    success: { status: 200, description: "The member", schema: "Member" },
     handler: async (ctx) => json(await orgOp(ctx.env, ctx.params.orgId, "getMember", { id: ctx.params.userId })),
   }),
   route({

@@ -1,11 +1,12 @@
 import type { ConnectionRecord } from "../store/org/types";
+import type { ConnectionView } from "./connection-schema";
 import { spUrls } from "./settings";
 
 /**
  * A connection as the API shows it: every setting, never a secret. Secrets show only as
  * `…Set: true|false` so an admin can tell one is configured.
  */
-export function connectionView(connection: ConnectionRecord, publicUrl: string) {
+export function connectionView(connection: ConnectionRecord, publicUrl: string): ConnectionView {
   const settings = connection.settings;
   const saml = connection.type === "saml" ? connection.settings.saml : null;
   const urls = spUrls(publicUrl, connection.id);

@@ -97,6 +97,11 @@ export function withSeedStartDefaults(url: URL): URL {
   return out;
 }
 
+const REDIRECT = {
+  status: 302,
+  description:
+    "To the IdP (SAML HTTP-Redirect, OIDC, the LDAP form), or back to a trusted redirect_uri with error and state",
+};
 const summary = "Start a login: OIDC authorization endpoint (response_type=code, PKCE S256)";
 export const authorizeRoutes = [
   route({
@@ -108,9 +113,10 @@ export const authorizeRoutes = [
     summary,
     success: {
       status: 200,
-      description: "An HTML page (work email form or auto-submitting SAML POST form) or a 302 to the IdP",
+      description: "An HTML page: the work email form, or the auto-submitting SAML POST form",
       contentType: "text/html",
     },
+    responses: [REDIRECT],
     handler: authorize,
   }),
   route({
@@ -121,6 +127,7 @@ export const authorizeRoutes = [
     audience: "browser",
     summary: `${summary} (alias; also seed 001's shape: client_id, email, redirect_uri, org_id)`,
     success: { status: 200, description: "As /oauth/authorize", contentType: "text/html" },
+    responses: [REDIRECT],
     handler: (ctx) => authorize({ ...ctx, url: withSeedStartDefaults(ctx.url) }),
   }),
 ];

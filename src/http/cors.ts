@@ -52,6 +52,9 @@ export function preflightRoute(input: {
     audience: "oauth",
     summary: `CORS preflight (${input.policy === "any-origin" ? "any origin" : "origins registered by a client"})`,
     success: { status: 204, description: "The methods and headers a browser may use from this origin" },
+    responses: [
+      { status: 403, description: "Not an origin this endpoint answers (no CORS headers)", contentType: null },
+    ],
     handler: async ({ request, env }) => {
       const origin = requestOrigin(request);
       const allow = { allow: [...input.methods, "OPTIONS"].join(", ") };

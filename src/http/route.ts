@@ -2,6 +2,7 @@ import type * as z from "zod/mini";
 import type { Env } from "../env";
 import type { Actor } from "../admin/auth";
 import type { FailureScope } from "../flow/login-error";
+import type { ResponseComponent } from "../openapi/response-components";
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS";
 
@@ -41,6 +42,22 @@ export interface RouteContext<B = unknown, Q = unknown, P extends object = Recor
   actor: Actor;
 }
 
+/**
+ * One documented response of a route. A JSON body has a `schema` (the one its builder is
+ * typed by); HTML and XML bodies are strings; a redirect names its target in `Location`.
+ */
+export interface ResponseDoc {
+  status: number;
+  description: string;
+  /**
+   * The body's schema: a response component's name (src/openapi/response-components.ts),
+   * loaded only when /openapi.json is built, or a schema.
+   */
+  schema?: ResponseComponent | z.ZodMiniType;
+  /** Default `application/json`; `null` for an answer with no body. Ignored for 204 and 3xx. */
+  contentType?: string | null;
+}
+
 /** A route as the router and /openapi.json see it. */
 export interface Route {
   method: Method;
@@ -52,8 +69,18 @@ export interface Route {
   audience: Audience;
   body?: z.ZodMiniType | undefined;
   query?: z.ZodMiniType | undefined;
-  /** Status and description of the success response, for the OpenAPI document. */
-  success: { status: number; description: string; schema?: z.ZodMiniType; contentType?: string };
+  /**
+   * For routes that read a form-encoded body by their protocol's own rules (token, ACS, the
+   * LDAP form): its fields, for /openapi.json only; the router does not parse it.
+   */
+  form?: z.ZodMiniType | undefined;
+  /** The success response, for the OpenAPI document. */
+  success: ResponseDoc;
+  /**
+   * Other answers the route gives besides its audience's failures (which /openapi.json adds
+   * by audience): a second success (a redirect beside a page), or a route-specific error.
+   */
+  responses?: ResponseDoc[];
   /**
    * For `browser` and `portal` routes: whose audit log records a failure the router
    * catches (the org a connection ID in the path or an org token in the URL names);

@@ -1,4 +1,5 @@
 import type { Profile } from "../store/org/login-types";
+import type { ProfileView } from "./response-schemas";
 
 /** The user claims of the ID token and of /oauth/userinfo (SPEC §4, OIDC Core §5.1). */
 export interface UserClaims {
@@ -33,7 +34,7 @@ export function userClaims(profile: Profile): UserClaims {
 }
 
 /** The `profile` of the token response, exactly the SPEC §4 fields. */
-export function profileView(profile: Profile) {
+export function profileView(profile: Profile): ProfileView {
   return {
     id: profile.id,
     organizationId: profile.organizationId,

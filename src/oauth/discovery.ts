@@ -3,6 +3,7 @@ import { ANY_ORIGIN, preflightRoute } from "../http/cors";
 import { json } from "../http/problem";
 import { route } from "../http/route";
 import { issuerOf } from "./issuer";
+import type { DiscoveryDocument } from "./response-schemas";
 import { publishedJwks } from "./signing-keys";
 
 /**
@@ -33,7 +34,7 @@ export const CLAIMS_SUPPORTED = [
  * The OpenID Provider metadata (OIDC Discovery §3), all URLs under PUBLIC_URL. Only what
  * edge-sso implements is advertised: the code flow, S256 PKCE, ES256 ID tokens.
  */
-export function openidConfiguration(publicUrl: string) {
+export function openidConfiguration(publicUrl: string): DiscoveryDocument {
   const issuer = issuerOf(publicUrl);
   return {
     issuer,
@@ -69,7 +70,7 @@ export const discoveryRoutes = [
     access: "public",
     audience: "oauth",
     summary: "OpenID Provider metadata (OIDC Discovery §3)",
-    success: { status: 200, description: "The discovery document" },
+    success: { status: 200, description: "The discovery document", schema: "OpenIdConfiguration" },
     handler: ({ env }) => json(openidConfiguration(env.PUBLIC_URL), 200, CACHE_BRIEFLY),
   }),
   route({
@@ -79,7 +80,7 @@ export const discoveryRoutes = [
     access: "public",
     audience: "oauth",
     summary: "The ID-token verification keys (RFC 7517 §5)",
-    success: { status: 200, description: "JSON Web Key Set", contentType: "application/jwk-set+json" },
+    success: { status: 200, description: "JSON Web Key Set", contentType: "application/jwk-set+json", schema: "Jwks" },
     handler: async ({ env }) => {
       try {
         return json(await publishedJwks(env), 200, { ...CACHE_BRIEFLY, "content-type": "application/jwk-set+json" });

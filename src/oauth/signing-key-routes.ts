@@ -15,7 +15,7 @@ export const signingKeyRoutes = [
     access: "app",
     audience: "api",
     summary: "Rotate the ID-token signing key",
-    success: { status: 201, description: "The new active key: kid, alg, createdAt" },
+    success: { status: 201, description: "The new active key: kid, alg, createdAt, publicJwk", schema: "SigningKey" },
     handler: async ({ env, actor }) => {
       const key = await rotateSigningKey(env, actorName(actor));
       return json(

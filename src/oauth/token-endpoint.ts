@@ -1,3 +1,4 @@
+import * as z from "zod/mini";
 import type { Env } from "../env";
 import { sha256Hex } from "../crypto/hash";
 import { allowOrigin, isClientOrigin, preflightRoute, requestOrigin } from "../http/cors";
@@ -16,6 +17,7 @@ import { oauthJson, tokenErrorResponse, type TokenRefusal } from "./oauth-error"
 import { readClientCredentials } from "./read-client-credentials";
 import { parseTokenRequest, readTokenForm, type TokenRequest } from "./read-token-request";
 import { refuse, type Result } from "./result";
+import type { TokenResponse } from "./response-schemas";
 import { activeSigningKey } from "./signing-keys";
 
 /**
@@ -91,7 +93,7 @@ async function authenticateClient(env: Env, params: TokenRequest): Promise<Resul
  * The successful response (RFC 6749 §5.1, OIDC Core §3.1.3.3): an opaque access token for
  * /oauth/userinfo (stored hashed in the org's object), the ID token and the profile.
  */
-async function issueTokens(env: Env, { client, code, codeHash }: Grant, now: number) {
+async function issueTokens(env: Env, { client, code, codeHash }: Grant, now: number): Promise<TokenResponse> {
   const { profile } = code;
   const accessToken = newOrgToken(profile.organizationId);
   await orgOp(env, profile.organizationId, "createAccessToken", {
@@ -130,10 +132,23 @@ export const tokenRoutes = [
     access: "public",
     audience: "oauth",
     summary: "Exchange an authorization code for an ID token, access token and profile (RFC 6749 §4.1.3)",
+    form: z.object({
+      grant_type: z.literal("authorization_code"),
+      code: z.string(),
+      redirect_uri: z.string(),
+      client_id: z.optional(z.string()),
+      client_secret: z.optional(z.string()),
+      code_verifier: z.optional(z.string()),
+    }),
     success: {
       status: 200,
-      description: "access_token, token_type, expires_in, id_token, profile; errors per RFC 6749 §5.2",
+      description: "access_token, token_type, expires_in, id_token, profile",
+      schema: "TokenResponse",
     },
+    responses: [
+      { status: 400, description: "RFC 6749 §5.2 error (invalid_request, invalid_grant, …)", schema: "OAuthError" },
+      { status: 401, description: "invalid_client: client authentication failed", schema: "OAuthError" },
+    ],
     handler: tokenEndpoint,
   }),
   preflightRoute({ path: "/oauth/token", methods: ["POST"], policy: "client-origins", tag: "OpenID Connect" }),

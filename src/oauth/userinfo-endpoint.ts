@@ -53,7 +53,15 @@ const definition = {
   success: {
     status: 200,
     description: "sub, email, email_verified, given_name, family_name, name, groups, roles, org_id",
+    schema: "Userinfo" as const,
   },
+  responses: [
+    {
+      status: 401,
+      description: "No valid access token (RFC 6750 §3, with WWW-Authenticate)",
+      schema: "OAuthError" as const,
+    },
+  ],
   handler: userinfoEndpoint,
 };
 

@@ -1,34 +1,80 @@
 import * as z from "zod/mini";
-import type { Route } from "../http/route";
+import type { Audience, ResponseDoc, Route } from "../http/route";
+import { RESPONSE_COMPONENTS } from "./response-components";
 
-const problem = { $ref: "#/components/schemas/Problem" };
-const ERROR_RESPONSES: Record<string, { description: string; content: Record<string, { schema: unknown }> }> =
-  Object.fromEntries(
-    [
-      [400, "Invalid request (validation_failed)"],
-      [401, "Missing or unknown API key"],
-      [403, "Forbidden or sso_not_allowed"],
-      [404, "Not found"],
-      [409, "Conflict"],
-      [413, "Payload too large"],
-      [415, "Unsupported media type"],
-    ].map(([status, description]) => [
-      String(status),
-      { description: description as string, content: { "application/problem+json": { schema: problem } } },
-    ]),
-  );
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+const problemContent = { "application/problem+json": { schema: ref("Problem") } };
+const API_ERRORS = Object.fromEntries(
+  [
+    [400, "Invalid request (validation_failed)"],
+    [401, "Missing or unknown API key"],
+    [403, "Forbidden or sso_not_allowed"],
+    [404, "Not found"],
+    [409, "Conflict"],
+    [413, "Payload too large"],
+    [415, "Unsupported media type"],
+  ].map(([status, description]) => [String(status), { description, content: problemContent }]),
+);
+
+/** Failures of a browser-facing route: one HTML page naming a reference id (SPEC §3). */
+const BROWSER_ERRORS = {
+  "4XX": {
+    description: "An HTML error page with a reference id; the reason is in the audit log under it",
+    content: { "text/html": { schema: { type: "string" } } },
+  },
+};
+
+/** The failures the router adds to every route of an audience (http/render-failure.ts). */
+function audienceErrors(r: Route): Record<string, unknown> {
+  const byAudience: Record<Audience, Record<string, unknown>> = {
+    api: r.access === "public" ? {} : API_ERRORS,
+    oauth: {},
+    browser: BROWSER_ERRORS,
+    portal: BROWSER_ERRORS,
+    saml: BROWSER_ERRORS,
+    scim: {},
+  };
+  return byAudience[r.audience];
+}
 
 /** OpenAPI path template from an itty path (`:orgId` -> `{orgId}`). */
 export function openApiPath(path: string): string {
   return path.replace(/:([A-Za-z]+)/g, "{$1}");
 }
 
-function jsonSchema(schema: z.ZodMiniType): Record<string, unknown> {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<
+/** JSON Schema 2020-12 of a schema: what a request may send (`input`) or a response holds (`output`). */
+function jsonSchema(schema: z.ZodMiniType, io: "input" | "output"): Record<string, unknown> {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as Record<
     string,
     unknown
   >;
   return rest;
+}
+
+const componentNames = new Map<z.ZodMiniType, string>(
+  Object.entries(RESPONSE_COMPONENTS).map(([name, schema]) => [schema as z.ZodMiniType, name]),
+);
+
+function bodySchema(schema: NonNullable<ResponseDoc["schema"]>): Record<string, unknown> {
+  if (typeof schema === "string") return ref(schema);
+  const name = componentNames.get(schema);
+  return name ? ref(name) : jsonSchema(schema, "output");
+}
+
+/** One response object: a JSON body by its schema, HTML or XML as a string, a redirect by its Location. */
+function response(doc: ResponseDoc): Record<string, unknown> {
+  if (doc.status === 204 || doc.contentType === null) return { description: doc.description };
+  if (doc.status >= 300 && doc.status < 400)
+    return {
+      description: doc.description,
+      headers: { Location: { description: "Where the browser goes next", schema: { type: "string" } } },
+    };
+  const contentType = doc.contentType ?? "application/json";
+  const isJson = contentType === "application/json" || contentType.endsWith("+json");
+  // A JSON body without a schema is written as `{}`, which test/node/openapi refuses by name.
+  const schema = doc.schema ? bodySchema(doc.schema) : isJson ? {} : { type: "string" };
+  return { description: doc.description, content: { [contentType]: { schema } } };
 }
 
 function parameters(r: Route): unknown[] {
@@ -39,7 +85,7 @@ function parameters(r: Route): unknown[] {
     schema: { type: "string" },
   }));
   if (!r.query) return pathParams;
-  const schema = jsonSchema(r.query) as { properties?: Record<string, unknown>; required?: string[] };
+  const schema = jsonSchema(r.query, "input") as { properties?: Record<string, unknown>; required?: string[] };
   const queryParams = Object.entries(schema.properties ?? {}).map(([name, s]) => ({
     name,
     in: "query",
@@ -50,36 +96,47 @@ function parameters(r: Route): unknown[] {
 }
 
 function operation(r: Route) {
-  const success = r.success;
+  const responses: Record<string, unknown> = { ...audienceErrors(r) };
+  for (const doc of [r.success, ...(r.responses ?? [])]) responses[String(doc.status)] = response(doc);
   return {
     operationId: `${r.method.toLowerCase()}${openApiPath(r.path)
       .replace(/[{}]/g, "")
       .split("/")
-      .map((s) => s.replace(/(^|[-_])(\w)/g, (_m, _p, c: string) => c.toUpperCase()))
+      .map((s) => s.replace(/(^|[-_.])(\w)/g, (_m, _p, c: string) => c.toUpperCase()))
       .join("")}`,
     summary: r.summary,
     tags: [r.tag],
     ...(r.access === "public" ? { security: [] } : {}),
     parameters: parameters(r),
     ...(r.body
-      ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(r.body) } } } }
-      : {}),
-    responses: {
-      [String(success.status)]: {
-        description: success.description,
-        ...(success.status === 204
-          ? {}
-          : {
-              content: {
-                [success.contentType ?? "application/json"]: {
-                  schema: success.schema ? jsonSchema(success.schema) : {},
-                },
-              },
-            }),
-      },
-      ...(r.access === "public" ? {} : ERROR_RESPONSES),
-    },
+      ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(r.body, "input") } } } }
+      : r.form
+        ? {
+            requestBody: {
+              required: true,
+              content: { "application/x-www-form-urlencoded": { schema: jsonSchema(r.form, "input") } },
+            },
+          }
+        : {}),
+    responses,
   };
+}
+
+/** The named response schemas, as JSON Schema referring to each other by `#/components/schemas/…`. */
+function responseComponents(): Record<string, unknown> {
+  const registry = z.registry<{ id: string }>();
+  for (const [name, schema] of Object.entries(RESPONSE_COMPONENTS)) registry.add(schema, { id: name });
+  const { schemas } = z.toJSONSchema(registry, {
+    io: "output",
+    unrepresentable: "any",
+    uri: (id) => `#/components/schemas/${id}`,
+  });
+  return Object.fromEntries(
+    Object.entries(schemas).map(([name, schema]) => {
+      const { $schema: _s, $id: _id, ...rest } = schema as Record<string, unknown>;
+      return [name, rest];
+    }),
+  );
 }
 
 /** The OpenAPI 3.1 document, generated from the same routes and schemas the router uses. */
@@ -101,23 +158,7 @@ export function buildOpenApi(routes: ReadonlyArray<Route>, publicUrl: string) {
     paths,
     components: {
       securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "ADMIN_API_KEY or a minted API key" } },
-      schemas: {
-        Problem: {
-          type: "object",
-          required: ["type", "title", "status", "detail", "code"],
-          properties: {
-            type: { type: "string" },
-            title: { type: "string" },
-            status: { type: "integer" },
-            detail: { type: "string" },
-            code: { type: "string" },
-            errors: {
-              type: "array",
-              items: { type: "object", properties: { path: { type: "string" }, message: { type: "string" } } },
-            },
-          },
-        },
-      },
+      schemas: responseComponents(),
     },
   };
 }

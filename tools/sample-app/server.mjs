@@ -13,6 +13,7 @@ const escape = (s) =>
 /**
  * Starts the sample app. `issuer` is edge-sso's PUBLIC_URL. Register a confidential client
  * whose redirect URI is the returned `redirectUri`, then hand it over with `setClient`.
+ * @param {{issuer: string, port?: number, host?: string, loginHint?: string}} options
  */
 export async function startSampleApp({ issuer, port = 0, host = "127.0.0.1", loginHint }) {
   let clientId = "";

@@ -104,7 +104,7 @@ export const connectionRoutes = [
     audience: "api",
     summary: "Create a connection (a draft)",
     body: createConnectionBody,
-    success: { status: 201, description: "The connection" },
+    success: { status: 201, description: "The connection", schema: "Connection" },
     handler: createConnection,
   }),
   route({
@@ -115,7 +115,7 @@ export const connectionRoutes = [
     audience: "api",
     summary: "List connections (filters type, state)",
     query: listConnectionsQuery,
-    success: { status: 200, description: "A page of connections" },
+    success: { status: 200, description: "A page of connections", schema: "ConnectionPage" },
     handler: listConnections,
   }),
   route({
@@ -125,7 +125,7 @@ export const connectionRoutes = [
     access: "org",
     audience: "api",
     summary: "Get a connection",
-    success: { status: 200, description: "The connection" },
+    success: { status: 200, description: "The connection", schema: "Connection" },
     handler: getConnection,
   }),
   route({
@@ -136,7 +136,7 @@ export const connectionRoutes = [
     audience: "api",
     summary: "Update a connection",
     body: updateConnectionBody,
-    success: { status: 200, description: "The connection" },
+    success: { status: 200, description: "The connection", schema: "Connection" },
     handler: updateConnection,
   }),
   route({
@@ -156,7 +156,7 @@ export const connectionRoutes = [
     access: "org",
     audience: "api",
     summary: "Activate (go live); 409 connection_incomplete names what is missing",
-    success: { status: 200, description: "The connection" },
+    success: { status: 200, description: "The connection", schema: "Connection" },
     handler: activateConnection,
   }),
   route({
@@ -166,7 +166,7 @@ export const connectionRoutes = [
     access: "org",
     audience: "api",
     summary: "Deactivate",
-    success: { status: 200, description: "The connection" },
+    success: { status: 200, description: "The connection", schema: "Connection" },
     handler: deactivateConnection,
   }),
   route({
@@ -176,7 +176,7 @@ export const connectionRoutes = [
     access: "org",
     audience: "api",
     summary: "SP details as JSON",
-    success: { status: 200, description: "SP metadata" },
+    success: { status: 200, description: "SP metadata", schema: "SpMetadata" },
     handler: getSpMetadata,
   }),
   route({
@@ -187,7 +187,7 @@ export const connectionRoutes = [
     audience: "api",
     summary: "Set the IdP side from metadata XML, a metadata URL, or fields",
     body: idpMetadataBody,
-    success: { status: 200, description: "The connection" },
+    success: { status: 200, description: "The connection", schema: "Connection" },
     handler: setIdpMetadata,
   }),
 ];

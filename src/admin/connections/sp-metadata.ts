@@ -1,9 +1,10 @@
+import type { SpMetadataView } from "../../connections/connection-schema";
 import { spUrls } from "../../connections/settings";
 import { nameIdFormatUri } from "../../saml";
 import type { ConnectionRecord } from "../../store/org/types";
 
 /** SP details as JSON (seed 000 `sso_url`/`audience_uri`, seed 002 `entityId`/`acsUrl`/`logoutUrl`). */
-export function spMetadataJson(connection: ConnectionRecord, publicUrl: string) {
+export function spMetadataJson(connection: ConnectionRecord, publicUrl: string): SpMetadataView {
   const urls = spUrls(publicUrl, connection.id);
   const saml = connection.type === "saml" ? connection.settings.saml : null;
   return {

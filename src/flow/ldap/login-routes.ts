@@ -1,3 +1,4 @@
+import * as z from "zod/mini";
 import type { Env } from "../../env";
 import { sha256Hex } from "../../crypto/hash";
 import { readCapped } from "../../http/read-body";
@@ -226,11 +227,16 @@ export const ldapLoginRoutes = [
     audience: "browser",
     summary:
       "Submit the LDAP form (username, password, csrf): search searchFilter, bind as the entry, then the code path; throttled per username and client IP",
-    success: {
-      status: 302,
-      description:
-        "Redirect to the app's redirect_uri with code and state; a failed attempt shows the form again (401), too many answer 429 with Retry-After",
-    },
+    form: z.object({ username: z.string(), password: z.string(), csrf: z.string() }),
+    success: { status: 302, description: "Redirect to the app's redirect_uri with code and state" },
+    responses: [
+      {
+        status: 401,
+        description: "The form again, with one message for every credential problem",
+        contentType: "text/html",
+      },
+      { status: 429, description: "Too many failed attempts (Retry-After)", contentType: "text/html" },
+    ],
     failureScope,
     handler: submitForm,
   }),

@@ -103,8 +103,7 @@ export const oidcCallbackRoute = route({
   summary: "OpenID Connect redirect URI for upstream IdPs (code exchanged, ID token verified)",
   success: {
     status: 302,
-    description:
-      "Redirect to the app's redirect_uri with code and state; failures are an HTML page with a reference id",
+    description: "Redirect to the app's redirect_uri with code and state",
   },
   failureScope: (url) => {
     const state = url.searchParams.get("state");

@@ -1,3 +1,4 @@
+import * as z from "zod/mini";
 import { readCapped } from "../../http/read-body";
 import { route, type RouteContext } from "../../http/route";
 import { orgIdOfConnection, orgIdOfToken } from "../../lib/ids";
@@ -78,6 +79,7 @@ export const acsRoute = route({
   access: "public",
   audience: "browser",
   summary: "SAML assertion consumer service (HTTP-POST binding)",
+  form: z.object({ SAMLResponse: z.string(), RelayState: z.optional(z.string()) }),
   success: { status: 302, description: "Redirect to the app's redirect_uri with code and state" },
   failureScope: (_url, params) => {
     const organizationId = orgIdOfConnection(params.connId ?? "");

@@ -113,6 +113,8 @@ async function idpInitiatedConnection(env: Env, orgId: string, client: ClientRec
   return connection;
 }
 
+const PROBLEM = "application/problem+json";
+
 export const completeSamlRoute = route({
   method: "POST",
   path: "/api/v1/sso/saml/complete",
@@ -121,6 +123,15 @@ export const completeSamlRoute = route({
   audience: "api",
   summary: "Complete a SAML login for an app that hosts its own ACS (HTTP Basic client authentication)",
   body: completeBody,
-  success: { status: 200, description: "{result: redirect URL with code and state}" },
+  success: { status: 200, description: "{result: redirect URL with code and state}", schema: "SamlCompleteResult" },
+  responses: [
+    {
+      status: 400,
+      description: "The response was refused (login_failed, naming a reference id)",
+      schema: "Problem",
+      contentType: PROBLEM,
+    },
+    { status: 401, description: "Client authentication failed", schema: "Problem", contentType: PROBLEM },
+  ],
   handler: completeSaml,
 });

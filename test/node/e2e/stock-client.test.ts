@@ -1,22 +1,6 @@
 import * as oidc from "openid-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_KEY, freePort, startSystem, type System } from "./system";
-
-/** Follows one redirect hop by hand, carrying cookies like a browser. */
-async function hop(url: string, jar: Map<string, string>, init: RequestInit = {}): Promise<Response> {
-  const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
-  const response = await fetch(url, {
-    ...init,
-    redirect: "manual",
-    headers: { ...(init.headers as Record<string, string>), ...(cookie ? { cookie } : {}) },
-  });
-  for (const set of response.headers.getSetCookie()) {
-    const [pair] = set.split(";");
-    const eq = pair!.indexOf("=");
-    jar.set(pair!.slice(0, eq), pair!.slice(eq + 1));
-  }
-  return response;
-}
+import { ADMIN_KEY, freePort, signInAtDevIdp, startSystem, type System } from "./system";
 
 /**
  * A stock OIDC client library (panva's openid-client), configured from nothing but
@@ -59,25 +43,8 @@ describe("stock OIDC client", () => {
       login_hint: "jane@example.com",
     });
 
-    const jar = new Map<string, string>();
-    const toIdp = await hop(authorizeUrl.toString(), jar);
-    expect(toIdp.status).toBe(302);
-    const idp = await hop(toIdp.headers.get("location")!, jar, { headers: { accept: "application/json" } });
-    const idpPage = (await idp.json()) as { pendingId: string };
-    const login = await fetch(`${system.idpUrl}/login`, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-      body: new URLSearchParams({ pending: idpPage.pendingId, email: "jane@example.com" }),
-    });
-    const post = (await login.json()) as { acsUrl: string; relayState: string; samlResponse: string };
-    const acs = await hop(post.acsUrl, jar, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ SAMLResponse: post.samlResponse, RelayState: post.relayState }),
-    });
-    expect(acs.status).toBe(302);
-
-    const tokens = await oidc.authorizationCodeGrant(config, new URL(acs.headers.get("location")!), {
+    const callback = await signInAtDevIdp(system, authorizeUrl.toString(), "jane@example.com");
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(callback), {
       pkceCodeVerifier: verifier,
       expectedState: state,
       expectedNonce: nonce,

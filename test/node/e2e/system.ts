@@ -63,3 +63,45 @@ export async function startSystem(): Promise<System> {
     },
   };
 }
+
+/** Follows one redirect hop by hand, carrying cookies like a browser. */
+export async function hop(url: string, jar: Map<string, string>, init: RequestInit = {}): Promise<Response> {
+  const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
+  const response = await fetch(url, {
+    ...init,
+    redirect: "manual",
+    headers: { ...(init.headers as Record<string, string>), ...(cookie ? { cookie } : {}) },
+  });
+  for (const set of response.headers.getSetCookie()) {
+    const [pair] = set.split(";");
+    const eq = pair!.indexOf("=");
+    jar.set(pair!.slice(0, eq), pair!.slice(eq + 1));
+  }
+  return response;
+}
+
+/**
+ * A browser's login from an authorize URL through the dev IdP (its JSON interface) to
+ * edge-sso's ACS: returns the redirect edge-sso answers with (the app's redirect URI with
+ * `code` and `state`).
+ */
+export async function signInAtDevIdp(system: System, authorizeUrl: string, email: string): Promise<string> {
+  const jar = new Map<string, string>();
+  const toIdp = await hop(authorizeUrl, jar);
+  if (toIdp.status !== 302) throw new Error(`authorize answered ${toIdp.status}: ${await toIdp.text()}`);
+  const idp = await hop(toIdp.headers.get("location")!, jar, { headers: { accept: "application/json" } });
+  const idpPage = (await idp.json()) as { pendingId: string };
+  const login = await fetch(`${system.idpUrl}/login`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
+    body: new URLSearchParams({ pending: idpPage.pendingId, email }),
+  });
+  const post = (await login.json()) as { acsUrl: string; relayState: string; samlResponse: string };
+  const acs = await hop(post.acsUrl, jar, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ SAMLResponse: post.samlResponse, RelayState: post.relayState }),
+  });
+  if (acs.status !== 302) throw new Error(`the ACS answered ${acs.status}: ${await acs.text()}`);
+  return acs.headers.get("location")!;
+}

@@ -35,7 +35,7 @@ describe("/openapi.json", () => {
     expect([...documented].sort()).toEqual([...registered].sort());
   });
 
-  it("gives each route with a body a JSON requestBody schema, and none to routes without", async () => {
+  it("gives each route with a body a JSON requestBody schema, a form route its form, and none to the others", async () => {
     const doc = await document();
     for (const r of ALL_ROUTES) {
       const op = doc.paths[toOpenApi(r.path)]![r.method.toLowerCase()]!;
@@ -47,6 +47,9 @@ describe("/openapi.json", () => {
           schema.type === "object" || Array.isArray(schema.anyOf) || Array.isArray(schema.oneOf),
           `${r.method} ${r.path}`,
         ).toBe(true);
+      } else if (r.form) {
+        const schema = op.requestBody!.content["application/x-www-form-urlencoded"]!.schema;
+        expect(schema.type, `${r.method} ${r.path}`).toBe("object");
       } else {
         expect(op.requestBody, `${r.method} ${r.path}`).toBeUndefined();
       }
@@ -72,6 +75,45 @@ describe("/openapi.json", () => {
     expect(list.parameters.map((p) => `${p.in}:${p.name}`)).toEqual(
       expect.arrayContaining(["query:type", "query:state", "query:limit", "query:after"]),
     );
+  });
+
+  it("describes every response: a JSON body by a schema (never {}), HTML and XML as strings, a redirect by Location", async () => {
+    const doc = (await document()) as unknown as {
+      paths: Record<string, Record<string, Operation>>;
+      components: { schemas: Record<string, unknown> };
+    };
+    const undescribed: string[] = [];
+    const refs: string[] = [];
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(item)) {
+        for (const [status, raw] of Object.entries(op.responses)) {
+          const where = `${method.toUpperCase()} ${path} ${status}`;
+          const response = raw as { content?: Record<string, { schema: Record<string, unknown> }>; headers?: object };
+          if (status === "204" || (status === "403" && method === "options")) continue;
+          if (status.startsWith("3")) {
+            if (!response.headers || !("Location" in response.headers)) undescribed.push(`${where}: no Location`);
+            continue;
+          }
+          const content = Object.entries(response.content ?? {});
+          if (content.length === 0) undescribed.push(`${where}: no content`);
+          for (const [type, { schema }] of content) {
+            if (Object.keys(schema).length === 0) undescribed.push(`${where} ${type}: schema {}`);
+            if (typeof schema.$ref === "string") refs.push(schema.$ref);
+          }
+        }
+      }
+    }
+    expect(undescribed, "give each route's success (and responses) a schema").toEqual([]);
+    for (const ref of refs) expect(doc.components.schemas[ref.replace("#/components/schemas/", "")], ref).toBeDefined();
+    const organization = doc.paths["/api/v1/organizations/{orgId}"]!.get!.responses["200"] as {
+      content: Record<string, { schema: unknown }>;
+    };
+    expect(organization.content["application/json"]!.schema).toEqual({ $ref: "#/components/schemas/Organization" });
+    expect(doc.components.schemas.Organization).toMatchObject({
+      type: "object",
+      additionalProperties: false,
+      required: expect.arrayContaining(["id", "name", "slug", "domains", "activeSso"]),
+    });
   });
 
   it("answers only GET", async () => {

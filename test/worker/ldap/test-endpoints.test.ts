@@ -216,7 +216,10 @@ describe("/openapi.json", () => {
     expect(Object.keys(test.requestBody.content["application/json"].schema.properties)).toEqual(
       expect.arrayContaining(["connectionId", "serverUri", "startTls", "bindDn", "bindPassword", "baseDn"]),
     );
-    const report = test.responses["200"].content["application/json"].schema;
+    expect(test.responses["200"].content["application/json"].schema).toEqual({
+      $ref: "#/components/schemas/LdapTestReport",
+    });
+    const report = doc.components.schemas.LdapTestReport;
     expect(Object.keys(report.properties)).toEqual(["success", "details", "steps"]);
     const auth = doc.paths["/api/v1/ldap/authentication-test"].post;
     expect(auth.requestBody.content["application/json"].schema.required).toEqual(["username", "password"]);

@@ -1,0 +1,53 @@
+import * as z from "zod/mini";
+import { storedLdapSettings, storedOidcSettings, storedSamlSettings } from "./stored-settings";
+
+/**
+ * A connection as the API answers it (SPEC §2), built from the schemas that parse its stored
+ * settings, so the document cannot drift from what is stored. Secrets never appear: only
+ * `clientSecretSet` / `bindPasswordSet`.
+ */
+const { spSigningCertificate: _signing, spEncryptionCertificate: _encryption, ...samlView } = storedSamlSettings.shape;
+
+export const connectionSchema = z.object({
+  id: z.string(),
+  organizationId: z.string(),
+  type: z.enum(["saml", "oidc", "ldap"]),
+  name: z.string(),
+  provider: z.string(),
+  state: z.enum(["draft", "active", "inactive"]),
+  domains: z.array(z.string()),
+  allowAnyEmailDomain: z.boolean(),
+  idpInitiatedClientId: z.nullable(z.string()),
+  idpInitiatedRedirectUri: z.nullable(z.string()),
+  sp: z.object({
+    entityId: z.string(),
+    acsUrl: z.string(),
+    /** Null while single logout is not built (src/features.ts). */
+    sloUrl: z.nullable(z.string()),
+    metadataUrl: z.string(),
+    /** SAML connections: the SP certificates (PEM), for the IdP's configuration. */
+    signingCertificate: z.optional(z.string()),
+    encryptionCertificate: z.optional(z.string()),
+  }),
+  saml: z.nullable(z.object(samlView)),
+  oidc: z.nullable(z.object({ ...storedOidcSettings.shape, clientSecretSet: z.boolean() })),
+  ldap: z.nullable(z.object({ ...storedLdapSettings.shape, bindPasswordSet: z.boolean() })),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type ConnectionView = z.output<typeof connectionSchema>;
+
+/** `GET …/sp-metadata`: what the customer's IT admin enters in their IdP. */
+export const spMetadataSchema = z.object({
+  entityId: z.string(),
+  acsUrl: z.string(),
+  sloUrl: z.nullable(z.string()),
+  metadataUrl: z.string(),
+  /** The NameID format URN the SP asks for; null for a connection that is not SAML. */
+  nameIdFormat: z.nullable(z.string()),
+  signingCertificate: z.nullable(z.string()),
+  encryptionCertificate: z.nullable(z.string()),
+  authnRequestsSigned: z.boolean(),
+  wantAssertionsSigned: z.boolean(),
+});
+export type SpMetadataView = z.output<typeof spMetadataSchema>;

@@ -31,7 +31,7 @@ const updateOrganizationBody = z.strictObject({
 
 async function createOrganization({ env, body, actor }: RouteContext<z.infer<typeof createOrganizationBody>>) {
   const id = newId("org");
-  const domains = body.domains === undefined ? [] : normalizeDomains(body.domains);
+  const domains = body.domains === undefined ? [] : await normalizeDomains(body.domains);
   const slug = await reserveSlug(env, id, body.slug, body.name);
   const verified = isAppWide(actor);
   let claims: DomainClaims;
@@ -95,7 +95,7 @@ async function updateOrganization({
 }: RouteContext<z.infer<typeof updateOrganizationBody>, undefined, { orgId: string }>) {
   const orgId = params.orgId;
   const current = await orgOp(env, orgId, "getOrganization", undefined);
-  const domains = body.domains === undefined ? undefined : normalizeDomains(body.domains);
+  const domains = body.domains === undefined ? undefined : await normalizeDomains(body.domains);
   const slugChanged = body.slug !== undefined && body.slug !== current.slug;
   if (slugChanged) await reserveSlug(env, orgId, body.slug);
   try {

@@ -41,7 +41,7 @@ async function getActiveConnection(ctx: RouteContext<undefined, undefined, { org
  * orgs that had it pending lose it.
  */
 async function verifyDomain(ctx: RouteContext<undefined, undefined, { orgId: string; domain: string }>) {
-  const [domain] = normalizeDomains([ctx.params.domain], "domain");
+  const [domain] = await normalizeDomains([ctx.params.domain], "domain");
   const org = await orgOp(ctx.env, ctx.params.orgId, "getOrganization", undefined);
   if (!org.domains.some((d) => d.domain === domain)) throw notFound("Domain");
   // 409 domain_taken when another org verified it first: verification never takes a domain from its org.

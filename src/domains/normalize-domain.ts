@@ -1,5 +1,5 @@
 import { ApiError, type FieldError } from "../http/api-error";
-import { isConsumerDomain } from "./consumer-domains";
+import { consumerDomainsAmong } from "./consumer-domains";
 
 export type DomainCheck = { ok: true; domain: string } | { ok: false; reason: string };
 
@@ -38,7 +38,7 @@ export function splitDomains(input: string | string[]): string[] {
  * Normalizes a `domains` field: 400 `validation_failed` naming each bad entry, 400
  * `domain_not_allowed` for a consumer mail domain. Duplicates collapse.
  */
-export function normalizeDomains(input: string | string[], path = "domains"): string[] {
+export async function normalizeDomains(input: string | string[], path = "domains"): Promise<string[]> {
   const errors: FieldError[] = [];
   const out = new Set<string>();
   splitDomains(input).forEach((value, i) => {
@@ -47,7 +47,7 @@ export function normalizeDomains(input: string | string[], path = "domains"): st
     else errors.push({ path: `${path}.${i}`, message: `${JSON.stringify(value)} ${check.reason}` });
   });
   if (errors.length > 0) throw new ApiError(400, "validation_failed", "Some domains are invalid.", errors);
-  const consumer = [...out].filter(isConsumerDomain);
+  const consumer = await consumerDomainsAmong([...out]);
   if (consumer.length > 0) {
     throw new ApiError(
       400,

@@ -51,7 +51,7 @@ export async function createConnection(
       ...typed,
       name: body.name ?? `${body.provider ?? "Generic"} ${body.type.toUpperCase()}`,
       provider: body.provider ?? "Generic",
-      domains: body.domains === undefined ? [] : normalizeDomains(body.domains),
+      domains: body.domains === undefined ? [] : await normalizeDomains(body.domains),
     },
     actorName(ctx.actor),
   );

@@ -42,7 +42,7 @@ export async function updateConnection(
   const applied = await applyBlock(env, current, body);
   const settings = { ...applied.settings, ...common };
   const secrets = applied.secrets;
-  const domains = body.domains === undefined ? undefined : normalizeDomains(body.domains);
+  const domains = body.domains === undefined ? undefined : await normalizeDomains(body.domains);
   // The object lists exactly what changed; a PATCH that changes nothing records no
   // connection.updated or sso_configuration.updated.
   const record = await orgOp(

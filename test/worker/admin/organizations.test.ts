@@ -109,6 +109,31 @@ describe("domains", () => {
     expectProblem(await patch(`organizations/${org.id}`, { domains: "gmail.com" }), 400, "domain_not_allowed");
   });
 
+  it("refuses the country variants of consumer mail domains (the maintained list plus our additions)", async () => {
+    // outlook.de, hotmail.it, yahoo.co.in and gmx.at come from the email-providers package;
+    // yandex.ua and tuta.io are our own additions, which the package lacks.
+    const variants = ["outlook.de", "hotmail.it", "yahoo.co.in", "gmx.at", "yandex.ua", "tuta.io"];
+    for (const consumer of variants) {
+      const response = await post("organizations", {
+        name: "x",
+        domains: [`company-${crypto.randomUUID().slice(0, 6)}.com`, consumer],
+      });
+      expectProblem(response, 400, "domain_not_allowed");
+      expect(response.body.errors, consumer).toEqual([
+        { path: "domains", message: `${consumer} is a consumer mail domain` },
+      ]);
+    }
+    const org = await createOrg();
+    expectProblem(await patch(`organizations/${org.id}`, { domains: ["YAHOO.co.in"] }), 400, "domain_not_allowed");
+    // Verifying one through the app-wide route is refused the same way.
+    expectProblem(await post(`organizations/${org.id}/domains/gmx.at/verify`, {}), 400, "domain_not_allowed");
+  });
+
+  it("keeps the RFC 2606 example domains usable as company domains (the package lists example.com)", async () => {
+    const org = await createOrg({ domains: ["example.org"] });
+    expect(org.domains).toContain("example.org");
+  });
+
   it("keeps a domain in one org: 409 domain_taken, and the loser keeps nothing", async () => {
     const shared = uniqueDomain();
     const own = uniqueDomain();

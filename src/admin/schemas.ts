@@ -6,6 +6,19 @@ export const domainsField = z.union([
   z.string().check(z.maxLength(10_000)),
 ]);
 
+/**
+ * A URL edge-sso contacts or sends a browser to on an IdP's or receiver's behalf (IdP SSO,
+ * SLO and metadata URLs, OIDC issuer and endpoints, webhook URLs). The schema checks only
+ * that it is an absolute URL; the handler applies the one outbound policy
+ * (http/outbound-url.ts `refuseOutboundUrls`), with the environment, the same way it does to
+ * the URLs that IdP metadata or discovery carry.
+ */
+export const outboundUrlField = z.string().check(
+  z.maxLength(2048),
+  z.refine((value) => URL.canParse(value), "must be an absolute URL"),
+);
+
+/** A URL in the app's own domain that a browser lands on: https, or http only for localhost. */
 export const httpsOrLoopbackUrl = z.string().check(
   z.maxLength(2048),
   z.refine((value) => {

@@ -1,8 +1,8 @@
 import type * as z from "zod/mini";
 import type { Env } from "../env";
 import { seal } from "../crypto/seal";
-import { ApiError, notFound } from "../http/api-error";
-import { outboundUrlRefusal } from "../http/outbound-url";
+import { notFound } from "../http/api-error";
+import { refuseOutboundUrls } from "../http/outbound-url";
 import { paginationQuery, pageRequest } from "../http/pagination";
 import { json } from "../http/problem";
 import { route, type RouteContext } from "../http/route";
@@ -26,8 +26,7 @@ import { actorName } from "./auth";
 
 /** The one outbound URL policy (http/outbound-url.ts), as a validation error on `url`. */
 function checkUrl(env: Env, url: string | undefined): void {
-  const refusal = url === undefined ? null : outboundUrlRefusal(env, url);
-  if (refusal) throw new ApiError(400, "validation_failed", refusal, [{ path: "url", message: refusal }]);
+  refuseOutboundUrls(env, [{ path: "url", url }]);
 }
 
 /** Standard Webhooks secret: `whsec_` + base64 of 32 random bytes; sealed at rest, shown once. */

@@ -2,6 +2,8 @@ import type { Env } from "../env";
 import { seal, unseal } from "../crypto/seal";
 import { validateKeyPair } from "../crypto/sp-keys";
 import { ApiError, type FieldError } from "../http/api-error";
+import { refuseOutboundUrls } from "../http/outbound-url";
+import { parseLdapTarget } from "../ldap/ldap-target";
 import { definedFields } from "../lib/defined-fields";
 import { normalizeCertificate } from "../saml/metadata/normalize-certificate";
 import { parseIdpMetadata } from "../saml/metadata/parse-idp-metadata";
@@ -28,14 +30,27 @@ export function normalizeCertificates(certificates: string[], path: string): str
   return [...new Set(pems)];
 }
 
-/** Fills IdP fields from metadata XML (SPEC §2: entity ID, SSO/SLO URLs per binding, signing certs). */
-export function samlFromMetadata(current: SamlSettings, xml: string, path: string): SamlSettings {
+/**
+ * Fills IdP fields from metadata XML (SPEC §2: entity ID, SSO/SLO URLs per binding, signing
+ * certs). Every endpoint URL the metadata names passes the outbound URL policy, refused with
+ * the message the same URL gets as a field (under `path`, the metadata's own field).
+ */
+export function samlFromMetadata(
+  env: Pick<Env, "ALLOW_INSECURE_LOOPBACK_IDP">,
+  current: SamlSettings,
+  xml: string,
+  path: string,
+): SamlSettings {
   const parsed = parseIdpMetadata(xml);
   if (!parsed.ok)
     throw new ApiError(400, "validation_failed", `The IdP metadata is invalid: ${parsed.reason}`, [
       { path, message: parsed.reason },
     ]);
   const m = parsed.value;
+  const named = (urls: { redirect?: string; post?: string }) =>
+    [urls.redirect, urls.post].map((url) => ({ path, url }));
+  refuseOutboundUrls(env, named(m.ssoUrls), "the IdP metadata's SingleSignOnService");
+  refuseOutboundUrls(env, named(m.sloUrls), "the IdP metadata's SingleLogoutService");
   const binding = m.ssoUrls.redirect ? "redirect" : "post";
   return {
     ...current,
@@ -54,8 +69,13 @@ export async function applySamlFields(
   fields: SamlFields,
 ): Promise<Applied<SamlSettings>> {
   const { idpMetadataXml, idpCertificates, spSigningKeyPair, spEncryptionKeyPair, attributeMapping, ...plain } = fields;
+  refuseOutboundUrls(env, [
+    { path: "saml.idpSsoUrl", url: plain.idpSsoUrl },
+    { path: "saml.idpSloUrl", url: plain.idpSloUrl },
+    { path: "saml.idpMetadataUrl", url: plain.idpMetadataUrl },
+  ]);
   let settings: SamlSettings = { ...current };
-  if (idpMetadataXml !== undefined) settings = samlFromMetadata(settings, idpMetadataXml, "saml.idpMetadataXml");
+  if (idpMetadataXml !== undefined) settings = samlFromMetadata(env, settings, idpMetadataXml, "saml.idpMetadataXml");
   settings = { ...settings, ...definedFields(plain) };
   if (idpCertificates !== undefined)
     settings.idpCertificates = normalizeCertificates(idpCertificates, "saml.idpCertificates");
@@ -93,6 +113,13 @@ export async function applyOidcFields(
   sealed: ConnectionSecrets = {},
 ): Promise<Applied<OidcSettings>> {
   const { clientSecret, scopes, ...plain } = fields;
+  refuseOutboundUrls(
+    env,
+    (["issuer", "authorizationEndpoint", "tokenEndpoint", "userinfoEndpoint", "jwksUri"] as const).map((field) => ({
+      path: `oidc.${field}`,
+      url: plain[field],
+    })),
+  );
   const settings: OidcSettings = { ...current, ...definedFields(plain) };
   if (scopes !== undefined) settings.scopes = normalizeScopes(scopes);
   const secrets: Applied<OidcSettings>["secrets"] = {};
@@ -126,6 +153,14 @@ export async function applyLdapFields(
   const { bindPassword, attributeMapping, ...plain } = fields;
   const settings: LdapSettings = { ...current, ...definedFields(plain) };
   if (attributeMapping !== undefined) settings.attributeMapping = { ...current.attributeMapping, ...attributeMapping };
+  // The same policy for the directory (SPEC §9), on the server and TLS mode as they now stand.
+  if ((plain.serverUri !== undefined || plain.startTls !== undefined) && settings.serverUri) {
+    const target = parseLdapTarget(env, settings.serverUri, settings.startTls);
+    if (!target.ok)
+      throw new ApiError(400, "validation_failed", `ldap.serverUri is refused: ${target.detail}`, [
+        { path: "ldap.serverUri", message: target.detail },
+      ]);
+  }
   const secrets: Applied<LdapSettings>["secrets"] = {};
   if (bindPassword !== undefined && !(await isSealedValue(env, sealed.bindPassword, bindPassword)))
     secrets.bindPassword = await seal(env, bindPassword);

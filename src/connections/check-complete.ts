@@ -1,7 +1,7 @@
 import type { Env } from "../env";
 import type { FieldError } from "../http/api-error";
 import type { ConnectionRecord } from "../store/org/types";
-import { discoverIssuer } from "../oidc/discover-issuer";
+import { discoverIssuer, overriddenEndpoints } from "../oidc/discover-issuer";
 
 /** How much an activation refusal may say about an outbound call (SPEC §2). */
 export interface ActivationAudience {
@@ -45,7 +45,7 @@ export async function activationErrors(
         ...("clientSecret" in connection.secrets ? [] : [missing("oidc.clientSecret")]),
       ];
       if (!s.issuer || errors.length > 0 || (s.authorizationEndpoint && s.tokenEndpoint && s.jwksUri)) return errors;
-      const discovery = await discoverIssuer(env, s.issuer);
+      const discovery = await discoverIssuer(env, s.issuer, overriddenEndpoints(s));
       if (discovery.ok) return [];
       const message =
         discovery.reason === "idp_unreachable" && !audience.outboundDetail

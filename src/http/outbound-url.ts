@@ -1,8 +1,15 @@
 import type { Env } from "../env";
+import { ApiError, type FieldError } from "./api-error";
 
 /**
- * Where edge-sso may send a request on an admin's or IdP's say (IdP metadata URLs, OIDC
- * discovery and endpoints, webhook endpoints): https:// to a public host, with no
+ * The one outbound URL policy. Every URL that names an IdP or a receiver goes through it,
+ * however it entered: a connection field (SAML SSO/SLO/metadata URL, OIDC issuer and
+ * endpoints), IdP metadata XML (its SingleSignOnService and SingleLogoutService), a metadata
+ * URL and each redirect it answers, an OIDC discovery document (the endpoints it names), a
+ * webhook URL, and, for LDAP, `serverUri` ({@link outboundEndpointRefusal}). Each refusal has
+ * one message wherever the URL came from.
+ *
+ * Where edge-sso may send a request (or send a browser) on an admin's or IdP's say: https:// to a public host, with no
  * credentials in the URL (they would be sent to whoever answers, and logged). Loopback hosts — over http:// too —
  * only when `ALLOW_INSECURE_LOOPBACK_IDP=true` (local dev and tests, never production);
  * private, link-local and unspecified IP literals never. Host names are not resolved here
@@ -81,4 +88,40 @@ export function outboundEndpointRefusal(
   if (isPrivateLiteral(host)) return `${endpoint.label} is a private or link-local address`;
   if (!endpoint.encrypted) return `${endpoint.label} is not encrypted: credentials would cross the network in clear`;
   return null;
+}
+
+/** A URL a request brought, under the JSON path of where it came from. */
+export interface IncomingUrl {
+  path: string;
+  url: string | null | undefined;
+}
+
+/**
+ * Applies {@link outboundUrlRefusal} to every URL a request brings, whether set as a field or
+ * read from a document the request carries: 400 `validation_failed` listing each refused URL
+ * under its path, with the policy's message, the same for a field and for the metadata that
+ * sets it. `source` names the document in the detail (`the IdP metadata's
+ * SingleSignOnService`), when the URL came from one.
+ */
+export function refuseOutboundUrls(
+  env: Pick<Env, "ALLOW_INSECURE_LOOPBACK_IDP">,
+  urls: IncomingUrl[],
+  source?: string,
+): void {
+  const errors: FieldError[] = [];
+  for (const { path, url } of urls) {
+    const refusal = url == null ? null : outboundUrlRefusal(env, url);
+    // Two bindings of one host refused alike are one error.
+    if (refusal && !errors.some((e) => e.path === path && e.message === refusal))
+      errors.push({ path, message: refusal });
+  }
+  if (errors.length === 0) return;
+  const what = source ? `${source} is` : errors.length > 1 ? "URLs are" : "A URL is";
+  const detail = `${what} refused by the outbound URL policy: ${errors.map((e) => e.message).join("; ")}`;
+  throw new ApiError(
+    400,
+    "validation_failed",
+    detail.replace(/^./, (c) => c.toUpperCase()),
+    errors,
+  );
 }

@@ -16,6 +16,7 @@ export type DiscoveryResult = { ok: true; metadata: oauth.AuthorizationServer } 
 export async function discoverIssuer(
   env: Pick<Env, "ALLOW_INSECURE_LOOPBACK_IDP">,
   issuer: string,
+  overridden: ReadonlySet<DiscoveredEndpoint> = new Set(),
 ): Promise<DiscoveryResult> {
   const failed = (reason: OidcFailureReason, why: string) =>
     oidcFailure(reason, `discovery at ${issuer} failed: ${why}`);
@@ -33,8 +34,9 @@ export async function discoverIssuer(
     await response.body?.cancel();
     return failed("discovery_failed", `it answered HTTP ${response.status}`);
   }
+  let metadata: oauth.AuthorizationServer;
   try {
-    return { ok: true, metadata: await oauth.processDiscoveryResponse(issuerUrl, response) };
+    metadata = await oauth.processDiscoveryResponse(issuerUrl, response);
   } catch (error) {
     if (error instanceof oauth.OperationProcessingError && error.code === oauth.JSON_ATTRIBUTE_COMPARISON) {
       const named = (error.cause as { body?: { issuer?: unknown } } | undefined)?.body?.issuer;
@@ -42,6 +44,39 @@ export async function discoverIssuer(
     }
     return failed("discovery_failed", `the document is not valid discovery metadata (${messageOf(error)})`);
   }
+  // The endpoints a document names pass the same outbound URL policy as the fields that
+  // would name them (src/http/outbound-url.ts), unless the connection overrides them.
+  for (const field of DISCOVERED_ENDPOINTS) {
+    const url = metadata[field];
+    if (overridden.has(field) || url === undefined) continue;
+    const refusal = typeof url === "string" ? refuseInsecureUrl(env, url) : `${JSON.stringify(url)} is not a URL`;
+    if (refusal) return failed("insecure_endpoint", `the document's ${field} is refused: ${refusal}`);
+  }
+  return { ok: true, metadata };
+}
+
+/** The endpoints of a discovery document edge-sso contacts or sends a browser to. */
+export const DISCOVERED_ENDPOINTS = [
+  "authorization_endpoint",
+  "token_endpoint",
+  "userinfo_endpoint",
+  "jwks_uri",
+] as const;
+export type DiscoveredEndpoint = (typeof DISCOVERED_ENDPOINTS)[number];
+
+/** Which discovered endpoints a connection's explicit fields replace. */
+export function overriddenEndpoints(settings: {
+  authorizationEndpoint?: string | null;
+  tokenEndpoint?: string | null;
+  userinfoEndpoint?: string | null;
+  jwksUri?: string | null;
+}): ReadonlySet<DiscoveredEndpoint> {
+  const set = new Set<DiscoveredEndpoint>();
+  if (settings.authorizationEndpoint) set.add("authorization_endpoint");
+  if (settings.tokenEndpoint) set.add("token_endpoint");
+  if (settings.userinfoEndpoint) set.add("userinfo_endpoint");
+  if (settings.jwksUri) set.add("jwks_uri");
+  return set;
 }
 
 /** An error's message, for the audit log. */

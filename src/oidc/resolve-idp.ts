@@ -4,7 +4,7 @@ import type { Env } from "../env";
 import type { OidcIdpCache } from "../store/org/oidc-cache-ops";
 import type { OidcConnection } from "../store/org/types";
 import { orgOp } from "../store/stores";
-import { discoverIssuer } from "./discover-issuer";
+import { discoverIssuer, overriddenEndpoints } from "./discover-issuer";
 import { oidcFailure, type OidcFailure } from "./oidc-failure";
 import { refuseInsecureUrl } from "./request-policy";
 
@@ -76,7 +76,7 @@ async function cachedDiscovery(
 ) {
   const age = cache?.metadata ? now - cache.metadataFetchedAt : Infinity;
   if (cache?.metadata && age < DISCOVERY_TTL_MS) return { ok: true as const, metadata: cache.metadata };
-  const fresh = await discoverIssuer(env, issuer);
+  const fresh = await discoverIssuer(env, issuer, overriddenEndpoints(connection.settings.oidc));
   if (fresh.ok) {
     await orgOp(env, connection.organizationId, "putOidcMetadata", {
       connectionId: connection.id,

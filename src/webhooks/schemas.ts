@@ -1,6 +1,6 @@
 import * as z from "zod/mini";
 import { paginationQuery } from "../http/pagination";
-import { httpsOrLoopbackUrl } from "../admin/schemas";
+import { outboundUrlField } from "../admin/schemas";
 import { ALL_EVENTS, WEBHOOK_EVENT_TYPES } from "./event-types";
 
 /** An endpoint's subscriptions: event types, or `["*"]` for all (SPEC §6). */
@@ -8,10 +8,10 @@ const events = z
   .array(z.enum([...WEBHOOK_EVENT_TYPES, ALL_EVENTS]))
   .check(z.minLength(1), z.maxLength(WEBHOOK_EVENT_TYPES.length + 1));
 
-export const createWebhookBody = z.strictObject({ url: httpsOrLoopbackUrl, events, enabled: z.optional(z.boolean()) });
+export const createWebhookBody = z.strictObject({ url: outboundUrlField, events, enabled: z.optional(z.boolean()) });
 
 export const updateWebhookBody = z.strictObject({
-  url: z.optional(httpsOrLoopbackUrl),
+  url: z.optional(outboundUrlField),
   events: z.optional(events),
   enabled: z.optional(z.boolean()),
 });

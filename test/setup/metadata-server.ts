@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer as createTcpServer, type AddressInfo } from "node:net";
+import { freePort } from "./free-port";
 import type { TestProject } from "vitest/node";
 
 /**
@@ -16,7 +17,14 @@ import type { TestProject } from "vitest/node";
  * - `GET /idp/redirect-insecure.xml`: 302 to an http:// URL off loopback (must not be followed);
  * - `GET /idp/redirect-loop.xml`: 302 to itself;
  * - `GET /oidc/.well-known/openid-configuration`: discovery whose issuer is `{base}/oidc`;
- * - `GET /oidc-wrong/.well-known/openid-configuration`: discovery naming another issuer.
+ * - `GET /oidc-wrong/.well-known/openid-configuration`: discovery naming another issuer;
+ * - `GET /idp/insecure-sso.xml`: the Okta metadata with its SSO URLs on plain http:// off
+ *   loopback (the URL policy must refuse it as it refuses the field);
+ * - `GET /oidc-insecure/.well-known/openid-configuration`: discovery naming an http://
+ *   token endpoint off loopback (refused the same way).
+ *
+ * It also provides `outboundProbe`: a loopback port that accepts TCP and answers garbage
+ * (open, not HTTP) and one nothing listens on (closed), for the port-scan oracle tests.
  */
 export async function startMetadataServer(project: TestProject): Promise<() => Promise<void>> {
   const okta = await readFile(new URL("../fixtures/idp-metadata/okta.xml", import.meta.url), "utf8");
@@ -38,6 +46,20 @@ export async function startMetadataServer(project: TestProject): Promise<() => P
         id_token_signing_alg_values_supported: ["RS256"],
       });
     switch (path) {
+      case "/idp/insecure-sso.xml":
+        return send(
+          200,
+          "application/samlmetadata+xml",
+          okta.replaceAll('Location="https://trial-1022863.okta.com/', 'Location="http://trial-1022863.okta.com/'),
+        );
+      case "/oidc-insecure/.well-known/openid-configuration": {
+        const doc = JSON.parse(discovery(`${base}/oidc-insecure`)) as Record<string, unknown>;
+        return send(
+          200,
+          "application/json",
+          JSON.stringify({ ...doc, token_endpoint: "http://idp.example.com/token" }),
+        );
+      }
       case "/idp/okta.xml":
         return send(200, "application/samlmetadata+xml", okta);
       case "/idp/doctype.xml":
@@ -69,5 +91,18 @@ export async function startMetadataServer(project: TestProject): Promise<() => P
   });
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   project.provide("metadataServerUrl", base);
-  return () => new Promise<void>((resolve) => server.close(() => resolve()));
+  // Open but not HTTP: accepts, writes a line that is no HTTP status line, and hangs up.
+  const open = createTcpServer((socket) => socket.end("SSH-2.0-not-http\r\n"));
+  await new Promise<void>((resolve, reject) => {
+    open.once("error", reject);
+    open.listen(0, "127.0.0.1", () => resolve());
+  });
+  project.provide("outboundProbe", {
+    openPort: (open.address() as AddressInfo).port,
+    closedPort: await freePort(),
+  });
+  return async () => {
+    await new Promise<void>((resolve) => open.close(() => resolve()));
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
 }

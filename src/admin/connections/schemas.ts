@@ -1,6 +1,6 @@
 import * as z from "zod/mini";
 import { NAME_ID_FORMATS as NAME_ID_FORMAT_URIS } from "../../saml/build-authn-request";
-import { domainsField, httpsOrLoopbackUrl } from "../schemas";
+import { domainsField, httpsOrLoopbackUrl, outboundUrlField } from "../schemas";
 
 /** Request schemas of the connection routes (SPEC §2 "Connection fields"). */
 export const PROVIDERS = [
@@ -36,12 +36,12 @@ const keyPair = z.strictObject({ privateKey: text(20_000), certificate });
 
 export const samlFields = z.strictObject({
   idpEntityId: z.optional(text()),
-  idpSsoUrl: z.optional(httpsOrLoopbackUrl),
+  idpSsoUrl: z.optional(outboundUrlField),
   idpSsoBinding: z.optional(z.enum(["redirect", "post"])),
-  idpSloUrl: z.optional(httpsOrLoopbackUrl),
+  idpSloUrl: z.optional(outboundUrlField),
   idpCertificates: z.optional(z.array(certificate).check(z.maxLength(10))),
   idpMetadataXml: z.optional(z.string().check(z.minLength(1), z.maxLength(200_000))),
-  idpMetadataUrl: z.optional(httpsOrLoopbackUrl),
+  idpMetadataUrl: z.optional(outboundUrlField),
   nameIdFormat: z.optional(nameIdFormatField),
   signAuthnRequests: z.optional(z.boolean()),
   signLogoutRequests: z.optional(z.boolean()),
@@ -66,7 +66,7 @@ export const samlFields = z.strictObject({
 });
 
 export const oidcFields = z.strictObject({
-  issuer: z.optional(httpsOrLoopbackUrl),
+  issuer: z.optional(outboundUrlField),
   clientId: z.optional(text(512)),
   clientSecret: z.optional(text(4096)),
   scopes: z.optional(z.union([z.string().check(z.maxLength(1000)), z.array(text(200)).check(z.maxLength(50))])),
@@ -74,10 +74,10 @@ export const oidcFields = z.strictObject({
   emailVerifiedRequired: z.optional(z.boolean()),
   prompt: z.optional(z.nullable(z.enum(["none", "login", "consent", "select_account"]))),
   passLoginHint: z.optional(z.boolean()),
-  authorizationEndpoint: z.optional(httpsOrLoopbackUrl),
-  tokenEndpoint: z.optional(httpsOrLoopbackUrl),
-  userinfoEndpoint: z.optional(httpsOrLoopbackUrl),
-  jwksUri: z.optional(httpsOrLoopbackUrl),
+  authorizationEndpoint: z.optional(outboundUrlField),
+  tokenEndpoint: z.optional(outboundUrlField),
+  userinfoEndpoint: z.optional(outboundUrlField),
+  jwksUri: z.optional(outboundUrlField),
 });
 
 /** `ldap://host[:port]` or `ldaps://host[:port]` (SPEC §2 `ldap.serverUri`). */
@@ -147,16 +147,16 @@ export const updateConnectionBody = z.strictObject({
 
 export const idpMetadataBody = z.union([
   z.strictObject({ metadataXml: z.string().check(z.minLength(1), z.maxLength(200_000)) }),
-  z.strictObject({ metadataUrl: httpsOrLoopbackUrl }),
+  z.strictObject({ metadataUrl: outboundUrlField }),
   z.strictObject({
     idpEntityId: text(),
-    idpSsoUrl: httpsOrLoopbackUrl,
+    idpSsoUrl: outboundUrlField,
     idpCertificate: certificate,
     provider: z.optional(z.enum(PROVIDERS)),
   }),
   // Seed 000's "create SSO configuration" (SPEC §7, §8): the SSO URL and a certificate, no
   // entity ID. It saves a draft; activation then names saml.idpEntityId as missing.
-  z.strictObject({ identity_provider_url: httpsOrLoopbackUrl, certificate }),
+  z.strictObject({ identity_provider_url: outboundUrlField, certificate }),
 ]);
 
 export const listConnectionsQuery = z.object({

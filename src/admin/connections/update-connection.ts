@@ -4,6 +4,7 @@ import type { ConnectionSecrets, ConnectionSettings } from "../../connections/se
 import type { Env } from "../../env";
 import { normalizeDomains } from "../../domains/normalize-domain";
 import { ApiError } from "../../http/api-error";
+import { refuseOutboundUrls } from "../../http/outbound-url";
 import { json } from "../../http/problem";
 import type { RouteContext } from "../../http/route";
 import { definedFields } from "../../lib/defined-fields";
@@ -107,17 +108,19 @@ export async function setIdpMetadata(
   let saml = settings.saml;
   let provider: string | undefined;
   if ("metadataXml" in body) {
-    saml = samlFromMetadata(saml, body.metadataXml, "metadataXml");
+    saml = samlFromMetadata(env, saml, body.metadataXml, "metadataXml");
   } else if ("metadataUrl" in body) {
     const xml = await fetchIdpMetadata(env, body.metadataUrl);
-    saml = { ...samlFromMetadata(saml, xml, "metadataUrl"), idpMetadataUrl: body.metadataUrl };
+    saml = { ...samlFromMetadata(env, saml, xml, "metadataUrl"), idpMetadataUrl: body.metadataUrl };
   } else if ("identity_provider_url" in body) {
+    refuseOutboundUrls(env, [{ path: "identity_provider_url", url: body.identity_provider_url }]);
     saml = {
       ...saml,
       idpSsoUrl: body.identity_provider_url,
       idpCertificates: normalizeCertificates([body.certificate], "certificate"),
     };
   } else {
+    refuseOutboundUrls(env, [{ path: "idpSsoUrl", url: body.idpSsoUrl }]);
     saml = {
       ...saml,
       idpEntityId: body.idpEntityId,

@@ -8,6 +8,8 @@ import { setupLinkRoutes } from "./admin/setup-links";
 import { ssoRoutes } from "./admin/sso";
 import { userRoutes } from "./admin/users";
 import { webhookRoutes } from "./admin/webhooks";
+import { scimTokenRoutes } from "./admin/scim-tokens";
+import { scimRoutes } from "./scim/scim-routes";
 import { acsRoute } from "./flow/saml/acs";
 import { authorizeRoutes } from "./flow/authorize";
 import { completeSamlRoute } from "./flow/saml/complete-api";
@@ -40,6 +42,7 @@ export const ALL_ROUTES: Route[] = [
   ...connectionRoutes,
   ...userRoutes,
   ...setupLinkRoutes,
+  ...scimTokenRoutes,
   ...eventRoutes,
   ...clientRoutes,
   ...apiKeyRoutes,
@@ -52,5 +55,6 @@ export const ALL_ROUTES: Route[] = [
   completeSamlRoute,
   oidcCallbackRoute,
   ...ldapLoginRoutes,
+  ...scimRoutes,
   openApiRoute,
 ];

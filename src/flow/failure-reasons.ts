@@ -123,6 +123,8 @@ export function failureMessage(reason: BrowserFailureReason): string {
       return "Your account here belongs to another identity at your identity provider. Ask your administrator.";
     case "not_a_member":
       return "Your account is not a member of this organization.";
+    case "member_deprovisioned":
+      return "Your account has been deactivated in this organization. Ask your administrator.";
     case "email_domain_not_allowed":
       return "Your email domain does not belong to this organization.";
     case "missing_email":
@@ -198,6 +200,7 @@ function unhandled(reason: never): never {
  */
 const USER_CAUSED: ReadonlySet<BrowserFailureReason> = new Set<BrowserFailureReason>([
   "not_a_member",
+  "member_deprovisioned",
   "email_domain_not_allowed",
   "missing_email",
   "email_not_verified",

@@ -15,6 +15,7 @@ export type ApiErrorCode =
   | "bad_request"
   | "upstream_failed"
   | "login_failed"
+  | "precondition_failed"
   | "internal_error";
 
 export interface FieldError {
@@ -38,6 +39,7 @@ const TITLES: Record<ApiErrorCode, string> = {
   bad_request: "Bad request",
   upstream_failed: "Upstream request failed",
   login_failed: "Login failed",
+  precondition_failed: "Precondition failed",
   internal_error: "Internal error",
 };
 
@@ -47,6 +49,8 @@ export interface ApiErrorData {
   code: ApiErrorCode;
   detail: string;
   errors?: FieldError[];
+  /** RFC 7644 §3.12 `scimType` of a SCIM route's failure (invalidFilter, uniqueness, …). */
+  scimType?: string;
 }
 
 /** The one error type of the admin API; rendered as application/problem+json. */
@@ -56,6 +60,7 @@ export class ApiError extends Error {
     readonly code: ApiErrorCode,
     readonly detail: string,
     readonly errors?: FieldError[],
+    readonly scimType?: string,
   ) {
     super(detail);
     this.name = "ApiError";
@@ -71,11 +76,12 @@ export class ApiError extends Error {
       code: this.code,
       detail: this.detail,
       ...(this.errors ? { errors: this.errors } : {}),
+      ...(this.scimType ? { scimType: this.scimType } : {}),
     };
   }
 
   static fromData(data: ApiErrorData): ApiError {
-    return new ApiError(data.status, data.code, data.detail, data.errors);
+    return new ApiError(data.status, data.code, data.detail, data.errors, data.scimType);
   }
 }
 

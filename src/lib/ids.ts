@@ -8,7 +8,8 @@ import { encodeBase64url } from "./base64";
  */
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
 
-export type IdPrefix = "org" | "conn" | "user" | "client" | "key" | "wh" | "evt" | "sl" | "req" | "dlv";
+export type IdPrefix =
+  "org" | "conn" | "user" | "client" | "key" | "wh" | "evt" | "sl" | "req" | "dlv" | "scimtok" | "grp";
 
 let lastTime = -1;
 let lastRandom: number[] = [];

@@ -1,8 +1,8 @@
 /**
  * The event types a webhook endpoint can subscribe to (SPEC §6): those of sections 2 and 6
- * that edge-sso emits today, plus `webhook.disabled`. Types of later work (SCIM's
- * `group.*`, `user.logged_out`, certificate notices) join the list when they are built, so
- * nothing unbuilt can be subscribed to.
+ * and 10 that edge-sso emits today, plus `webhook.disabled`. Types of later work
+ * (`user.logged_out`, certificate notices) join the list when they are built, so nothing
+ * unbuilt can be subscribed to.
  */
 export const WEBHOOK_EVENT_TYPES = [
   "sso_configuration.enabled",
@@ -11,7 +11,14 @@ export const WEBHOOK_EVENT_TYPES = [
   "connection.created",
   "connection.deleted",
   "user.created",
+  "user.updated",
+  "user.deactivated",
   "user.deleted",
+  "group.created",
+  "group.updated",
+  "group.deleted",
+  "group.user_added",
+  "group.user_removed",
   "login.succeeded",
   "login.failed",
   "domain.removed",

@@ -144,6 +144,54 @@ CREATE INDEX IF NOT EXISTS setup_tests_by_link ON setup_tests (link_id, created_
 ALTER TABLE pending_logins ADD COLUMN setup_test TEXT;
 `;
 
+/**
+ * Directory sync (SPEC §10, src/scim): the org's SCIM bearer tokens (hashed), the SCIM side
+ * of a member (source, userName, externalId, active, the tombstone of a deprovisioned
+ * member, the rest of its SCIM attributes and a version for ETags), groups and their
+ * members, and indexes so a filter on userName, externalId, emails or displayName and a
+ * deprovisioning's revocation are seeks, whatever the directory's size. `source` of a
+ * member an older release wrote comes from its `user.created` event (admin or jit).
+ */
+const DIRECTORY_SYNC = `
+CREATE TABLE IF NOT EXISTS scim_tokens (
+  id TEXT PRIMARY KEY, name TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL,
+  last_used_at TEXT
+);
+ALTER TABLE members ADD COLUMN source TEXT NOT NULL DEFAULT 'admin';
+ALTER TABLE members ADD COLUMN user_name TEXT;
+ALTER TABLE members ADD COLUMN external_id TEXT;
+ALTER TABLE members ADD COLUMN display_name TEXT;
+ALTER TABLE members ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE members ADD COLUMN deleted_at TEXT;
+ALTER TABLE members ADD COLUMN scim_attributes TEXT;
+ALTER TABLE members ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+UPDATE members SET source = COALESCE(
+  (SELECT json_extract(e.data, '$.source') FROM events e WHERE e.type = 'user.created' AND e.target = members.id
+   AND json_extract(e.data, '$.source') IN ('admin', 'jit') LIMIT 1), 'admin');
+CREATE UNIQUE INDEX IF NOT EXISTS members_by_user_name ON members (user_name COLLATE NOCASE) WHERE user_name IS NOT NULL;
+CREATE INDEX IF NOT EXISTS members_by_external_id ON members (external_id) WHERE external_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS members_by_display_name ON members (display_name COLLATE NOCASE);
+CREATE INDEX IF NOT EXISTS members_by_creation ON members (created_at, id);
+CREATE TABLE IF NOT EXISTS member_emails (
+  member_id TEXT NOT NULL, value TEXT NOT NULL COLLATE NOCASE, PRIMARY KEY (member_id, value)
+);
+CREATE INDEX IF NOT EXISTS member_emails_by_value ON member_emails (value);
+CREATE TABLE IF NOT EXISTS scim_groups (
+  id TEXT PRIMARY KEY, display_name TEXT NOT NULL, external_id TEXT, scim_attributes TEXT,
+  version INTEGER NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS scim_groups_by_display_name ON scim_groups (display_name COLLATE NOCASE);
+CREATE INDEX IF NOT EXISTS scim_groups_by_external_id ON scim_groups (external_id) WHERE external_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS scim_groups_by_creation ON scim_groups (created_at, id);
+CREATE TABLE IF NOT EXISTS scim_group_members (
+  group_id TEXT NOT NULL, member_id TEXT NOT NULL, PRIMARY KEY (group_id, member_id)
+);
+CREATE INDEX IF NOT EXISTS scim_group_members_by_member ON scim_group_members (member_id);
+CREATE INDEX IF NOT EXISTS auth_codes_by_member ON auth_codes (member_id);
+CREATE INDEX IF NOT EXISTS access_tokens_by_member ON access_tokens (member_id);
+CREATE INDEX IF NOT EXISTS code_tokens_by_token ON code_tokens (token_hash);
+`;
+
 /** Every schema step of `OrganizationStore`, in order. */
 export const ORG_MIGRATIONS: readonly Migration[] = [
   sqlMigration(1, "initial", INITIAL_ORGANIZATION + INITIAL_LOGIN_STATE),
@@ -153,4 +201,5 @@ export const ORG_MIGRATIONS: readonly Migration[] = [
   sqlMigration(5, "login-throttle", LOGIN_THROTTLE),
   sqlMigration(6, "event-outbox", EVENT_OUTBOX),
   sqlMigration(7, "setup-links", SETUP_LINKS),
+  sqlMigration(8, "directory-sync", DIRECTORY_SYNC),
 ];

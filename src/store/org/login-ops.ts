@@ -6,6 +6,7 @@ import { sweepBy } from "./expiry-sweep";
 import type { LoginRefusal, LoginTarget, PendingLogin, Profile, SetupTestMark, VerifiedIdentity } from "./login-types";
 import type { ConnectionRecord, OrganizationRecord } from "./types";
 import { emailIsTrusted, matchMember } from "./match-member";
+import { groupNamesOf } from "./scim/scim-membership";
 
 type PendingRow = {
   relay_state: string;
@@ -147,6 +148,8 @@ function completeLogin(ctx: OrgContext, input: CompleteLoginInput): CompleteLogi
   const profile = toProfile(org, connection!, member.memberId, {
     ...input.identity,
     emailVerified: emailIsTrusted(org, input.identity),
+    // SPEC §10: a SCIM-managed member's groups are its directory groups, not the assertion's.
+    groups: member.scim ? groupNamesOf(ctx, member.memberId) : input.identity.groups,
   });
   ctx.sql.exec(
     "INSERT INTO auth_codes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

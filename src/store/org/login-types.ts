@@ -80,4 +80,5 @@ export type LoginRefusal =
   | "email_not_verified"
   | "email_domain_not_allowed"
   | "not_a_member"
-  | "subject_mismatch";
+  | "subject_mismatch"
+  | "member_deprovisioned";

@@ -4,9 +4,29 @@ import { recordEvent, type OrgContext } from "./context";
 import type { LoginRefusal, VerifiedIdentity } from "./login-types";
 import type { ConnectionRecord, OrganizationRecord } from "./types";
 
-type MemberRow = { id: string; connection_id: string | null; idp_subject: string | null };
+type MemberRow = {
+  id: string;
+  connection_id: string | null;
+  idp_subject: string | null;
+  source: string;
+  active: number;
+  deleted_at: string | null;
+};
 
-export type MemberMatch = { ok: true; memberId: string } | { ok: false; reason: LoginRefusal; detail: string };
+/** `scim`: the member's groups are its SCIM groups (SPEC §10), not the IdP's assertion. */
+export type MemberMatch =
+  { ok: true; memberId: string; scim: boolean } | { ok: false; reason: LoginRefusal; detail: string };
+
+/**
+ * A deprovisioned member (SCIM `active: false`, or a SCIM DELETE's tombstone) is refused
+ * whichever way a login matched it (SPEC §10); keeping the row is what stops JIT from
+ * creating the person again.
+ */
+function refuseDeprovisioned(row: MemberRow): MemberMatch | null {
+  if (row.active === 1 && row.deleted_at === null) return null;
+  const how = row.deleted_at ? `deleted through SCIM at ${row.deleted_at}` : "deactivated through SCIM (active: false)";
+  return { ok: false, reason: "member_deprovisioned", detail: `member ${row.id} was ${how}` };
+}
 
 /**
  * Whether the asserted email can be trusted to name a person of this org: the IdP says it
@@ -43,7 +63,8 @@ export function matchMember(
       connection.id,
       identity.subject,
     );
-    if (bySubject) return update(ctx, bySubject.id, identity, connection.id, identity.subject);
+    if (bySubject)
+      return refuseDeprovisioned(bySubject) ?? update(ctx, bySubject, identity, connection.id, identity.subject);
   }
   const byEmail = one<MemberRow>(ctx.sql, "SELECT * FROM members WHERE email = ?", email);
   if (byEmail) {
@@ -53,8 +74,9 @@ export function matchMember(
         reason: "email_not_verified",
         detail: `${email} is not a verified email of an org domain; it cannot match member ${byEmail.id}`,
       };
-    if (identity.subjectIsTransient)
-      return update(ctx, byEmail.id, identity, byEmail.connection_id, byEmail.idp_subject);
+    const deprovisioned = refuseDeprovisioned(byEmail);
+    if (deprovisioned) return deprovisioned;
+    if (identity.subjectIsTransient) return update(ctx, byEmail, identity, byEmail.connection_id, byEmail.idp_subject);
     if (byEmail.connection_id === connection.id && byEmail.idp_subject !== null) {
       return {
         ok: false,
@@ -62,14 +84,15 @@ export function matchMember(
         detail: `member ${byEmail.id} is bound to another subject of this connection`,
       };
     }
-    return update(ctx, byEmail.id, identity, connection.id, identity.subject);
+    return update(ctx, byEmail, identity, connection.id, identity.subject);
   }
   if (!org.jitProvisioning)
     return { ok: false, reason: "not_a_member", detail: `${email} is not a member and JIT provisioning is off` };
   const id = newId("user");
   const now = ctx.now.toISOString();
   ctx.sql.exec(
-    "INSERT INTO members VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    `INSERT INTO members (id, email, first_name, last_name, connection_id, idp_subject, created_at, updated_at, source)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'jit')`,
     id,
     email,
     identity.firstName,
@@ -80,25 +103,30 @@ export function matchMember(
     now,
   );
   recordEvent(ctx, org.id, "user.created", id, { source: "jit", connectionId: connection.id });
-  return { ok: true, memberId: id };
+  return { ok: true, memberId: id, scim: false };
 }
 
+/**
+ * A returning member's row follows the IdP's latest names, except a SCIM user's: its names
+ * are the directory's (SCIM is their source), so only the binding is written.
+ */
 function update(
   ctx: OrgContext,
-  id: string,
+  member: MemberRow,
   identity: VerifiedIdentity,
   connectionId: string | null,
   subject: string | null,
 ): MemberMatch {
+  const scim = member.source === "scim";
   ctx.sql.exec(
     `UPDATE members SET first_name = COALESCE(?, first_name), last_name = COALESCE(?, last_name),
-     connection_id = ?, idp_subject = ?, updated_at = ? WHERE id = ?`,
-    identity.firstName,
-    identity.lastName,
+     connection_id = ?, idp_subject = ?, updated_at = CASE WHEN source = 'scim' THEN updated_at ELSE ? END WHERE id = ?`,
+    scim ? null : identity.firstName,
+    scim ? null : identity.lastName,
     connectionId,
     subject,
     ctx.now.toISOString(),
-    id,
+    member.id,
   );
-  return { ok: true, memberId: id };
+  return { ok: true, memberId: member.id, scim };
 }

@@ -10,6 +10,8 @@ import { organizationOps } from "./organization-ops";
 import { setupLinkOps } from "./setup-link-ops";
 import { tokenOps } from "./token-ops";
 import { deliveryOps } from "../../webhooks/delivery-ops";
+import { scimTokenOps } from "./scim/scim-token-ops";
+import { scimUserOps } from "./scim/scim-user-ops";
 
 /**
  * Every operation an organization's object runs. Each is synchronous over SQLite and runs
@@ -29,6 +31,8 @@ export const orgOps = {
   ...oidcCacheOps,
   ...deliveryOps,
   ...setupLinkOps,
+  ...scimTokenOps,
+  ...scimUserOps,
 };
 
 export type OrgOps = typeof orgOps;

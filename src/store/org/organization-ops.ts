@@ -188,6 +188,10 @@ function deleteOrganization(ctx: OrgContext): { domains: string[]; organization:
     "oidc_idp_cache",
     "setup_links",
     "setup_tests",
+    "scim_tokens",
+    "member_emails",
+    "scim_groups",
+    "scim_group_members",
     ...EXPIRING_TABLES,
   ]) {
     ctx.sql.exec(`DELETE FROM ${table}`);

@@ -71,6 +71,15 @@ export interface MemberRecord {
   lastName: string | null;
   connectionId: string | null;
   idpSubject: string | null;
+  /** How the member arrived: the admin API, JIT at a first login, or directory sync (SPEC §10). */
+  source: "admin" | "jit" | "scim";
+  /** The IdP's own ID of a SCIM user (never used to match a login). */
+  externalId: string | null;
+  /** False once deprovisioned (SCIM `active: false`, or deleted through SCIM: then `deprovisionedAt` is set). */
+  active: boolean;
+  deprovisionedAt: string | null;
+  /** The member's SCIM groups' display names. */
+  groups: string[];
   createdAt: string;
   updatedAt: string;
 }

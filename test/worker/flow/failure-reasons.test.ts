@@ -57,6 +57,7 @@ const OTHER_REASONS = [
   "email_domain_not_allowed",
   "not_a_member",
   "subject_mismatch",
+  "member_deprovisioned",
   // the hosted LDAP form (LdapFailure)
   "ldap_unknown_user",
   "ldap_ambiguous_user",
@@ -111,7 +112,14 @@ describe("failureMessage", () => {
 describe("isUserCaused", () => {
   it("is true exactly for the refusals of who the user is", () => {
     expect(ALL.filter(isUserCaused).sort()).toEqual(
-      ["email_domain_not_allowed", "email_not_verified", "missing_email", "not_a_member", "subject_mismatch"].sort(),
+      [
+        "email_domain_not_allowed",
+        "email_not_verified",
+        "missing_email",
+        "not_a_member",
+        "subject_mismatch",
+        "member_deprovisioned",
+      ].sort(),
     );
   });
 });

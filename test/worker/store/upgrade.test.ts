@@ -76,10 +76,22 @@ describe("upgrading an object of the unversioned release", () => {
     expect(after.schema).toEqual({ from: 0, to: ORG_MIGRATIONS.length, unversioned: true });
     expect(after.versions).toEqual(recorded(ORG_MIGRATIONS));
     // Migration 7 (setup-links) adds pending_logins.setup_test: an old row reads it as null.
-    const upgraded = {
+    const upgraded: typeof before = {
       ...before,
       pending_logins: before.pending_logins!.map((row) => ({ ...row, setup_test: null })),
     };
+    // Migration 8 (directory sync) gives each member its SCIM columns: `source` from its user.created event.
+    const scimColumns = {
+      source: "admin",
+      user_name: null,
+      external_id: null,
+      display_name: null,
+      active: 1,
+      deleted_at: null,
+      scim_attributes: null,
+      version: 1,
+    };
+    upgraded.members = before.members!.map((m) => ({ ...m, ...scimColumns }));
     expect(after.rows).toEqual(upgraded);
     expect(after.shape).toEqual(await freshShape(env.ORGS.get(env.ORGS.newUniqueId())));
 

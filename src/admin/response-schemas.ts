@@ -55,6 +55,16 @@ export const memberSchema = z.object({
   lastName: z.nullable(z.string()),
   connectionId: z.nullable(z.string()),
   idpSubject: z.nullable(z.string()),
+  /** How the member arrived (SPEC §10): the admin API, JIT at a first login, or directory sync. */
+  source: z.enum(["admin", "jit", "scim"]),
+  /** A SCIM user's `externalId` (never used to match a login). */
+  externalId: z.nullable(z.string()),
+  /** False once deprovisioned through SCIM. */
+  active: z.boolean(),
+  /** When SCIM deleted the member (a tombstone that logins cannot use), else null. */
+  deprovisionedAt: z.nullable(isoTime),
+  /** The member's SCIM groups. */
+  groups: z.array(z.string()),
   createdAt: isoTime,
   updatedAt: isoTime,
 });

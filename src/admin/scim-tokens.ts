@@ -39,7 +39,7 @@ export const scimTokenRoutes = [
     audience: "api",
     summary: "Mint a SCIM token for the org's directory sync; shown once",
     body: createScimTokenBody,
-    success: { status: 201, description: "{id, name, createdAt, lastUsedAt, token}" },
+    success: { status: 201, description: "The token's record and the token", schema: "ScimTokenWithToken" },
     handler: createScimToken,
   }),
   route({
@@ -50,7 +50,7 @@ export const scimTokenRoutes = [
     audience: "api",
     summary: "List the org's SCIM tokens (never the tokens)",
     query: paginationQuery,
-    success: { status: 200, description: "A page of SCIM tokens" },
+    success: { status: 200, description: "A page of SCIM tokens", schema: "ScimTokenPage" },
     handler: async (ctx: RouteContext<undefined, z.infer<typeof paginationQuery>, { orgId: string }>) =>
       json(await orgOp(ctx.env, ctx.params.orgId, "listScimTokens", pageRequest(ctx.query))),
   }),
@@ -61,7 +61,7 @@ export const scimTokenRoutes = [
     access: "org",
     audience: "api",
     summary: "Get a SCIM token's record",
-    success: { status: 200, description: "The SCIM token (never the token)" },
+    success: { status: 200, description: "The SCIM token (never the token)", schema: "ScimToken" },
     handler: async (ctx) => json(await orgOp(ctx.env, ctx.params.orgId, "getScimToken", { id: ctx.params.tokenId })),
   }),
   route({

@@ -25,6 +25,14 @@ const BROWSER_ERRORS = {
   },
 };
 
+/** Failures of a SCIM route: the SCIM error with the RFC's status and scimType (RFC 7644 §3.12). */
+const SCIM_ERRORS = {
+  "4XX": {
+    description: "A SCIM error: 400 (scimType invalidFilter, invalidValue, …), 401, 404, 409 uniqueness, 412",
+    content: { "application/scim+json": { schema: ref("ScimError") } },
+  },
+};
+
 /** The failures the router adds to every route of an audience (http/render-failure.ts). */
 function audienceErrors(r: Route): Record<string, unknown> {
   const byAudience: Record<Audience, Record<string, unknown>> = {
@@ -33,7 +41,7 @@ function audienceErrors(r: Route): Record<string, unknown> {
     browser: BROWSER_ERRORS,
     portal: BROWSER_ERRORS,
     saml: BROWSER_ERRORS,
-    scim: {},
+    scim: SCIM_ERRORS,
   };
   return byAudience[r.audience];
 }

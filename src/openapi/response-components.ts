@@ -30,6 +30,15 @@ import {
   webhookWithSecretSchema,
 } from "../webhooks/schemas";
 
+import {
+  scimErrorSchema,
+  scimGroupSchema,
+  scimListOf,
+  scimTokenSchema,
+  scimTokenWithTokenSchema,
+  scimUserSchema,
+} from "../scim/response-schemas";
+
 /** `POST /api/v1/sso/saml/complete` (seed 001): where the app sends the browser next. */
 const samlCompleteResultSchema = z.object({ result: z.string() });
 
@@ -81,6 +90,14 @@ export const RESPONSE_COMPONENTS = {
   SigningKey: signingKeySchema,
   SamlCompleteResult: samlCompleteResultSchema,
   OAuthError: oauthErrorSchema,
+  ScimToken: scimTokenSchema,
+  ScimTokenWithToken: scimTokenWithTokenSchema,
+  ScimTokenPage: pageOf(scimTokenSchema),
+  ScimUser: scimUserSchema,
+  ScimUserList: scimListOf(scimUserSchema),
+  ScimGroup: scimGroupSchema,
+  ScimGroupList: scimListOf(scimGroupSchema),
+  ScimError: scimErrorSchema,
 } satisfies Record<string, z.ZodMiniType>;
 
 /** The name of a response component (`success.schema` of a route). */

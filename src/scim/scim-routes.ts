@@ -1,3 +1,4 @@
+import type { ResponseComponent } from "../openapi/response-components";
 import { route, type Route, type RouteContext } from "../http/route";
 
 /**
@@ -20,7 +21,13 @@ const users =
     return (handlers[name] as (c: typeof ctx) => Promise<Response>)(ctx);
   };
 
-function scimRoute(method: Route["method"], path: string, summary: string, status: number, handler: Handler): Route {
+function scimRoute(
+  method: Route["method"],
+  path: string,
+  summary: string,
+  success: { status: number; schema?: ResponseComponent },
+  handler: Handler,
+): Route {
   return route({
     method,
     path: `${BASE}${path}`,
@@ -28,16 +35,28 @@ function scimRoute(method: Route["method"], path: string, summary: string, statu
     access: "public",
     audience: "scim",
     summary,
-    success: { status, description: summary, contentType: "application/scim+json" },
+    success: { ...success, description: summary, contentType: "application/scim+json" },
     handler: handler as (ctx: RouteContext) => Promise<Response>,
   });
 }
 
 export const scimRoutes: Route[] = [
-  scimRoute("GET", "/Users", "List or filter users (filter, startIndex, count)", 200, users("listUsers")),
-  scimRoute("POST", "/Users", "Create (or adopt) a user", 201, users("createUser")),
-  scimRoute("GET", "/Users/:userId", "Get a user", 200, users("getUser")),
-  scimRoute("PUT", "/Users/:userId", "Replace a user", 200, users("replaceUser")),
-  scimRoute("PATCH", "/Users/:userId", "Patch a user (add, remove, replace)", 200, users("patchUser")),
-  scimRoute("DELETE", "/Users/:userId", "Deprovision a user (a tombstone)", 204, users("deleteUser")),
+  scimRoute(
+    "GET",
+    "/Users",
+    "List or filter users (filter, startIndex, count)",
+    { status: 200, schema: "ScimUserList" },
+    users("listUsers"),
+  ),
+  scimRoute("POST", "/Users", "Create (or adopt) a user", { status: 201, schema: "ScimUser" }, users("createUser")),
+  scimRoute("GET", "/Users/:userId", "Get a user", { status: 200, schema: "ScimUser" }, users("getUser")),
+  scimRoute("PUT", "/Users/:userId", "Replace a user", { status: 200, schema: "ScimUser" }, users("replaceUser")),
+  scimRoute(
+    "PATCH",
+    "/Users/:userId",
+    "Patch a user (add, remove, replace)",
+    { status: 200, schema: "ScimUser" },
+    users("patchUser"),
+  ),
+  scimRoute("DELETE", "/Users/:userId", "Deprovision a user (a tombstone)", { status: 204 }, users("deleteUser")),
 ];

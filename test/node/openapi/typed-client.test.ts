@@ -120,6 +120,31 @@ describe("the typed client", () => {
 });
 
 /** Drives every JSON route through the typed client; each answer is checked as it arrives. */
+/** Every SCIM route once, through the checking fetch (SCIM answers application/scim+json). */
+async function exerciseScim(base: string, token: string, checker: ResponseChecker) {
+  const call = async (method: string, path: string, body?: unknown) => {
+    const response = await checker.fetch(
+      new Request(`${base}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/scim+json" },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      }),
+    );
+    expect(response.status, await response.clone().text()).toBeLessThan(300);
+    return response.status === 204 ? null : ((await response.json()) as { id: string });
+  };
+  const user = { schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName: "bo@typed.example" };
+  const created = (await call("POST", "/Users", user))!;
+  await call("GET", "/Users?filter=userName%20eq%20%22bo%40typed.example%22");
+  await call("GET", `/Users/${created.id}`);
+  await call("PUT", `/Users/${created.id}`, { ...user, displayName: "Bo" });
+  await call("PATCH", `/Users/${created.id}`, {
+    schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+    Operations: [{ op: "replace", value: { active: false } }],
+  });
+  await call("DELETE", `/Users/${created.id}`);
+}
+
 async function exerciseEverything(system: System, api: EdgeSsoClient, checker: ResponseChecker, port: number) {
   const ok = <T>(result: { data?: T; error?: unknown; response: Response }): T => {
     if (result.data === undefined)
@@ -211,6 +236,16 @@ async function exerciseEverything(system: System, api: EdgeSsoClient, checker: R
   ok(await api.GET("/api/v1/organizations/{orgId}/users", orgPath));
   ok(await api.GET("/api/v1/organizations/{orgId}/users/{userId}", userPath));
   await api.DELETE("/api/v1/organizations/{orgId}/users/{userId}", userPath);
+
+  // Directory sync: a SCIM token, then the SCIM service with it (SCIM's own bodies, checked against the document).
+  const scimToken = ok(
+    await api.POST("/api/v1/organizations/{orgId}/scim-tokens", { ...orgPath, body: { name: "Okta" } }),
+  );
+  ok(await api.GET("/api/v1/organizations/{orgId}/scim-tokens", orgPath));
+  const tokenPath = { params: { path: { orgId: org.id, tokenId: scimToken.id } } };
+  ok(await api.GET("/api/v1/organizations/{orgId}/scim-tokens/{tokenId}", tokenPath));
+  await exerciseScim(`${system.issuer}/scim/v2/${org.id}`, scimToken.token, checker);
+  await api.DELETE("/api/v1/organizations/{orgId}/scim-tokens/{tokenId}", tokenPath);
 
   // API keys, webhooks, LDAP tests (a closed port: a 200 report that names the failed step).
   const key = ok(await api.POST("/api/v1/api-keys", { body: { name: "ci", scope: `organization:${org.id}` } }));

@@ -5,6 +5,7 @@ import { paginationQuery, pageRequest } from "../http/pagination";
 import { json } from "../http/problem";
 import { route, type RouteContext } from "../http/route";
 import { isOrgId, newId, randomToken } from "../lib/ids";
+import { forgetApiKeys } from "../store/cache/app-records";
 import { appOp, orgOp } from "../store/stores";
 import { actorName } from "./auth";
 
@@ -40,6 +41,7 @@ async function createApiKey(ctx: RouteContext<z.infer<typeof createApiKeyBody>>)
     },
     actorName(ctx.actor),
   );
+  forgetApiKeys({});
   return json({ ...record, key }, 201);
 }
 
@@ -78,6 +80,8 @@ export const apiKeyRoutes = [
     success: { status: 204, description: "Revoked" },
     handler: async (ctx) => {
       await appOp(ctx.env, "api-keys", "deleteApiKey", { id: ctx.params.keyId }, actorName(ctx.actor));
+      // At once in this isolate; every other isolate within APP_RECORD_TTL_MS (SPEC §1).
+      forgetApiKeys({ id: ctx.params.keyId });
       return new Response(null, { status: 204 });
     },
   }),

@@ -1,8 +1,8 @@
 import type { Env } from "../env";
-import { sha256Hex, timingSafeEqual } from "../crypto/hash";
+import { timingSafeEqual } from "../crypto/hash";
 import { ApiError } from "../http/api-error";
 import type { Access } from "../http/route";
-import { appOp } from "../store/stores";
+import { readApiKey } from "../store/cache/app-records";
 
 /** Who is calling the admin API (SPEC §2 "Auth"). */
 export type Actor =
@@ -45,7 +45,8 @@ export async function authenticate(request: Request, env: Env): Promise<Actor> {
   if (!match) throw unauthorized();
   const key = match[1]!;
   if (env.ADMIN_API_KEY && timingSafeEqual(key, env.ADMIN_API_KEY)) return { kind: "root" };
-  const record = await appOp(env, "api-keys", "findApiKeyByHash", { keyHash: await sha256Hex(key) });
+  // From this isolate's copy (SPEC §1): a revoked key stops working everywhere within 30 s.
+  const record = await readApiKey(env, key);
   if (!record) throw unauthorized();
   if (record.scope === "admin") return { kind: "key", id: record.id, scope: "admin" };
   return {

@@ -6,6 +6,7 @@ import { json } from "../http/problem";
 import { route, type RouteContext } from "../http/route";
 import { newId, randomToken } from "../lib/ids";
 import type { ClientRecord } from "../store/app/client-ops";
+import { forgetClient } from "../store/cache/app-records";
 import { appOp } from "../store/stores";
 import { actorName } from "./auth";
 import type { ClientView } from "./response-schemas";
@@ -92,6 +93,7 @@ async function createClient(ctx: RouteContext<z.infer<typeof createClientBody>>)
     },
     actorName(ctx.actor),
   );
+  forgetClient(client.clientId);
   return json({ ...clientView(client), clientSecret }, 201);
 }
 
@@ -158,6 +160,8 @@ export const clientRoutes = [
         { clientId: params.clientId, ...body },
         actorName(actor),
       );
+      // At once in this isolate; every other isolate within APP_RECORD_TTL_MS (SPEC §1).
+      forgetClient(client.clientId);
       return json(clientView(client));
     },
   }),
@@ -171,6 +175,7 @@ export const clientRoutes = [
     success: { status: 204, description: "Deleted" },
     handler: async (ctx) => {
       await appOp(ctx.env, "clients", "deleteClient", { clientId: ctx.params.clientId }, actorName(ctx.actor));
+      forgetClient(ctx.params.clientId);
       return new Response(null, { status: 204 });
     },
   }),

@@ -7,6 +7,7 @@ import { json } from "../http/problem";
 import { route, type RouteContext } from "../http/route";
 import { newId, randomBase32 } from "../lib/ids";
 import type { OrganizationRecord } from "../store/org/types";
+import { forgetApiKeys } from "../store/cache/app-records";
 import { appOp, orgOp } from "../store/stores";
 import { actorName, isAppWide } from "./auth";
 import { organizationView, slugify } from "./organization-view";
@@ -153,6 +154,7 @@ async function deleteOrganization({ env, params, actor }: RouteContext<undefined
   await releaseDomains(env, orgId, domains);
   await appOp(env, "organizations", "releaseOrganization", { id: orgId });
   await appOp(env, "api-keys", "deleteApiKeysOfScope", { scope: `organization:${orgId}` }, actorName(actor));
+  forgetApiKeys({ scope: `organization:${orgId}` });
   return new Response(null, { status: 204 });
 }
 

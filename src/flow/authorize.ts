@@ -8,7 +8,7 @@ import {
 } from "../domains/route-login";
 import { route, type RouteContext } from "../http/route";
 import { isRegisteredRedirectUri } from "../oauth/check-redirect-uri";
-import { appOp } from "../store/stores";
+import { readClient } from "../store/cache/app-records";
 import { checkAuthorizeRequest, readClientParams, type AuthorizeRequest } from "./authorize-request";
 import { beginLogin, refuseNonMember } from "./begin-login";
 import { emailPage } from "./email-page";
@@ -24,7 +24,7 @@ async function authorize({ env, url, exec }: RouteContext): Promise<Response> {
   const params = url.searchParams;
   const clientParams = readClientParams(params);
   if (!clientParams.ok) return failPage(env, "invalid_client_params", clientParams.detail);
-  const client = await appOp(env, "clients", "getClient", { clientId: clientParams.clientId });
+  const client = await readClient(env, clientParams.clientId);
   if (!client) return failPage(env, "unknown_client", `client_id ${clientParams.clientId} is not registered`);
   if (!isRegisteredRedirectUri(client.redirectUris, clientParams.redirectUri)) {
     return failPage(

@@ -2,7 +2,9 @@ import type { Env } from "../env";
 import { mintAuthorizationCode } from "../oauth/authorization-code";
 import type { LoginTarget, PendingLogin, VerifiedIdentity } from "../store/org/login-types";
 import type { ConnectionRecord } from "../store/org/types";
+import { readClient } from "../store/cache/app-records";
 import { orgOp } from "../store/stores";
+import { isRegisteredRedirectUri } from "../oauth/check-redirect-uri";
 import { isUserCaused, type BrowserFailureReason } from "./failure-reasons";
 import type { ErrorRedirect, LoginFailure } from "./login-error";
 
@@ -28,6 +30,8 @@ export interface VerifiedLogin {
  */
 export async function completeLogin(env: Env, login: VerifiedLogin): Promise<LoginOutcome> {
   const { connection, target } = login;
+  const gone = await unregisteredTarget(env, target, login.now);
+  if (gone) return loginFailed(connection, null, gone.reason, gone.detail);
   const minted = await mintAuthorizationCode(connection.organizationId, login.now);
   const result = await orgOp(env, connection.organizationId, "completeLogin", {
     connectionId: connection.id,
@@ -42,6 +46,27 @@ export async function completeLogin(env: Env, login: VerifiedLogin): Promise<Log
   location.searchParams.set("code", minted.code);
   if (target.state !== null) location.searchParams.set("state", target.state);
   return { ok: true, location: location.toString() };
+}
+
+/**
+ * Why the target may no longer receive a code: its client was deleted, or its redirect URI
+ * removed, since the login started (a pending login lives 10 minutes). Read from this
+ * isolate's copy of the client, so such a change stops codes within SPEC §1's 30 s. The
+ * failure ends on the error page: the URI is no longer trusted with even an error.
+ */
+async function unregisteredTarget(
+  env: Env,
+  target: LoginTarget,
+  now: number,
+): Promise<{ reason: "unknown_client" | "redirect_uri_mismatch"; detail: string } | null> {
+  const client = await readClient(env, target.clientId, now);
+  if (!client) return { reason: "unknown_client", detail: `client ${target.clientId} no longer exists` };
+  if (!isRegisteredRedirectUri(client.redirectUris, target.redirectUri))
+    return {
+      reason: "redirect_uri_mismatch",
+      detail: `redirect_uri ${target.redirectUri} is no longer registered for ${client.clientId}`,
+    };
+  return null;
 }
 
 /**

@@ -1,5 +1,4 @@
-import type { Env } from "../env";
-import { appOp } from "../store/stores";
+import { isRegisteredOrigin } from "../store/cache/app-records";
 import { route, type Method, type Route } from "./route";
 
 /**
@@ -73,8 +72,4 @@ export function preflightRoute(input: {
       });
     },
   });
-}
-
-function isRegisteredOrigin(env: Env, origin: string): Promise<boolean> {
-  return appOp(env, "clients", "isRegisteredOrigin", { origin });
 }

@@ -1,7 +1,7 @@
 import type { ClientRecord } from "../store/app/client-ops";
 import type { AuthCode } from "../store/org/login-types";
 import { checkPkce } from "./check-pkce";
-import { checkRedirectUri } from "./check-redirect-uri";
+import { checkRedirectUri, isRegisteredRedirectUri } from "./check-redirect-uri";
 import type { TokenRefusal } from "./oauth-error";
 import { ok, refuse, type Result } from "./result";
 
@@ -17,7 +17,7 @@ export interface CodeGrantInput {
 
 /**
  * Checks an authorization code against the token request (RFC 6749 §4.1.3): it was
- * issued to this client, for this exact redirect URI, and PKCE holds (RFC 7636 §4.6).
+ * issued to this client, for this exact redirect URI (still registered), and PKCE holds (RFC 7636 §4.6).
  * Runs after the code was consumed: a refused code stays spent (RFC 6749 §4.1.2).
  */
 export async function checkCodeGrant(input: CodeGrantInput): Promise<Result<AuthCode, TokenRefusal>> {
@@ -28,6 +28,13 @@ export async function checkCodeGrant(input: CodeGrantInput): Promise<Result<Auth
   }
   const redirect = checkRedirectUri({ issuedFor: code.redirectUri, presented: input.redirectUri });
   if (!redirect.ok) return redirect;
+  // A redirect URI removed from the client since the code was issued redeems nothing (the
+  // client is this isolate's copy: SPEC §1's 30 s bound).
+  if (!isRegisteredRedirectUri(client.redirectUris, code.redirectUri))
+    return refuse(
+      "redirect_uri_mismatch",
+      `redirect_uri ${code.redirectUri} is no longer registered for ${client.clientId}`,
+    );
   const pkce = await checkPkce({
     codeChallenge: code.codeChallenge,
     codeVerifier: input.codeVerifier,

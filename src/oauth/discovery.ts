@@ -4,13 +4,16 @@ import { json } from "../http/problem";
 import { route } from "../http/route";
 import { issuerOf } from "./issuer";
 import type { DiscoveryDocument } from "./response-schemas";
+import { JWKS_MAX_AGE_S } from "./lifetimes";
 import { publishedJwks } from "./signing-keys";
 
 /**
- * Public, cacheable briefly: RPs re-fetch JWKS on an unknown `kid`, so a rotation is seen soon.
+ * Public, cacheable briefly: RPs re-fetch JWKS on an unknown `kid`, and a rotated-in key signs
+ * only once this max-age has passed (lifetimes.ts ROTATION_LEAD_MS). JWKS comes from the
+ * isolate's copy of the key set (signing-keys.ts); the discovery document from PUBLIC_URL alone.
  * Readable from any origin, so a single-page app can discover and verify (SPEC §2).
  */
-const CACHE_BRIEFLY = { "cache-control": "public, max-age=60", ...ANY_ORIGIN };
+const CACHE_BRIEFLY = { "cache-control": `public, max-age=${JWKS_MAX_AGE_S}`, ...ANY_ORIGIN };
 
 /** The claims the ID token and userinfo can carry (SPEC §4). */
 export const CLAIMS_SUPPORTED = [
@@ -83,7 +86,10 @@ export const discoveryRoutes = [
     success: { status: 200, description: "JSON Web Key Set", contentType: "application/jwk-set+json", schema: "Jwks" },
     handler: async ({ env }) => {
       try {
-        return json(await publishedJwks(env), 200, { ...CACHE_BRIEFLY, "content-type": "application/jwk-set+json" });
+        return json(await publishedJwks(env, Date.now()), 200, {
+          ...CACHE_BRIEFLY,
+          "content-type": "application/jwk-set+json",
+        });
       } catch (error) {
         console.error("jwks failed", error instanceof Error ? error.stack : error);
         return new Response(null, { status: 503, headers: { "cache-control": "no-store", "retry-after": "5" } });

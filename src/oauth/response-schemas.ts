@@ -86,10 +86,11 @@ const publicJwkSchema = z.object({
 
 export const jwksSchema = z.object({ keys: z.array(publicJwkSchema) });
 
-/** `POST /api/v1/signing-keys/rotate`: the new active key. */
+/** `POST /api/v1/signing-keys/rotate`: the new key, published at once, signing from `signsFrom`. */
 export const signingKeySchema = z.object({
   kid: z.string(),
   alg: z.literal("ES256"),
   createdAt: z.string(),
+  signsFrom: z.string(),
   publicJwk: publicJwkSchema,
 });

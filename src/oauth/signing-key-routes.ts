@@ -4,8 +4,9 @@ import { route } from "../http/route";
 import { rotateSigningKey } from "./signing-keys";
 
 /**
- * POST /api/v1/signing-keys/rotate (SPEC §4, admin API): publishes a new ES256 key and
- * signs new ID tokens with it; the previous key stays in JWKS until its tokens expire.
+ * POST /api/v1/signing-keys/rotate (SPEC §4, admin API): publishes a new ES256 key at once
+ * and signs ID tokens with it from `signsFrom` (90 s later: every cached JWKS has it by then);
+ * the previous key signs until then and stays in JWKS until its tokens expire.
  */
 export const signingKeyRoutes = [
   route({
@@ -15,11 +16,21 @@ export const signingKeyRoutes = [
     access: "app",
     audience: "api",
     summary: "Rotate the ID-token signing key",
-    success: { status: 201, description: "The new active key: kid, alg, createdAt, publicJwk", schema: "SigningKey" },
+    success: {
+      status: 201,
+      description: "The new key: kid, alg, createdAt, signsFrom (when ID tokens start using it), publicJwk",
+      schema: "SigningKey",
+    },
     handler: async ({ env, actor }) => {
       const key = await rotateSigningKey(env, actorName(actor));
       return json(
-        { kid: key.kid, alg: key.alg, createdAt: key.createdAt, publicJwk: JSON.parse(key.publicJwk) as unknown },
+        {
+          kid: key.kid,
+          alg: key.alg,
+          createdAt: key.createdAt,
+          signsFrom: key.signsFrom,
+          publicJwk: JSON.parse(key.publicJwk) as unknown,
+        },
         201,
       );
     },

@@ -1,16 +1,18 @@
 import { calculateJwkThumbprint, importJWK, type JWK } from "jose";
 import type { Env } from "../env";
 import { seal, unseal } from "../crypto/seal";
-import type { NewSigningKey, SigningKeyRecord } from "../store/app/signing-key-ops";
+import type { NewSigningKey, SigningKeyRecord, SigningKeySet } from "../store/app/signing-key-ops";
+import { IsolateCache } from "../store/cache/isolate-cache";
 import { appOp } from "../store/stores";
-import { ID_TOKEN_TTL_S, SIGNING_KEY_CACHE_MS } from "./lifetimes";
+import { ID_TOKEN_TTL_S, ROTATION_LEAD_MS, SIGNING_KEY_CACHE_MS } from "./lifetimes";
 
 /**
  * ID-token signing keys (SPEC §4): ES256 keys generated with WebCrypto, kept in the
- * app-wide "signing-keys" object with the private JWK sealed. The active key is cached
- * per isolate for SIGNING_KEY_CACHE_MS, so a rotation elsewhere is picked up within that
- * time; JWKS is always read from the object, so a key is published before any isolate
- * signs with it.
+ * app-wide "signing-keys" object with the private JWK sealed. Signing and JWKS read the key
+ * set through this isolate's copy (SPEC §1, at most SIGNING_KEY_CACHE_MS old), so neither
+ * waits on the app-wide object per request. A rotation publishes first and signs later
+ * (ROTATION_LEAD_MS): by the time any isolate signs with the new key, every isolate's JWKS and
+ * every HTTP cache's copy of it has the key.
  */
 
 /** The key tokens are signed with. */
@@ -23,7 +25,14 @@ export interface ActiveSigningKey {
 /** A retired key stays in JWKS while tokens it signed can still be valid. */
 const RETAIN_MS = ID_TOKEN_TTL_S * 1000;
 
-let cached: { key: ActiveSigningKey; fetchedAt: number } | null = null;
+const keySets = new IsolateCache<SigningKeySet>({
+  ttlMs: SIGNING_KEY_CACHE_MS,
+  maxEntries: 1,
+  negativeTtlMs: 0,
+  maxNegative: 0,
+});
+/** Private keys opened in this isolate, by kid (only keys still published are kept). */
+const opened = new Map<string, ActiveSigningKey>();
 
 /** Generates an ES256 (P-256) key pair; its `kid` is the RFC 7638 thumbprint. */
 export async function generateSigningKey(env: Pick<Env, "SECRETS_KEY">): Promise<NewSigningKey> {
@@ -43,14 +52,40 @@ export async function generateSigningKey(env: Pick<Env, "SECRETS_KEY">): Promise
   };
 }
 
-/** The active signing key, creating the first one on first use. `now` in epoch ms. */
+/**
+ * The key that signs at `now` (pure): the newest published key whose `signsFrom` has come and
+ * that is not yet retired. A clock a little behind the first key's creation (another
+ * isolate's, or a request's taken before the key was made) gets the earliest such key. Null
+ * when the set has none (no key was ever created).
+ */
+export function signingKeyAt(set: SigningKeySet, now: number): SigningKeyRecord | null {
+  const unretired = set.published
+    .filter((k) => k.retiredAt === null || Date.parse(k.retiredAt) > now)
+    .sort((a, b) => Date.parse(b.signsFrom) - Date.parse(a.signsFrom));
+  return unretired.find((k) => Date.parse(k.signsFrom) <= now) ?? unretired.at(-1) ?? null;
+}
+
+/** The key set from this isolate's copy, creating the first key ever when there is none. */
+async function keySet(env: Env, now: number): Promise<SigningKeySet> {
+  const read = () => appOp(env, "signing-keys", "getSigningKeys", { retainMs: RETAIN_MS });
+  const set = (await keySets.get("keys", now, read))!;
+  if (set.published.length > 0) return set;
+  // ensureActiveKey makes racing isolates agree on one key.
+  await appOp(env, "signing-keys", "ensureActiveKey", { key: await generateSigningKey(env) });
+  keySets.clear();
+  return (await keySets.get("keys", now, read))!;
+}
+
+/** The key ID tokens are signed with at `now` (epoch ms), creating the first one on first use. */
 export async function activeSigningKey(env: Env, now: number): Promise<ActiveSigningKey> {
-  if (cached && now - cached.fetchedAt < SIGNING_KEY_CACHE_MS) return cached.key;
-  const keys = await appOp(env, "signing-keys", "getSigningKeys", { retainMs: RETAIN_MS });
-  const record =
-    keys.active ?? (await appOp(env, "signing-keys", "ensureActiveKey", { key: await generateSigningKey(env) }));
-  const key = cached?.key.kid === record.kid ? cached.key : await openSigningKey(env, record);
-  cached = { key, fetchedAt: now };
+  const set = await keySet(env, now);
+  const record = signingKeyAt(set, now);
+  if (!record) throw new Error("no signing key signs now");
+  const known = opened.get(record.kid);
+  if (known) return known;
+  const key = await openSigningKey(env, record);
+  for (const kid of opened.keys()) if (!set.published.some((k) => k.kid === kid)) opened.delete(kid);
+  opened.set(record.kid, key);
   return key;
 }
 
@@ -61,32 +96,28 @@ async function openSigningKey(env: Env, record: SigningKeyRecord): Promise<Activ
 }
 
 /**
- * The JSON Web Key Set (RFC 7517 §5): the active key and retired keys still within RETAIN_MS.
- * On a fresh instance the first request creates the first key, so an RP that caches JWKS
- * before the first login already holds the key of the first ID token (ensureActiveKey makes
- * racing isolates agree on one key).
+ * The JSON Web Key Set (RFC 7517 §5): every published key, the one rotated in ahead of its
+ * `signsFrom` included, and retired keys still within RETAIN_MS. On a fresh instance the
+ * first request creates the first key, so an RP that caches JWKS before the first login
+ * already holds the key of the first ID token.
  */
-export async function publishedJwks(env: Env): Promise<{ keys: JWK[] }> {
-  let keys = await appOp(env, "signing-keys", "getSigningKeys", { retainMs: RETAIN_MS });
-  if (!keys.active) {
-    await appOp(env, "signing-keys", "ensureActiveKey", { key: await generateSigningKey(env) });
-    keys = await appOp(env, "signing-keys", "getSigningKeys", { retainMs: RETAIN_MS });
-  }
-  return { keys: keys.published.map((k) => JSON.parse(k.publicJwk) as JWK) };
+export async function publishedJwks(env: Env, now: number): Promise<{ keys: JWK[] }> {
+  const set = await keySet(env, now);
+  return { keys: set.published.map((k) => JSON.parse(k.publicJwk) as JWK) };
 }
 
 /**
- * Creates a new active key; the previous one is retired and stays in JWKS for RETAIN_MS.
- * This isolate switches at once; others within SIGNING_KEY_CACHE_MS.
+ * Publishes a new key, which signs from ROTATION_LEAD_MS later; the previous one signs until
+ * then and stays in JWKS for RETAIN_MS after. This isolate forgets its copy at once.
  */
 export async function rotateSigningKey(env: Env, actor: string): Promise<SigningKeyRecord> {
   const record = await appOp(
     env,
     "signing-keys",
     "rotateSigningKey",
-    { key: await generateSigningKey(env), retainMs: RETAIN_MS },
+    { key: await generateSigningKey(env), retainMs: RETAIN_MS, leadMs: ROTATION_LEAD_MS },
     actor,
   );
-  cached = null;
+  keySets.clear();
   return record;
 }

@@ -6,7 +6,8 @@ import { route, type RouteContext } from "../http/route";
 import { newOrgToken, orgIdOfToken } from "../lib/ids";
 import type { ClientRecord } from "../store/app/client-ops";
 import type { AuthCode } from "../store/org/login-types";
-import { appOp, orgOp } from "../store/stores";
+import { readClient } from "../store/cache/app-records";
+import { orgOp } from "../store/stores";
 import { checkClientAuth } from "./check-client-auth";
 import { checkCodeGrant } from "./check-code-grant";
 import { profileView } from "./claims";
@@ -84,7 +85,7 @@ async function authenticateClient(env: Env, params: TokenRequest): Promise<Resul
   const credentials = readClientCredentials(params);
   if (!credentials.ok) return credentials;
   const { clientId, secret } = credentials.value;
-  const client = await appOp(env, "clients", "getClient", { clientId });
+  const client = await readClient(env, clientId);
   const presentedSecretHash = secret === null ? null : await sha256Hex(secret);
   return checkClientAuth({ credentials: credentials.value, client, presentedSecretHash });
 }

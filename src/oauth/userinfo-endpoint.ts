@@ -2,7 +2,8 @@ import { sha256Hex } from "../crypto/hash";
 import { route, type RouteContext } from "../http/route";
 import { orgIdOfToken } from "../lib/ids";
 import { allowOrigin, isClientOrigin, preflightRoute, requestOrigin } from "../http/cors";
-import { appOp, orgOp } from "../store/stores";
+import { readClient } from "../store/cache/app-records";
+import { orgOp } from "../store/stores";
 import { userClaims } from "./claims";
 import { bearerErrorResponse, oauthJson, type BearerRefusal } from "./oauth-error";
 import { ok, refuse, type Result } from "./result";
@@ -34,8 +35,8 @@ async function userinfoEndpoint({ request, env }: RouteContext): Promise<Respons
   const origin = requestOrigin(request);
   if (origin === null) return oauthJson(userClaims(grant.profile));
   // From a browser: only one of the token's client's origins (SPEC §2). Server-side calls send
-  // no Origin and never pay for this read of the clients object.
-  const client = await appOp(env, "clients", "getClient", { clientId: grant.clientId });
+  // no Origin and never pay for this read of the client (this isolate's copy, SPEC §1).
+  const client = await readClient(env, grant.clientId);
   if (!client || !isClientOrigin(client, origin)) {
     return bearerErrorResponse(
       refuse("origin_not_allowed", `Origin ${origin} is not an allowed origin of ${grant.clientId}`),

@@ -7,7 +7,8 @@ import { route, type RouteContext } from "../../http/route";
 import { orgIdOfToken } from "../../lib/ids";
 import { parseBasicCredentials } from "../../oauth/read-client-credentials";
 import type { ClientRecord } from "../../store/app/client-ops";
-import { appOp, orgOp } from "../../store/stores";
+import { readClient } from "../../store/cache/app-records";
+import { orgOp } from "../../store/stores";
 import { completeSamlLogin } from "./complete-saml-login";
 import { failureMessage } from "../failure-reasons";
 import { recordLoginFailure } from "../login-error";
@@ -37,7 +38,7 @@ function readBody(body: Body) {
 /** The confidential client named by HTTP Basic (RFC 6749 §2.3.1), or 401. */
 async function authenticateClient(env: Env, request: Request): Promise<ClientRecord> {
   const credentials = parseBasicCredentials(request.headers.get("authorization") ?? "");
-  const client = credentials ? await appOp(env, "clients", "getClient", { clientId: credentials.clientId }) : null;
+  const client = credentials ? await readClient(env, credentials.clientId) : null;
   if (!credentials || !client?.secretHash || !timingSafeEqual(await sha256Hex(credentials.secret), client.secretHash)) {
     throw new ApiError(
       401,

@@ -5,7 +5,7 @@ import { isRegisteredRedirectUri } from "../../oauth/check-redirect-uri";
 import { mappedAttributeNames, verifySamlResponse, type SamlVerificationPolicy } from "../../saml";
 import type { LoginTarget, PendingLogin } from "../../store/org/login-types";
 import type { SamlConnection } from "../../store/org/types";
-import { appOp } from "../../store/stores";
+import { readClient } from "../../store/cache/app-records";
 import { completeLogin, loginFailed, targetOf, type LoginOutcome } from "../complete-login";
 import { samlIdentity } from "./attribute-mapping";
 
@@ -63,7 +63,7 @@ async function idpInitiatedTarget(env: Env, connection: SamlConnection): Promise
   const settings = connection.settings;
   if (!settings.saml.allowIdpInitiated || !settings.idpInitiatedClientId || !settings.idpInitiatedRedirectUri)
     return null;
-  const client = await appOp(env, "clients", "getClient", { clientId: settings.idpInitiatedClientId });
+  const client = await readClient(env, settings.idpInitiatedClientId);
   // A public client could never redeem the code: IdP-initiated logins carry no PKCE.
   if (!client || client.public || !isRegisteredRedirectUri(client.redirectUris, settings.idpInitiatedRedirectUri))
     return null;

@@ -4,7 +4,12 @@ import { recordAppEvent, type AppContext } from "./context";
 /**
  * An ID-token signing key of edge-sso's OpenID provider (SPEC §4). The private JWK is
  * sealed with SECRETS_KEY (crypto/seal.ts) before it reaches the store; the store never
- * sees it in clear. At most one key is active (`retiredAt` null).
+ * sees it in clear. At most one key is unretired (`retiredAt` null): the newest.
+ *
+ * A rotation publishes before it signs (SPEC §4): the new key signs only from `signsFrom`,
+ * once every copy of JWKS that could lack it (an isolate's, an HTTP cache's) has expired,
+ * and the previous key signs until then (`retiredAt` is when a key stops signing; it stays
+ * published for one ID-token lifetime after).
  */
 export interface SigningKeyRecord {
   /** RFC 7638 JWK thumbprint of the public key; the `kid` header of every token it signs. */
@@ -15,15 +20,20 @@ export interface SigningKeyRecord {
   /** Private JWK as JSON, sealed (`v1.…`). */
   privateJwkSealed: string;
   createdAt: string;
+  /** When ID tokens start being signed with it (ISO-8601): its `createdAt`, or later after a rotation. */
+  signsFrom: string;
+  /** When it stopped (or stops) signing; null while it is the newest key. */
   retiredAt: string | null;
 }
 
 /** A freshly generated key, as the worker hands it to the store. */
 export type NewSigningKey = Pick<SigningKeyRecord, "kid" | "alg" | "publicJwk" | "privateJwkSealed">;
 
-/** The keys a verifier may meet: the active one, and retired ones whose tokens can still be valid. */
+/**
+ * The keys a verifier may meet (JWKS): the newest first, then retired ones whose tokens can
+ * still be valid. Which one signs at a given time is `signingKeyAt` (src/oauth/signing-keys.ts).
+ */
 export interface SigningKeySet {
-  active: SigningKeyRecord | null;
   published: SigningKeyRecord[];
 }
 
@@ -34,6 +44,7 @@ type Row = {
   private_jwk_sealed: string;
   created_at: string;
   retired_at: string | null;
+  signs_from: string | null;
 };
 const toKey = (r: Row): SigningKeyRecord => ({
   kid: r.kid,
@@ -41,6 +52,8 @@ const toKey = (r: Row): SigningKeyRecord => ({
   publicJwk: r.public_jwk,
   privateJwkSealed: r.private_jwk_sealed,
   createdAt: r.created_at,
+  // Null in rows written before migration 4 (no rotation then deferred the new key).
+  signsFrom: r.signs_from ?? r.created_at,
   retiredAt: r.retired_at,
 });
 
@@ -53,28 +66,30 @@ function sweepRetired(ctx: AppContext, retainMs: number): void {
   ctx.sql.exec("DELETE FROM signing_keys WHERE retired_at IS NOT NULL AND retired_at < ?", cutoff);
 }
 
-function activeKey(ctx: AppContext): SigningKeyRecord | null {
+function newestKey(ctx: AppContext): SigningKeyRecord | null {
   const row = one<Row>(ctx.sql, "SELECT * FROM signing_keys WHERE retired_at IS NULL ORDER BY created_at DESC LIMIT 1");
   return row ? toKey(row) : null;
 }
 
-function insertKey(ctx: AppContext, key: NewSigningKey): SigningKeyRecord {
+function insertKey(ctx: AppContext, key: NewSigningKey, signsFrom: Date): SigningKeyRecord {
   ctx.sql.exec(
-    "INSERT INTO signing_keys VALUES (?, ?, ?, ?, ?, NULL)",
+    `INSERT INTO signing_keys (kid, alg, public_jwk, private_jwk_sealed, created_at, retired_at, signs_from)
+     VALUES (?, ?, ?, ?, ?, NULL, ?)`,
     key.kid,
     key.alg,
     key.publicJwk,
     key.privateJwkSealed,
     ctx.now.toISOString(),
+    signsFrom.toISOString(),
   );
-  return activeKey(ctx)!;
+  return newestKey(ctx)!;
 }
 
-/** The active key and every key JWKS still publishes (active first). */
+/** Every key JWKS still publishes, the newest first. */
 function getSigningKeys(ctx: AppContext, input: { retainMs: number }): SigningKeySet {
   sweepRetired(ctx, input.retainMs);
   const rows = all<Row>(ctx.sql, "SELECT * FROM signing_keys ORDER BY retired_at IS NOT NULL, created_at DESC");
-  return { active: activeKey(ctx), published: rows.map(toKey) };
+  return { published: rows.map(toKey) };
 }
 
 /**
@@ -83,20 +98,32 @@ function getSigningKeys(ctx: AppContext, input: { retainMs: number }): SigningKe
  * up using the same one.
  */
 function ensureActiveKey(ctx: AppContext, input: { key: NewSigningKey }): SigningKeyRecord {
-  const existing = activeKey(ctx);
+  const existing = newestKey(ctx);
   if (existing) return existing;
-  const created = insertKey(ctx, input.key);
+  // The first key signs at once: no copy of JWKS anywhere predates it (JWKS creates it too).
+  const created = insertKey(ctx, input.key, ctx.now);
   recordAppEvent(ctx, "signing_key.created", created.kid, { alg: created.alg });
   return created;
 }
 
-/** Retires the active key (it stays published for `retainMs`) and activates `key`. */
-function rotateSigningKey(ctx: AppContext, input: { key: NewSigningKey; retainMs: number }): SigningKeyRecord {
+/**
+ * Publishes `key` now and makes it the signing key `leadMs` later; the newest key until then
+ * keeps signing and is retired at that moment (it stays published `retainMs` after).
+ */
+function rotateSigningKey(
+  ctx: AppContext,
+  input: { key: NewSigningKey; retainMs: number; leadMs: number },
+): SigningKeyRecord {
   sweepRetired(ctx, input.retainMs);
-  const previous = activeKey(ctx);
-  ctx.sql.exec("UPDATE signing_keys SET retired_at = ? WHERE retired_at IS NULL", ctx.now.toISOString());
-  const created = insertKey(ctx, input.key);
-  recordAppEvent(ctx, "signing_key.rotated", created.kid, { alg: created.alg, previousKid: previous?.kid ?? null });
+  const previous = newestKey(ctx);
+  const switchAt = new Date(ctx.now.getTime() + input.leadMs);
+  ctx.sql.exec("UPDATE signing_keys SET retired_at = ? WHERE retired_at IS NULL", switchAt.toISOString());
+  const created = insertKey(ctx, input.key, switchAt);
+  recordAppEvent(ctx, "signing_key.rotated", created.kid, {
+    alg: created.alg,
+    previousKid: previous?.kid ?? null,
+    signsFrom: created.signsFrom,
+  });
   return created;
 }
 

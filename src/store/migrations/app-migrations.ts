@@ -63,9 +63,18 @@ const CLIENT_ORIGINS = `ALTER TABLE clients ADD COLUMN post_logout_redirect_uris
 ALTER TABLE clients ADD COLUMN allowed_origins TEXT NOT NULL DEFAULT '[]';
 `;
 
+/**
+ * A rotated-in signing key signs only from `signs_from` (ISO-8601), once every copy of JWKS
+ * that could lack it has expired (SPEC §4: publish before signing); null in older rows means
+ * `created_at`.
+ */
+const SIGNING_KEY_START = `ALTER TABLE signing_keys ADD COLUMN signs_from TEXT;
+`;
+
 /** Every schema step of `AppStore`, in order. */
 export const APP_MIGRATIONS: readonly Migration[] = [
   sqlMigration(1, "initial", INITIAL_APP),
   sqlMigration(2, "outbox-and-feed", OUTBOX_AND_FEED),
   sqlMigration(3, "client-origins", CLIENT_ORIGINS),
+  sqlMigration(4, "signing-key-start", SIGNING_KEY_START),
 ];

@@ -1,7 +1,9 @@
 /** SPEC §4: the discovery document, JWKS, and signing-key rotation. */
 import { runInDurableObject } from "cloudflare:test";
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { ROTATION_LEAD_MS } from "../../../src/oauth/lifetimes";
+import { generateSigningKey } from "../../../src/oauth/signing-keys";
 import {
   BASE,
   basic,
@@ -41,8 +43,12 @@ const jwks = async () => (await send("/.well-known/jwks.json")).body as { keys: 
 const kids = async () => (await jwks()).keys.map((k) => k.kid);
 const rotate = () =>
   send("/api/v1/signing-keys/rotate", { method: "POST", headers: { authorization: `Bearer ${ROOT_KEY}` } });
-const verify = async (token: string) =>
-  jwtVerify(token, createLocalJWKSet(await jwks()), { issuer: BASE, audience: client.clientId });
+const verify = async (token: string, currentDate?: Date) =>
+  jwtVerify(token, createLocalJWKSet(await jwks()), {
+    issuer: BASE,
+    audience: client.clientId,
+    ...(currentDate ? { currentDate } : {}),
+  });
 
 describe("GET /.well-known/openid-configuration", () => {
   it("describes the provider under PUBLIC_URL (OIDC Discovery §3)", async () => {
@@ -115,34 +121,78 @@ describe("POST /api/v1/signing-keys/rotate", () => {
     expect((await send("/api/v1/signing-keys/rotate", { method: "POST" })).status).toBe(401);
   });
 
-  it("publishes a new key, signs with it, and keeps the old one until its tokens expire", async () => {
-    const before = await idToken();
-    const oldKid = decodeProtectedHeader(before).kid!;
-    const reply = await rotate();
-    expect(reply.status, reply.text).toBe(201);
-    const newKid = reply.body.kid as string;
-    expect(reply.body).toMatchObject({
-      alg: "ES256",
-      createdAt: expect.any(String),
-      publicJwk: { kid: newKid, kty: "EC" },
-    });
-    expect(newKid).not.toBe(oldKid);
-    expect(await kids()).toEqual([newKid, oldKid]);
+  it("publishes a new key at once, signs with it once every cached JWKS has it, keeps the old one until its tokens expire", async () => {
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
+    try {
+      const before = await idToken();
+      const oldKid = decodeProtectedHeader(before).kid!;
+      const rotatedAt = Date.now();
+      const reply = await rotate();
+      expect(reply.status, reply.text).toBe(201);
+      const newKid = reply.body.kid as string;
+      // The lead: this isolate's copy of the key set (30 s), then an HTTP cache's JWKS (max-age 60).
+      const signsFrom = rotatedAt + 90_000;
+      expect(reply.body).toMatchObject({
+        alg: "ES256",
+        createdAt: new Date(rotatedAt).toISOString(),
+        signsFrom: new Date(signsFrom).toISOString(),
+        publicJwk: { kid: newKid, kty: "EC" },
+      });
+      expect(newKid).not.toBe(oldKid);
+      // Published at once (this isolate forgot its copy), and not yet signing.
+      expect(await kids()).toEqual([newKid, oldKid]);
+      vi.setSystemTime(signsFrom - 1);
+      expect(decodeProtectedHeader(await idToken()).kid).toBe(oldKid);
 
-    const after = await idToken();
-    expect(decodeProtectedHeader(after).kid).toBe(newKid);
-    await verify(after);
-    await verify(before);
+      vi.setSystemTime(signsFrom);
+      const after = await idToken();
+      expect(decodeProtectedHeader(after).kid).toBe(newKid);
+      await verify(after);
+      await verify(before, new Date(rotatedAt));
 
-    // An hour later (the ID token lifetime) the retired key leaves JWKS.
-    const store = workerEnv.APP.get(workerEnv.APP.idFromName("signing-keys"));
-    const later = Date.now() + 3_600_000 + 1_000;
-    await runInDurableObject(store, (instance: AppStore) =>
-      instance.run("signing-keys", "getSigningKeys", { retainMs: 3_600_000 }, "test", later),
-    );
-    expect(await kids()).toEqual([newKid]);
-    await expect(verify(before)).rejects.toThrow();
-    await verify(after);
+      // The old key stopped signing at signsFrom; an ID-token lifetime (1 h) later it leaves
+      // JWKS, once this isolate's copy of the key set (30 s) has expired.
+      vi.setSystemTime(signsFrom + 3_600_000 + 1_000);
+      expect(await kids()).toEqual([newKid]);
+      await expect(verify(before, new Date(rotatedAt))).rejects.toThrow();
+      await verify(after, new Date(signsFrom));
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("never signs with a key an isolate's JWKS lacks, when another isolate rotated", async () => {
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
+    try {
+      const oldKid = decodeProtectedHeader(await idToken()).kid!;
+      expect(await kids()).toContain(oldKid); // this isolate's copy, read now
+      const rotatedAt = Date.now();
+      // The rotation as another isolate makes it: this isolate's copy is not forgotten.
+      const store = workerEnv.APP.get(workerEnv.APP.idFromName("signing-keys"));
+      const rotated = await runInDurableObject(store, async (instance: AppStore) =>
+        instance.run(
+          "signing-keys",
+          "rotateSigningKey",
+          { key: await generateSigningKey(workerEnv), retainMs: 3_600_000, leadMs: ROTATION_LEAD_MS },
+          "test",
+          rotatedAt,
+        ),
+      );
+      expect(rotated.ok).toBe(true);
+      const newKid = rotated.ok ? rotated.value.kid : "";
+      // For up to 30 s this isolate still serves the old set, and signs with a key in it.
+      vi.setSystemTime(rotatedAt + 29_999);
+      expect(await kids()).not.toContain(newKid);
+      expect(decodeProtectedHeader(await idToken()).kid).toBe(oldKid);
+      // Then it has the new key, well before any isolate signs with it.
+      vi.setSystemTime(rotatedAt + 30_000);
+      expect(await kids()).toContain(newKid);
+      expect(decodeProtectedHeader(await idToken()).kid).toBe(oldKid);
+      vi.setSystemTime(rotatedAt + ROTATION_LEAD_MS);
+      expect(decodeProtectedHeader(await idToken()).kid).toBe(newKid);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("records the rotation in the app-wide audit log", async () => {

@@ -197,7 +197,8 @@ describe("upgrading an object of the unversioned release", () => {
     expect(after.schema).toEqual({ from: 0, to: APP_MIGRATIONS.length, unversioned: true });
     expect(after.versions).toEqual(recorded(APP_MIGRATIONS));
     // Every row kept; the columns migration 2 added to endpoints start empty (enabled since
-    // creation), and those migration 3 added to clients start as empty lists.
+    // creation), those migration 3 added to clients start as empty lists, and a signing key's
+    // start (migration 4) is its creation.
     const added = {
       enabled_at: null,
       previous_secret_sealed: null,
@@ -209,6 +210,7 @@ describe("upgrading an object of the unversioned release", () => {
       ...before,
       webhooks: before.webhooks!.map((row) => ({ ...row, ...added })),
       clients: before.clients!.map((row) => ({ ...row, ...clientColumns })),
+      signing_keys: before.signing_keys!.map((row) => ({ ...row, signs_from: null })),
     });
     expect(after.shape).toEqual(await freshShape(env.APP.get(env.APP.newUniqueId())));
 
@@ -249,7 +251,12 @@ describe("upgrading an object of the unversioned release", () => {
     });
     expect(read.orgs).toMatchObject({ ok: true, value: { data: [ORG_ID] } });
     expect(read.events).toMatchObject({ ok: true, value: [{ type: "client.created" }] });
-    expect(read.keys).toMatchObject({ ok: true, value: { active: { kid: "kU3nLegacyThumbprint" } } });
+    expect(read.keys).toMatchObject({
+      ok: true,
+      value: {
+        published: [{ kid: "kU3nLegacyThumbprint", signsFrom: "2026-11-22T10:26:01.061Z", retiredAt: null }],
+      },
+    });
   });
 
   it("DomainClaim: the claim survives and still refuses a second owner", async () => {

@@ -1250,6 +1250,7 @@ export interface components {
             /** @constant */
             alg: "ES256";
             createdAt: string;
+            signsFrom: string;
             publicJwk: {
                 /** @constant */
                 kty: "EC";
@@ -6393,7 +6394,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The new active key: kid, alg, createdAt, publicJwk */
+            /** @description The new key: kid, alg, createdAt, signsFrom (when ID tokens start using it), publicJwk */
             201: {
                 headers: {
                     [name: string]: unknown;

@@ -12,6 +12,10 @@ export interface Env {
   SECRETS_KEY: string;
   /** The previous SECRETS_KEY, tried for decryption while the key rotates. */
   SECRETS_KEY_PREVIOUS?: string;
+  /** Shown on the hosted pages (sign-in, errors) and the setup portal. */
+  APP_NAME?: string;
+  /** The logo beside APP_NAME: a `data:` image or a same-origin URL (anything else is not shown). */
+  APP_LOGO_URL?: string;
   /** Local dev and tests only: lets an OIDC IdP on a loopback address use http://. */
   ALLOW_INSECURE_LOOPBACK_IDP?: string;
   DOMAINS: KVNamespace;

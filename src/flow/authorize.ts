@@ -11,7 +11,8 @@ import { isRegisteredRedirectUri } from "../oauth/check-redirect-uri";
 import { readClient } from "../store/cache/app-records";
 import { checkAuthorizeRequest, readClientParams, type AuthorizeRequest } from "./authorize-request";
 import { beginLogin, refuseNonMember } from "./begin-login";
-import { emailPage } from "./email-page";
+import { brandingOf } from "./branding";
+import { emailPage, type EmailPageContext } from "./email-page";
 import { failureMessage, type AuthorizeFailure } from "./failure-reasons";
 import { loginFailureResponse, type TrustedRedirect } from "./login-error";
 
@@ -47,9 +48,10 @@ async function authorize({ env, url, exec }: RouteContext): Promise<Response> {
     );
   }
   const req = check.request;
-  if (!req.loginHint && !req.organizationId && !req.connectionId) return emailPage(url.pathname, params);
+  const page = { clientName: client.name, brand: brandingOf(env) };
+  if (!req.loginHint && !req.organizationId && !req.connectionId) return emailPage(url.pathname, params, page);
   const routed = await routeRequest(env, req, exec);
-  if (!routed.ok) return routingFailure(env, url, req, routed.reason, trusted);
+  if (!routed.ok) return routingFailure(env, url, req, routed.reason, trusted, page);
   const refusal = await refuseNonMember(env, req, routed);
   if (refusal) return loginFailureResponse(env, refusal, { target: trusted, oauthError: "access_denied" });
   return beginLogin(env, req, routed);
@@ -68,9 +70,11 @@ async function routingFailure(
   req: AuthorizeRequest,
   reason: RouteFailure,
   trusted: TrustedRedirect,
+  page: EmailPageContext,
 ): Promise<Response> {
   const emailProblem = reason === "invalid_email" || reason === "unknown_domain" || reason === "unverified_domain";
-  if (req.fromHostedPage && emailProblem) return emailPage(url.pathname, url.searchParams, failureMessage(reason));
+  if (req.fromHostedPage && emailProblem)
+    return emailPage(url.pathname, url.searchParams, page, failureMessage(reason));
   return loginFailureResponse(
     env,
     { reason, detail: `login routing failed: ${reason}`, organizationId: null, connectionId: null },

@@ -5,6 +5,7 @@ import { currentClientIp } from "../http/request-scope";
 import { newEventId, randomBase32 } from "../lib/ids";
 import { orgOp } from "../store/stores";
 import { failureMessage, type BrowserFailureReason } from "./failure-reasons";
+import { brandingOf } from "./branding";
 import { escapeHtml, htmlPage } from "./html";
 
 /** Where a browser-facing failure is recorded (SPEC §3); what it shows comes from its reason. */
@@ -20,6 +21,11 @@ export interface LoginFailure {
    * user followed), shown after the message so they can tell their admin; never our detail.
    */
   idpErrorCode?: string;
+  /**
+   * The same authorization request again, for the page's "Try again" (flow/retry-login.ts):
+   * set only where restarting it is safe, i.e. once this browser's pending login was found.
+   */
+  retryUrl?: string;
 }
 
 /** A trusted redirect target for an RFC 6749 §4.1.2.1 error redirect. */
@@ -60,7 +66,13 @@ export async function loginFailureResponse(
     out.set("cache-control", "no-store");
     return new Response(null, { status: 302, headers: out });
   }
-  return errorPage(userMessage(failure), referenceId, failure.reason === "internal_error" ? 500 : 400, headers);
+  return errorPage(env, {
+    message: userMessage(failure),
+    referenceId,
+    status: failure.reason === "internal_error" ? 500 : 400,
+    headers,
+    retryUrl: failure.retryUrl,
+  });
 }
 
 /** What the user is told about a failure: its reason's message, and the IdP's code when it sent one. */
@@ -69,14 +81,28 @@ function userMessage(failure: LoginFailure): string {
   return failure.idpErrorCode ? `${message} (${failure.idpErrorCode})` : message;
 }
 
-export function errorPage(message: string, referenceId: string, status = 400, headers?: HeadersInit): Response {
+/**
+ * The error page: what went wrong, the next step — "Try again" when the same request can be
+ * restarted, else back to the application — and the reference id that finds the reason.
+ */
+function errorPage(
+  env: Env,
+  page: { message: string; referenceId: string; status: number; headers?: HeadersInit; retryUrl?: string | undefined },
+): Response {
+  const brand = brandingOf(env);
+  const next = page.retryUrl
+    ? `<a class="button" href="${escapeHtml(page.retryUrl)}">Try again</a>` +
+      `<p class="next">This starts the sign-in again from the beginning.</p>`
+    : `<p class="next">Go back to the application you came from and sign in again.</p>`;
   return htmlPage({
     title: "Sign-in failed",
-    status,
-    headers,
+    status: page.status,
+    headers: page.headers,
+    brand,
     body:
-      `<h1>Sign-in failed</h1><p>${escapeHtml(message)}</p><p class="ref">Reference: ${escapeHtml(referenceId)}</p>` +
-      `<p>If this keeps happening, give this reference to your administrator.</p>`,
+      `<h1>Sign-in failed</h1><p>${escapeHtml(page.message)}</p>${next}` +
+      `<p class="ref">Reference: ${escapeHtml(page.referenceId)}</p>` +
+      `<p class="next">If this keeps happening, give this reference to your administrator.</p>`,
   });
 }
 

@@ -1,9 +1,12 @@
+import type { Branding } from "../branding";
 import { escapeHtml, htmlPage } from "../html";
 
 /** What the hosted LDAP form shows (SPEC §9). */
 export interface LdapFormPage {
   /** The connection's name, as its admin gave it. */
   connectionName: string;
+  /** APP_NAME and APP_LOGO_URL. */
+  brand?: Branding;
   /** Where the form posts: this same URL, `rs` included. */
   action: string;
   csrf: string;
@@ -29,8 +32,10 @@ export function ldapFormPage(page: LdapFormPage): Response {
     status: page.status ?? 200,
     headers: page.headers,
     formAction: page.redirectUri,
+    brand: page.brand,
     body:
       `<h1>Sign in to ${escapeHtml(page.connectionName)}</h1>${error}` +
+      `<p class="next">Use your ${escapeHtml(page.connectionName)} username and password. After you sign in, you return to the application.</p>` +
       `<form method="post" action="${escapeHtml(page.action)}">` +
       `<input type="hidden" name="csrf" value="${escapeHtml(page.csrf)}">` +
       `<label for="username">Username</label>` +

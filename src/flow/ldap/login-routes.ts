@@ -10,7 +10,9 @@ import type { LdapConnection } from "../../store/org/types";
 import { orgOp } from "../../store/stores";
 import { browserBindingHashes, clearBindingCookie } from "../browser-binding";
 import { failureMessage, type BrowserFailureReason, type LdapFailure } from "../failure-reasons";
+import { brandingOf } from "../branding";
 import { loginFailureResponse, recordLoginFailure } from "../login-error";
+import { withRetry } from "../retry-login";
 import { completeLdapLogin } from "./complete-ldap-login";
 import { ldapFormPage } from "./login-form";
 
@@ -36,7 +38,7 @@ async function showForm(ctx: LdapFormContext): Promise<Response> {
   if (!request.ok) return request.response;
   const view = await orgOp(ctx.env, request.value.organizationId, "viewLdapLogin", request.value);
   if (!view.ok) return refused(ctx.env, request.value, view.reason);
-  return formPage(view.connection, view.pending, request.value, view.pending.loginHint ?? "");
+  return formPage(ctx.env, view.connection, view.pending, request.value, view.pending.loginHint ?? "");
 }
 
 /**
@@ -87,7 +89,7 @@ async function submitForm(ctx: LdapFormContext): Promise<Response> {
   if (submission.kind === "expired") return fail(env, req, "unknown_relay_state", submission.detail);
   const cookie = { "set-cookie": clearBindingCookie(pending.requestId) };
   const outcome = submission.outcome;
-  if (!outcome.ok) return loginFailureResponse(env, outcome.failure, outcome.redirect, cookie);
+  if (!outcome.ok) return loginFailureResponse(env, withRetry(env, outcome.failure, pending), outcome.redirect, cookie);
   return new Response(null, {
     status: 302,
     headers: { location: outcome.location, "cache-control": "no-store", ...cookie },
@@ -111,10 +113,12 @@ async function retry(
     organizationId: req.organizationId,
     connectionId: req.connectionId,
   });
-  return formPage(connection, pending, req, username, `${failureMessage(reason)} (reference ${referenceId})`, response);
+  const error = `${failureMessage(reason)} (reference ${referenceId})`;
+  return formPage(env, connection, pending, req, username, error, response);
 }
 
 function formPage(
+  env: Env,
   connection: LdapConnection,
   pending: PendingLogin,
   req: FormRequest,
@@ -124,6 +128,7 @@ function formPage(
 ): Response {
   return ldapFormPage({
     connectionName: connection.name,
+    brand: brandingOf(env),
     action: `/ldap/${encodeURIComponent(req.connectionId)}/login?rs=${encodeURIComponent(req.relayState)}`,
     csrf: pending.upstream?.csrf ?? "",
     username,

@@ -8,6 +8,7 @@ import type { PendingLogin } from "../../store/org/login-types";
 import { orgOp } from "../../store/stores";
 import { completeOidcLogin } from "./complete-oidc-login";
 import { findConnectionOfType } from "../find-connection";
+import { withRetry } from "../retry-login";
 
 /**
  * GET /oidc/callback (SPEC §3): the upstream IdP's redirect. A pipeline: `state` names the
@@ -51,7 +52,8 @@ async function oidcCallback({ request, env, url }: RouteContext): Promise<Respon
   const idpError = params.get("error");
   if (idpError !== null) return idpErrorResponse(env, pending, idpError, params.get("error_description"), headers);
   const outcome = await completeOidcLogin(env, { connection, pending, upstream, params, now: Date.now() });
-  if (!outcome.ok) return loginFailureResponse(env, outcome.failure, outcome.redirect, headers);
+  if (!outcome.ok)
+    return loginFailureResponse(env, withRetry(env, outcome.failure, pending), outcome.redirect, headers);
   return new Response(null, {
     status: 302,
     headers: { location: outcome.location, "cache-control": "no-store", ...headers },
@@ -82,7 +84,7 @@ function idpErrorResponse(
   const target: TrustedRedirect = { redirectUri: pending.redirectUri, state: pending.state };
   return loginFailureResponse(
     env,
-    failure,
+    withRetry(env, failure, pending),
     code === "access_denied" ? { target, oauthError: "access_denied" } : undefined,
     headers,
   );

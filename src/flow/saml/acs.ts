@@ -8,6 +8,7 @@ import { browserBindingHashes, clearBindingCookie } from "../browser-binding";
 import { completeSamlLogin } from "./complete-saml-login";
 import type { BrowserFailureReason } from "../failure-reasons";
 import { loginFailureResponse } from "../login-error";
+import { withRetry } from "../retry-login";
 
 /** A form-encoded SAMLResponse: base64 of at most 256 KiB of XML, plus the form's overhead. */
 const MAX_ACS_BODY = Math.ceil((SAML_LIMITS.maxXmlBytes * 4) / 3) * 3 + 16 * 1024;
@@ -53,7 +54,10 @@ async function acs({
   if (relayState && !pending && !connection.settings.saml.allowIdpInitiated)
     return fail("unknown_relay_state", "RelayState names no pending login (expired, used or forged)");
   const outcome = await completeSamlLogin(env, { connection, samlResponse, pending, now: Date.now() });
-  if (!outcome.ok) return loginFailureResponse(env, outcome.failure, outcome.redirect, headers);
+  if (!outcome.ok) {
+    const failure = pending ? withRetry(env, outcome.failure, pending) : outcome.failure;
+    return loginFailureResponse(env, failure, outcome.redirect, headers);
+  }
   return new Response(null, {
     status: 302,
     headers: { location: outcome.location, "cache-control": "no-store", ...headers },

@@ -69,7 +69,8 @@ function postForm(action: string, samlRequest: string, relayState: string): Resp
     scriptNonce: nonce,
     formAction: action,
     body:
-      `<h1>Signing you in…</h1><form id="saml" method="post" action="${escapeHtml(action)}">` +
+      `<h1>Signing you in…</h1><p class="next">Taking you to your company's sign-in page.</p>` +
+      `<form id="saml" method="post" action="${escapeHtml(action)}">` +
       `<input type="hidden" name="SAMLRequest" value="${escapeHtml(samlRequest)}">` +
       `<input type="hidden" name="RelayState" value="${escapeHtml(relayState)}">` +
       `<noscript><button type="submit">Continue to your identity provider</button></noscript></form>` +

@@ -1,5 +1,7 @@
 import * as z from "zod/mini";
 import { readFeed } from "../events/read-feed";
+import { withoutOutboundDetail } from "../http/outbound-failure";
+import { isAppWide } from "./auth";
 import { eventsQuery, pageRequest } from "../http/pagination";
 import { json } from "../http/problem";
 import { route, type RouteContext } from "../http/route";
@@ -25,15 +27,16 @@ export const eventRoutes = [
     summary: "The org's audit log, newest first: every admin change and every login attempt",
     query: orgEventsQuery,
     success: { status: 200, description: "A page of events", schema: "EventPage" },
-    handler: async ({ env, params, query }: RouteContext<undefined, OrgQuery, { orgId: string }>) =>
-      json(
-        await orgOp(env, params.orgId, "listEvents", {
-          ...pageRequest(query),
-          type: query.type,
-          since: query.since,
-          referenceId: query.referenceId,
-        }),
-      ),
+    handler: async ({ env, params, query, actor }: RouteContext<undefined, OrgQuery, { orgId: string }>) => {
+      const page = await orgOp(env, params.orgId, "listEvents", {
+        ...pageRequest(query),
+        type: query.type,
+        since: query.since,
+        referenceId: query.referenceId,
+      });
+      // Outbound failure detail is for app-wide keys only (SPEC §2 "Access").
+      return json(isAppWide(actor) ? page : { ...page, data: page.data.map(withoutOutboundDetail) });
+    },
   }),
   route({
     method: "GET",

@@ -1,16 +1,11 @@
 import type { Env } from "../env";
 import type { FieldError } from "../http/api-error";
 import type { ConnectionRecord } from "../store/org/types";
+import type { OutboundAudience } from "../http/outbound-failure";
 import { discoverIssuer, overriddenEndpoints } from "../oidc/discover-issuer";
 
 /** How much an activation refusal may say about an outbound call (SPEC §2). */
-export interface ActivationAudience {
-  /**
-   * App-wide keys see why a call to the IdP failed (refused, timeout, TLS, DNS); org-scoped
-   * keys get one generic text per host.
-   */
-  outboundDetail: boolean;
-}
+export type ActivationAudience = OutboundAudience;
 
 /** The message of a field that is simply missing. */
 export const REQUIRED = "is required to activate";
@@ -47,10 +42,7 @@ export async function activationErrors(
       if (!s.issuer || errors.length > 0 || (s.authorizationEndpoint && s.tokenEndpoint && s.jwksUri)) return errors;
       const discovery = await discoverIssuer(env, s.issuer, overriddenEndpoints(s));
       if (discovery.ok) return [];
-      const message =
-        discovery.reason === "idp_unreachable" && !audience.outboundDetail
-          ? `discovery at ${s.issuer} failed: ${new URL(s.issuer).host} could not be reached`
-          : discovery.detail;
+      const message = (audience.outboundDetail && discovery.outboundDetail) || discovery.detail;
       return [{ path: "oidc.issuer", message }];
     }
     case "ldap": {

@@ -56,6 +56,7 @@ export async function beginLogin(env: Env, req: AuthorizeRequest, routed: Routed
     return loginFailureResponse(env, {
       reason: started.reason,
       detail: started.detail,
+      outboundDetail: started.outboundDetail,
       organizationId: routed.organization.id,
       connectionId: routed.connection.id,
     });

@@ -79,10 +79,12 @@ export function loginFailed(
   target: LoginTarget | null,
   reason: BrowserFailureReason,
   detail: string,
+  outboundDetail?: string,
 ): LoginOutcome {
   const failure: LoginFailure = {
     reason,
     detail,
+    outboundDetail,
     organizationId: connection.organizationId,
     connectionId: connection.id,
   };

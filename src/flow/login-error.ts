@@ -14,6 +14,11 @@ export interface LoginFailure {
   reason: BrowserFailureReason;
   /** Detail for the audit log; never shown to the browser. */
   detail: string;
+  /**
+   * Why an outbound call got no answer, kept in the audit event for app-wide readers only
+   * (an org-scoped key's events and webhook bodies drop it: http/outbound-failure.ts).
+   */
+  outboundDetail?: string | undefined;
   organizationId: string | null;
   connectionId: string | null;
   /**
@@ -120,18 +125,29 @@ export async function recordLoginFailure(env: Env, failure: LoginFailure): Promi
  * keeps under the reference id. Never a secret: details name parameters, URLs and checks.
  */
 function logLoginFailure(referenceId: string, failure: LoginFailure): void {
-  const { reason, detail, organizationId, connectionId } = failure;
-  console.warn(JSON.stringify({ event: "login.failed", referenceId, reason, organizationId, connectionId, detail }));
+  const { reason, detail, outboundDetail, organizationId, connectionId } = failure;
+  console.warn(
+    JSON.stringify({
+      event: "login.failed",
+      referenceId,
+      reason,
+      organizationId,
+      connectionId,
+      detail: outboundDetail ?? detail,
+    }),
+  );
 }
 
 async function recordFailure(env: Env, referenceId: string, failure: LoginFailure): Promise<void> {
-  const data = { referenceId, reason: failure.reason, detail: failure.detail };
+  const outbound = failure.outboundDetail === undefined ? {} : { outboundDetail: failure.outboundDetail };
+  const data = { referenceId, reason: failure.reason, detail: failure.detail, ...outbound };
   try {
     if (failure.organizationId) {
       await orgOp(env, failure.organizationId, "recordLoginFailure", {
         referenceId,
         reason: failure.reason,
         detail: failure.detail,
+        ...outbound,
         connectionId: failure.connectionId,
       });
       return;

@@ -10,7 +10,7 @@ import { startSaml } from "./saml/start-saml";
 /** How a login leaves for the IdP, and what the pending login must remember for the way back. */
 export type StartResult =
   | { ok: true; response: Response; upstream: Record<string, string> | null }
-  | { ok: false; reason: StartFailure | OidcFailureReason; detail: string };
+  | { ok: false; reason: StartFailure | OidcFailureReason; detail: string; outboundDetail?: string };
 
 /** Sends the browser to the connection's IdP, by protocol. */
 export function startLogin(

@@ -1,3 +1,4 @@
+import { unreachableText } from "../http/outbound-failure";
 import { REQUIRED } from "../connections/check-complete";
 import type { Env } from "../env";
 import type { FieldError } from "../http/api-error";
@@ -46,7 +47,10 @@ export async function ldapActivationGaps(
   const failed = report.steps.find((s) => !s.ok);
   if (!failed) return [];
   const network = failed.name === "dns" || failed.name === "tcp" || failed.name === "tls";
-  const detail =
-    network && !options.appWide ? `the LDAP server ${target.target.address} could not be used` : report.details;
-  return [{ path: FIELD_OF_STEP[failed.name], message: `connection test failed at step ${failed.name}: ${detail}` }];
+  // Not even the step: tcp failing (closed) and tls failing (open) would tell ports apart.
+  if (network && !options.appWide)
+    return [{ path: "ldap.serverUri", message: `connection test failed: ${unreachableText(target.target.address)}` }];
+  return [
+    { path: FIELD_OF_STEP[failed.name], message: `connection test failed at step ${failed.name}: ${report.details}` },
+  ];
 }

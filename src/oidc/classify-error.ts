@@ -2,6 +2,7 @@ import * as oauth from "oauth4webapi";
 import { messageOf } from "./discover-issuer";
 import { oidcFailure, type OidcFailure, type OidcFailureReason } from "./oidc-failure";
 import { IdpUnreachableError } from "./request-policy";
+import { unreachableText } from "../http/outbound-failure";
 
 /** The step of the callback an oauth4webapi error came from. */
 export type OidcStep = "token" | "signature" | "userinfo";
@@ -21,7 +22,10 @@ const CLAIM_REASONS: Record<string, OidcFailureReason> = {
  */
 export function classifyOidcError(step: OidcStep, error: unknown): OidcFailure {
   const detail = describe(error);
-  if (isNetworkError(error)) return oidcFailure("idp_unreachable", `${step}: ${detail}`);
+  if (isNetworkError(error)) {
+    const host = error instanceof IdpUnreachableError ? error.host : "the IdP";
+    return oidcFailure("idp_unreachable", `${step}: ${unreachableText(host)}`, `${step}: ${detail}`);
+  }
   const endpointError: OidcFailureReason =
     step === "token" ? "token_endpoint_error" : step === "userinfo" ? "userinfo_failed" : "jwks_unavailable";
   if (error instanceof oauth.ResponseBodyError || error instanceof oauth.WWWAuthenticateChallengeError)

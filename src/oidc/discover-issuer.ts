@@ -1,6 +1,7 @@
 import * as oauth from "oauth4webapi";
 import type { Env } from "../env";
 import { plainNetworkError } from "../http/network-error";
+import { unreachableText } from "../http/outbound-failure";
 import { oidcFailure, type OidcFailure, type OidcFailureReason } from "./oidc-failure";
 import { IdpUnreachableError, refuseInsecureUrl, requestOptions } from "./request-policy";
 
@@ -28,7 +29,11 @@ export async function discoverIssuer(
     response = await oauth.discoveryRequest(issuerUrl, { algorithm: "oidc", ...requestOptions([issuer]) });
   } catch (error) {
     const cause = error instanceof IdpUnreachableError ? error.cause : error;
-    return failed("idp_unreachable", `no answer: ${plainNetworkError(cause)}`);
+    return oidcFailure(
+      "idp_unreachable",
+      `discovery at ${issuer} failed: ${unreachableText(issuerUrl.host)}`,
+      `discovery at ${issuer} failed: no answer: ${plainNetworkError(cause)}`,
+    );
   }
   if (response.status !== 200) {
     await response.body?.cancel();

@@ -33,9 +33,15 @@ export interface OidcFailure {
   ok: false;
   reason: OidcFailureReason;
   detail: string;
+  /**
+   * Why an outbound call got no answer (refused, reset, timeout, TLS, DNS), for app-wide
+   * keys only; `detail` then holds the one text per host everyone else reads
+   * (http/outbound-failure.ts).
+   */
+  outboundDetail?: string;
 }
 
 /** Builds an OidcFailure. */
-export function oidcFailure(reason: OidcFailureReason, detail: string): OidcFailure {
-  return { ok: false, reason, detail };
+export function oidcFailure(reason: OidcFailureReason, detail: string, outboundDetail?: string): OidcFailure {
+  return outboundDetail === undefined ? { ok: false, reason, detail } : { ok: false, reason, detail, outboundDetail };
 }

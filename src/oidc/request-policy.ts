@@ -18,9 +18,12 @@ export function refuseInsecureUrl(env: Pick<Env, "ALLOW_INSECURE_LOOPBACK_IDP">,
 /** A request to the IdP that got no HTTP answer at all (refused, reset, DNS, timeout). */
 export class IdpUnreachableError extends Error {
   readonly code = "idp_unreachable";
+  /** `host[:port]` that did not answer: the generic text names it (http/outbound-failure.ts). */
+  readonly host: string;
   constructor(url: string, cause: unknown) {
     super(`${new URL(url).origin} did not answer: ${plainNetworkError(cause)}`, { cause });
     this.name = "IdpUnreachableError";
+    this.host = new URL(url).host;
   }
 }
 

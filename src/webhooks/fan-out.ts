@@ -1,3 +1,4 @@
+import { withoutOutboundDetail } from "../http/outbound-failure";
 import { newDeliveryId } from "../lib/ids";
 import { all } from "../store/sql";
 import type { AuditEvent } from "../store/org/types";
@@ -6,7 +7,8 @@ import { subscribes } from "./event-types";
 
 /** The body every endpoint receives for an event (SPEC §6); the same bytes on every attempt. */
 export function webhookBody(event: AuditEvent): string {
-  const { id, type, createdAt, organizationId, data } = event;
+  // Receivers are not app-wide readers: no outbound failure detail (SPEC §2 "Access").
+  const { id, type, createdAt, organizationId, data } = withoutOutboundDetail(event);
   return JSON.stringify({ id, type, createdAt, organizationId, data });
 }
 

@@ -1,4 +1,5 @@
 import type { Env } from "../env";
+import { plainNetworkError } from "../http/network-error";
 import { outboundUrlRefusal } from "../http/outbound-url";
 
 /** What one delivery attempt came to (SPEC §6 `attempts[]`). */
@@ -45,10 +46,12 @@ export async function sendAttempt(
     return { status: response.status, error: null, durationMs: clock() - started };
   } catch (error) {
     const timedOut = signal.aborted;
-    const message = error instanceof Error ? error.message : String(error);
+    // Delivery records are read by app-wide keys only (SPEC §2): the detail, in plain words.
     return {
       status: null,
-      error: timedOut ? `timeout after ${timeoutMs} ms` : `connection failed: ${message}`.slice(0, 300),
+      error: timedOut
+        ? `timeout after ${timeoutMs} ms`
+        : `connection failed: ${plainNetworkError(error)}`.slice(0, 300),
       durationMs: clock() - started,
     };
   }

@@ -92,7 +92,10 @@ export async function startMetadataServer(project: TestProject): Promise<() => P
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   project.provide("metadataServerUrl", base);
   // Open but not HTTP: accepts, writes a line that is no HTTP status line, and hangs up.
-  const open = createTcpServer((socket) => socket.end("SSH-2.0-not-http\r\n"));
+  const open = createTcpServer((socket) => {
+    socket.on("error", () => {});
+    socket.end("SSH-2.0-not-http\r\n", () => socket.destroy());
+  });
   await new Promise<void>((resolve, reject) => {
     open.once("error", reject);
     open.listen(0, "127.0.0.1", () => resolve());
@@ -102,7 +105,7 @@ export async function startMetadataServer(project: TestProject): Promise<() => P
     closedPort: await freePort(),
   });
   return async () => {
-    await new Promise<void>((resolve) => open.close(() => resolve()));
+    open.close();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   };
 }

@@ -2,6 +2,7 @@ import type { Env } from "../../env";
 import { ApiError } from "../../http/api-error";
 import { readCapped } from "../../http/read-body";
 import { outboundUrlRefusal } from "../../http/outbound-url";
+import { outboundFailureText, type OutboundAudience } from "../../http/outbound-failure";
 
 const MAX_METADATA_BYTES = 1024 * 1024;
 const MAX_REDIRECTS = 3;
@@ -9,9 +10,10 @@ const MAX_REDIRECTS = 3;
 /**
  * Fetches IdP metadata from its URL for `idp-metadata {metadataUrl}`: 10 s timeout, at
  * most 1 MiB, at most three redirects, each to https:// (http:// only on loopback), as
- * the URL itself must be. A failure is 400 naming the cause.
+ * the URL itself must be. A failure is 400 naming the cause; when nothing answered, the cause
+ * is worded for `audience` (http/outbound-failure.ts: app-wide keys only see why).
  */
-export async function fetchIdpMetadata(env: Env, url: string): Promise<string> {
+export async function fetchIdpMetadata(env: Env, url: string, audience: OutboundAudience): Promise<string> {
   const signal = AbortSignal.timeout(10_000);
   const refusal = outboundUrlRefusal(env, url);
   if (refusal) throw failed(url, refusal);
@@ -25,7 +27,7 @@ export async function fetchIdpMetadata(env: Env, url: string): Promise<string> {
         signal,
       });
     } catch (error) {
-      throw failed(url, error instanceof Error ? error.message : "unreachable");
+      throw failed(url, outboundFailureText(audience, target, error));
     }
     if (response.status >= 300 && response.status < 400 && response.headers.has("location")) {
       await response.body?.cancel();

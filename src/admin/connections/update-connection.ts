@@ -10,7 +10,7 @@ import type { RouteContext } from "../../http/route";
 import { definedFields } from "../../lib/defined-fields";
 import type { ConnectionRecord } from "../../store/org/types";
 import { orgOp } from "../../store/stores";
-import { actorName } from "../auth";
+import { actorName, isAppWide } from "../auth";
 import { fetchIdpMetadata } from "./fetch-idp-metadata";
 import { guardAppWideFields, guardConnectionRoute } from "./guard";
 import type { UpdateConnectionBody } from "./schemas";
@@ -110,7 +110,7 @@ export async function setIdpMetadata(
   if ("metadataXml" in body) {
     saml = samlFromMetadata(env, saml, body.metadataXml, "metadataXml");
   } else if ("metadataUrl" in body) {
-    const xml = await fetchIdpMetadata(env, body.metadataUrl);
+    const xml = await fetchIdpMetadata(env, body.metadataUrl, { outboundDetail: isAppWide(ctx.actor) });
     saml = { ...samlFromMetadata(env, saml, xml, "metadataUrl"), idpMetadataUrl: body.metadataUrl };
   } else if ("identity_provider_url" in body) {
     refuseOutboundUrls(env, [{ path: "identity_provider_url", url: body.identity_provider_url }]);

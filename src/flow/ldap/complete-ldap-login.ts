@@ -1,3 +1,4 @@
+import { unreachableText } from "../../http/outbound-failure";
 import type { Env } from "../../env";
 import type { AuthenticationFailureCause } from "../../ldap";
 import type { PendingLoginClaim } from "../../store/org/login-ops";
@@ -67,7 +68,7 @@ export async function completeLdapLogin(
     // for a network failure (SPEC §2 Access); app-wide keys get the detail from the connection test.
     const network = failed && (failed.name === "dns" || failed.name === "tcp" || failed.name === "tls");
     const detail = network
-      ? `${failed.name}: the LDAP server ${parsed.target.address} could not be used (POST /api/v1/ldap/connection-test with this connectionId says why)`
+      ? `${unreachableText(parsed.target.address)} (POST /api/v1/ldap/connection-test with this connectionId says why)`
       : result.report.details;
     return { kind: "retry", reason: REASON_OF_CAUSE[result.cause], detail };
   }

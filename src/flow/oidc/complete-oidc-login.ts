@@ -27,7 +27,7 @@ export async function completeOidcLogin(
   const { connection, pending } = input;
   const target = targetOf(pending);
   const verified = await verifyUpstream(env, input);
-  if (!verified.ok) return loginFailed(connection, target, verified.reason, verified.detail);
+  if (!verified.ok) return loginFailed(connection, target, verified.reason, verified.detail, verified.outboundDetail);
   return completeLogin(env, { connection, identity: verified.identity, target, assertion: null, now: input.now });
 }
 

@@ -18,7 +18,7 @@ export async function startOidc(
   now: number,
 ): Promise<StartResult> {
   const resolved = await resolveIdp(env, connection, now);
-  if (!resolved.ok) return { ok: false, reason: resolved.reason, detail: resolved.detail };
+  if (!resolved.ok) return resolved;
   const { as, settings } = resolved.idp;
   const codeVerifier = oauth.generateRandomCodeVerifier();
   const nonce = oauth.generateRandomNonce();

@@ -209,13 +209,14 @@ function toProfile(
 /** Records a refused login under its reference id (the browser sees only the id). */
 function recordLoginFailure(
   ctx: OrgContext,
-  input: { referenceId: string; reason: string; detail: string; connectionId: string | null },
+  input: { referenceId: string; reason: string; detail: string; outboundDetail?: string; connectionId: string | null },
 ): void {
   const org = requireOrganization(ctx);
   recordEvent(ctx, org.id, "login.failed", input.connectionId, {
     referenceId: input.referenceId,
     reason: input.reason,
     detail: input.detail,
+    ...(input.outboundDetail === undefined ? {} : { outboundDetail: input.outboundDetail }),
   });
 }
 

@@ -65,6 +65,8 @@ const updateClientBody = z.strictObject({
   redirectUris: z.optional(redirectUris),
   postLogoutRedirectUris: z.optional(postLogoutRedirectUris),
   allowedOrigins: z.optional(allowedOrigins),
+  /** Where back-channel logout tokens go (SPEC §9); null stops them. */
+  backchannelLogoutUri: z.optional(z.nullable(redirectUri)),
 });
 
 /** The client as the API shows it: never the secret or its hash. */
@@ -144,7 +146,7 @@ export const clientRoutes = [
     tag,
     access: "app",
     audience: "api",
-    summary: "Update an OAuth client: name, redirectUris, postLogoutRedirectUris, allowedOrigins",
+    summary: "Update an OAuth client: name, redirectUris, postLogoutRedirectUris, allowedOrigins, backchannelLogoutUri",
     body: updateClientBody,
     success: { status: 200, description: "The client", schema: "Client" },
     handler: async ({

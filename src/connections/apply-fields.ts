@@ -57,10 +57,23 @@ export function samlFromMetadata(
     idpEntityId: m.entityId,
     idpSsoUrl: m.ssoUrls[binding] ?? null,
     idpSsoBinding: binding,
-    idpSloUrl: m.sloUrls.redirect ?? m.sloUrls.post ?? current.idpSloUrl,
+    ...sloFromMetadata(current, m.sloUrls),
     idpCertificates: normalizeCertificates(m.signingCertificates, path),
     idpMetadataXml: xml,
   };
+}
+
+/**
+ * The SLO endpoint the metadata names (SPEC §9 `idpSloBinding`): HTTP-Redirect when it
+ * offers one, else HTTP-POST; metadata naming none keeps what was configured.
+ */
+function sloFromMetadata(
+  current: SamlSettings,
+  urls: { redirect?: string | undefined; post?: string | undefined },
+): Pick<SamlSettings, "idpSloUrl" | "idpSloBinding"> {
+  if (urls.redirect) return { idpSloUrl: urls.redirect, idpSloBinding: "redirect" };
+  if (urls.post) return { idpSloUrl: urls.post, idpSloBinding: "post" };
+  return { idpSloUrl: current.idpSloUrl, idpSloBinding: current.idpSloBinding };
 }
 
 export async function applySamlFields(

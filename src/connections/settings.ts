@@ -36,6 +36,7 @@ export function defaultSamlSettings(spSigningCertificate: string, spEncryptionCe
     idpSsoUrl: null,
     idpSsoBinding: "redirect",
     idpSloUrl: null,
+    idpSloBinding: "redirect",
     idpCertificates: [],
     idpMetadataXml: null,
     idpMetadataUrl: null,

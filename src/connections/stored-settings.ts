@@ -23,6 +23,7 @@ export const storedSamlSettings = z.object({
   idpSsoUrl: nullableText,
   idpSsoBinding: z._default(z.enum(["redirect", "post"]), "redirect"),
   idpSloUrl: nullableText,
+  idpSloBinding: z._default(z.enum(["redirect", "post"]), "redirect"),
   idpCertificates: z._default(z.array(z.string()), () => []),
   idpMetadataXml: nullableText,
   idpMetadataUrl: nullableText,

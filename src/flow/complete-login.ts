@@ -1,6 +1,8 @@
 import type { Env } from "../env";
 import { mintAuthorizationCode } from "../oauth/authorization-code";
-import type { LoginTarget, PendingLogin, VerifiedIdentity } from "../store/org/login-types";
+import { SESSION_TTL_MS } from "../oauth/lifetimes";
+import { newOrgToken } from "../lib/ids";
+import type { LoginTarget, PendingLogin, SamlSessionName, VerifiedIdentity } from "../store/org/login-types";
 import type { ConnectionRecord } from "../store/org/types";
 import { readClient } from "../store/cache/app-records";
 import { orgOp } from "../store/stores";
@@ -20,19 +22,23 @@ export interface VerifiedLogin {
   target: LoginTarget;
   /** A SAML assertion for the replay cache until `expiresAt` (epoch ms); null for other protocols. */
   assertion: { id: string; expiresAt: number } | null;
+  /** A SAML login's session as the IdP names it, and its SessionNotOnOrAfter (epoch ms); absent for other protocols. */
+  samlSession?: { name: SamlSessionName; notOnOrAfter: number | null };
   now: number;
 }
 
 /**
  * The one completion step of every login (SPEC §3): the org's `completeLogin` matches or
- * JIT-creates the member, stores a one-time code (minted by oauth/) and records the events,
- * atomically; the browser then goes to the app's redirect URI with the code and `state`.
+ * JIT-creates the member, stores a one-time code (minted by oauth/), opens the login's
+ * session (its `sid` goes into the ID tokens, SPEC §9) and records the events, atomically;
+ * the browser then goes to the app's redirect URI with the code and `state`.
  */
 export async function completeLogin(env: Env, login: VerifiedLogin): Promise<LoginOutcome> {
   const { connection, target } = login;
   const gone = await unregisteredTarget(env, target, login.now);
   if (gone) return loginFailed(connection, null, gone.reason, gone.detail);
   const minted = await mintAuthorizationCode(connection.organizationId, login.now);
+  const sessionEnd = Math.min(login.now + SESSION_TTL_MS, login.samlSession?.notOnOrAfter ?? Infinity);
   const result = await orgOp(env, connection.organizationId, "completeLogin", {
     connectionId: connection.id,
     assertion: login.assertion,
@@ -40,6 +46,11 @@ export async function completeLogin(env: Env, login: VerifiedLogin): Promise<Log
     target,
     codeHash: minted.codeHash,
     codeExpiresAt: minted.expiresAt,
+    session: {
+      sid: newOrgToken(connection.organizationId),
+      saml: login.samlSession?.name ?? null,
+      expiresAt: sessionEnd,
+    },
   });
   if (!result.ok) return loginFailed(connection, target, result.reason, result.detail);
   const location = new URL(target.redirectUri);

@@ -21,3 +21,10 @@ export const JWKS_MAX_AGE_S = 60;
  * expired by then, so no RP meets a token whose key it cannot fetch (SPEC §4).
  */
 export const ROTATION_LEAD_MS = SIGNING_KEY_CACHE_MS + JWKS_MAX_AGE_S * 1000;
+
+/**
+ * A login's session (SPEC §9) is remembered for a day, or until the SAML IdP's
+ * SessionNotOnOrAfter when that is earlier: long enough for an IdP's LogoutRequest to find
+ * the apps to notify, bounded so the table does not grow with every login ever made.
+ */
+export const SESSION_TTL_MS = 24 * 3_600_000;

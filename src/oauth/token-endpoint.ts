@@ -105,12 +105,14 @@ async function issueTokens(env: Env, { client, code, codeHash }: Grant, now: num
     profile,
     expiresAt: now + ACCESS_TOKEN_TTL_S * 1000,
     codeHash,
+    sid: code.sid,
   });
   const idToken = await signIdToken({
     issuer: issuerOf(env.PUBLIC_URL),
     clientId: client.clientId,
     profile,
     nonce: code.nonce,
+    sid: code.sid,
     key: await activeSigningKey(env, now),
     now,
   });

@@ -71,12 +71,30 @@ export function readAttributes(assertion: Element, mapped: ReadonlySet<string>):
 }
 
 /**
- * The SessionIndex and AuthnInstant of the first AuthnStatement. The Web SSO profile
+ * The SessionIndex, SessionNotOnOrAfter and AuthnInstant of the first AuthnStatement. The Web SSO profile
  * (4.1.4.2) requires at least one: an assertion that says nothing about how the user
  * authenticated is not a login (`missing_authn_statement`, SPEC §5).
  */
-export function readAuthnStatement(assertion: Element): { sessionIndex: string | null; authnInstant: string | null } {
+export function readAuthnStatement(assertion: Element): {
+  sessionIndex: string | null;
+  sessionNotOnOrAfter: Date | null;
+  authnInstant: string | null;
+} {
   const statement = childrenNamed(assertion, NS.assertion, "AuthnStatement")[0];
   if (!statement) fail("missing_authn_statement", "the assertion has no AuthnStatement");
-  return { sessionIndex: attr(statement, "SessionIndex"), authnInstant: attr(statement, "AuthnInstant") };
+  return {
+    sessionIndex: attr(statement, "SessionIndex"),
+    sessionNotOnOrAfter: sessionEnd(attr(statement, "SessionNotOnOrAfter")),
+    authnInstant: attr(statement, "AuthnInstant"),
+  };
+}
+
+/**
+ * SessionNotOnOrAfter only bounds how long edge-sso remembers the session for logout; it
+ * never decides a login, so a value that is not an xs:dateTime is ignored, not refused.
+ */
+function sessionEnd(value: string | null): Date | null {
+  if (value === null) return null;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? null : new Date(ms);
 }

@@ -17,9 +17,14 @@ export interface SamlLogin {
   issuer: string;
   nameId: string;
   nameIdFormat: string | null;
+  /** The NameID's NameQualifier and SPNameQualifier: a LogoutRequest repeats them (SAML core 3.7.1). */
+  nameQualifier: string | null;
+  spNameQualifier: string | null;
   /** The NameID arrived as an EncryptedID. */
   nameIdEncrypted: boolean;
   sessionIndex: string | null;
+  /** The AuthnStatement's SessionNotOnOrAfter: the IdP's session ends then (SAML core 2.7.2). */
+  sessionNotOnOrAfter: Date | null;
   authnInstant: string | null;
   attributes: Record<string, string[]>;
   /** The earliest NotOnOrAfter of Conditions and bearer SubjectConfirmationData. */
@@ -79,6 +84,8 @@ export async function readVerifiedLogin(v: VerifiedElements): Promise<SamlLogin>
     issuer,
     nameId: name.nameId,
     nameIdFormat: name.nameIdFormat,
+    nameQualifier: name.nameQualifier,
+    spNameQualifier: name.spNameQualifier,
     nameIdEncrypted: name.encrypted,
     ...authn,
     attributes: readAttributes(v.assertion, new Set(v.policy.mappedAttributes)),

@@ -39,6 +39,7 @@ export const samlFields = z.strictObject({
   idpSsoUrl: z.optional(outboundUrlField),
   idpSsoBinding: z.optional(z.enum(["redirect", "post"])),
   idpSloUrl: z.optional(outboundUrlField),
+  idpSloBinding: z.optional(z.enum(["redirect", "post"])),
   idpCertificates: z.optional(z.array(certificate).check(z.maxLength(10))),
   idpMetadataXml: z.optional(z.string().check(z.minLength(1), z.maxLength(200_000))),
   idpMetadataUrl: z.optional(outboundUrlField),

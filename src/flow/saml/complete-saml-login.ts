@@ -51,6 +51,16 @@ export async function completeSamlLogin(
     }),
     target,
     assertion: { id: login.assertionId, expiresAt: login.replayCacheUntil.getTime() },
+    samlSession: {
+      name: {
+        nameId: login.nameId,
+        nameIdFormat: login.nameIdFormat,
+        nameQualifier: login.nameQualifier,
+        spNameQualifier: login.spNameQualifier,
+        sessionIndex: login.sessionIndex,
+      },
+      notOnOrAfter: login.sessionNotOnOrAfter?.getTime() ?? null,
+    },
     now: input.now,
   });
 }

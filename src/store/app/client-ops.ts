@@ -93,6 +93,7 @@ export interface ClientPatch {
   redirectUris?: string[] | undefined;
   postLogoutRedirectUris?: string[] | undefined;
   allowedOrigins?: string[] | undefined;
+  backchannelLogoutUri?: string | null | undefined;
 }
 
 /** Changes a client's fields; `client.updated` lists exactly what changed (nothing: no write, no event). */
@@ -104,22 +105,26 @@ function updateClient(ctx: AppContext, patch: ClientPatch): ClientRecord {
     redirectUris: c.redirectUris,
     postLogoutRedirectUris: c.postLogoutRedirectUris,
     allowedOrigins: c.allowedOrigins,
+    backchannelLogoutUri: c.backchannelLogoutUri,
   });
   const next = {
     name: patch.name ?? current.name,
     redirectUris: patch.redirectUris ?? current.redirectUris,
     postLogoutRedirectUris: patch.postLogoutRedirectUris ?? current.postLogoutRedirectUris,
     allowedOrigins: patch.allowedOrigins ?? current.allowedOrigins,
+    backchannelLogoutUri:
+      patch.backchannelLogoutUri === undefined ? current.backchannelLogoutUri : patch.backchannelLogoutUri,
   };
   const changed = changedFields(editable(current), editable(next));
   if (changed.length === 0) return current;
   ctx.sql.exec(
-    `UPDATE clients SET name = ?, redirect_uris = ?, post_logout_redirect_uris = ?, allowed_origins = ?, updated_at = ?
-     WHERE client_id = ?`,
+    `UPDATE clients SET name = ?, redirect_uris = ?, post_logout_redirect_uris = ?, allowed_origins = ?,
+       backchannel_logout_uri = ?, updated_at = ? WHERE client_id = ?`,
     next.name,
     JSON.stringify(next.redirectUris),
     JSON.stringify(next.postLogoutRedirectUris),
     JSON.stringify(next.allowedOrigins),
+    next.backchannelLogoutUri,
     ctx.now.toISOString(),
     current.clientId,
   );

@@ -192,6 +192,26 @@ CREATE INDEX IF NOT EXISTS access_tokens_by_member ON access_tokens (member_id);
 CREATE INDEX IF NOT EXISTS code_tokens_by_token ON code_tokens (token_hash);
 `;
 
+/**
+ * Sessions (SPEC §9 logout): one per completed login, named by the `sid` its ID tokens
+ * carry, with the SAML NameID and SessionIndex a LogoutRequest names it by. Codes and
+ * access tokens remember their session, so ending one revokes them (rows of earlier
+ * releases have none and end with no session).
+ */
+const SESSIONS = `
+CREATE TABLE IF NOT EXISTS sessions (
+  sid TEXT PRIMARY KEY, member_id TEXT NOT NULL, connection_id TEXT NOT NULL, client_id TEXT NOT NULL,
+  name_id TEXT, name_id_format TEXT, name_qualifier TEXT, sp_name_qualifier TEXT, session_index TEXT,
+  created_at TEXT NOT NULL, expires_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sessions_by_name_id ON sessions (connection_id, name_id);
+CREATE INDEX IF NOT EXISTS sessions_by_expiry ON sessions (expires_at);
+ALTER TABLE auth_codes ADD COLUMN sid TEXT;
+ALTER TABLE access_tokens ADD COLUMN sid TEXT;
+CREATE INDEX IF NOT EXISTS auth_codes_by_sid ON auth_codes (sid);
+CREATE INDEX IF NOT EXISTS access_tokens_by_sid ON access_tokens (sid);
+`;
+
 /** Every schema step of `OrganizationStore`, in order. */
 export const ORG_MIGRATIONS: readonly Migration[] = [
   sqlMigration(1, "initial", INITIAL_ORGANIZATION + INITIAL_LOGIN_STATE),
@@ -202,4 +222,5 @@ export const ORG_MIGRATIONS: readonly Migration[] = [
   sqlMigration(6, "event-outbox", EVENT_OUTBOX),
   sqlMigration(7, "setup-links", SETUP_LINKS),
   sqlMigration(8, "directory-sync", DIRECTORY_SYNC),
+  sqlMigration(9, "sessions", SESSIONS),
 ];

@@ -14,6 +14,7 @@ export const EXPIRING_TABLES = [
   "spent_codes",
   "code_tokens",
   "login_throttle",
+  "sessions",
 ] as const;
 
 /** How long an expired row may wait for the sweep: one sweep serves every row expiring in this window. */

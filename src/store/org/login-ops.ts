@@ -3,7 +3,16 @@ import { recordEvent, type OrgContext } from "./context";
 import { rowToConnection, type ConnectionRow } from "./connection-rows";
 import { requireOrganization } from "./organization-ops";
 import { sweepBy } from "./expiry-sweep";
-import type { LoginRefusal, LoginTarget, PendingLogin, Profile, SetupTestMark, VerifiedIdentity } from "./login-types";
+import type {
+  LoginRefusal,
+  LoginTarget,
+  PendingLogin,
+  Profile,
+  SetupTestMark,
+  SamlSessionName,
+  VerifiedIdentity,
+} from "./login-types";
+import { recordSession } from "./session-ops";
 import type { ConnectionRecord, OrganizationRecord } from "./types";
 import { emailIsTrusted, matchMember } from "./match-member";
 import { groupNamesOf } from "./scim/scim-membership";
@@ -111,13 +120,15 @@ export interface CompleteLoginInput {
   target: LoginTarget;
   codeHash: string;
   codeExpiresAt: number;
+  /** The session the login opens (SPEC §9): its `sid`, SAML names and end (epoch ms). */
+  session: { sid: string; saml: SamlSessionName | null; expiresAt: number };
 }
 
 export type CompleteLoginResult = { ok: true; profile: Profile } | { ok: false; reason: LoginRefusal; detail: string };
 
 /**
  * The authoritative end of a login, atomically: replay cache, org and connection state,
- * email domain, member lookup or JIT creation, and the one-time code. A refusal still
+ * email domain, member lookup or JIT creation, the one-time code and the session. A refusal still
  * keeps the assertion ID, so a refused response cannot be replayed later either.
  */
 function completeLogin(ctx: OrgContext, input: CompleteLoginInput): CompleteLoginResult {
@@ -152,7 +163,8 @@ function completeLogin(ctx: OrgContext, input: CompleteLoginInput): CompleteLogi
     groups: member.scim ? groupNamesOf(ctx, member.memberId) : input.identity.groups,
   });
   ctx.sql.exec(
-    "INSERT INTO auth_codes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    `INSERT INTO auth_codes (code_hash, client_id, redirect_uri, code_challenge, nonce, scope, member_id, profile,
+       expires_at, sid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     input.codeHash,
     input.target.clientId,
     input.target.redirectUri,
@@ -162,8 +174,18 @@ function completeLogin(ctx: OrgContext, input: CompleteLoginInput): CompleteLogi
     member.memberId,
     JSON.stringify(profile),
     input.codeExpiresAt,
+    input.session.sid,
   );
   sweepBy(ctx, input.codeExpiresAt);
+  recordSession(ctx, {
+    sid: input.session.sid,
+    memberId: member.memberId,
+    connectionId: connection!.id,
+    clientId: input.target.clientId,
+    saml: input.session.saml,
+    createdAt: ctx.now.toISOString(),
+    expiresAt: input.session.expiresAt,
+  });
   recordEvent(ctx, org.id, "login.succeeded", member.memberId, {
     connectionId: connection!.id,
     clientId: input.target.clientId,

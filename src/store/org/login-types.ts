@@ -67,6 +67,8 @@ export interface LoginTarget {
 /** A one-time authorization code, stored by its SHA-256. */
 export interface AuthCode extends LoginTarget {
   memberId: string;
+  /** The session the code's tokens belong to; null for codes of releases before sessions. */
+  sid: string | null;
   profile: Profile;
   expiresAt: number;
 }
@@ -82,3 +84,27 @@ export type LoginRefusal =
   | "not_a_member"
   | "subject_mismatch"
   | "member_deprovisioned";
+
+
+/** How a SAML IdP names a login's session in a LogoutRequest (SAML core 3.7.1). */
+export interface SamlSessionName {
+  nameId: string;
+  nameIdFormat: string | null;
+  nameQualifier: string | null;
+  spNameQualifier: string | null;
+  /** The AuthnStatement's SessionIndex; null when the IdP sent none. */
+  sessionIndex: string | null;
+}
+
+/** A login's session (SPEC §9): what the ID token's `sid` names, until it ends or expires. */
+export interface LoginSession {
+  sid: string;
+  memberId: string;
+  connectionId: string;
+  clientId: string;
+  /** Set for SAML logins: what a LogoutRequest to or from the IdP names. */
+  saml: SamlSessionName | null;
+  createdAt: string;
+  /** Epoch ms. */
+  expiresAt: number;
+}

@@ -8,6 +8,7 @@ import { memberOps } from "./member-ops";
 import { oidcCacheOps } from "./oidc-cache-ops";
 import { organizationOps } from "./organization-ops";
 import { setupLinkOps } from "./setup-link-ops";
+import { sessionOps } from "./session-ops";
 import { tokenOps } from "./token-ops";
 import { deliveryOps } from "../../webhooks/delivery-ops";
 import { scimTokenOps } from "./scim/scim-token-ops";
@@ -26,6 +27,7 @@ export const orgOps = {
   ...eventOps,
   ...loginOps,
   ...tokenOps,
+  ...sessionOps,
   ...acsOps,
   ...ldapLoginOps,
   ...oidcCacheOps,

@@ -19,6 +19,7 @@ type CodeRow = {
   member_id: string;
   profile: string;
   expires_at: number;
+  sid: string | null;
 };
 
 /** How long a spent code is remembered: as long as the access tokens issued from it live. */
@@ -56,6 +57,7 @@ function consumeCode(ctx: OrgContext, input: { codeHash: string }): AuthCode | n
     state: null,
     scope: row.scope,
     memberId: row.member_id,
+    sid: row.sid,
     profile: JSON.parse(row.profile) as Profile,
     expiresAt: row.expires_at,
   };
@@ -85,16 +87,20 @@ function createAccessToken(
     profile: Profile;
     expiresAt: number;
     codeHash?: string;
+    /** The session the token belongs to: ending it revokes the token (SPEC §9). */
+    sid?: string | null;
   },
 ): void {
   ctx.sql.exec(
-    "INSERT INTO access_tokens VALUES (?, ?, ?, ?, ?, ?)",
+    `INSERT INTO access_tokens (token_hash, client_id, member_id, scope, profile, expires_at, sid)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
     input.tokenHash,
     input.clientId,
     input.memberId,
     input.scope,
     JSON.stringify(input.profile),
     input.expiresAt,
+    input.sid ?? null,
   );
   if (input.codeHash)
     ctx.sql.exec("INSERT INTO code_tokens VALUES (?, ?, ?)", input.codeHash, input.tokenHash, input.expiresAt);

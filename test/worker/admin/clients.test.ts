@@ -176,8 +176,13 @@ describe("clients", () => {
     expect(updates.map((e) => e.data)).toEqual([
       { changed: ["redirectUris", "postLogoutRedirectUris", "allowedOrigins"] },
     ]);
-    // The secret, the type and unknown fields are not PATCHable.
-    for (const body of [{ public: true }, { clientSecret: "x" }, { backchannelLogoutUri: "https://a.example/x" }]) {
+    // Back-channel logout (SPEC §9) can be set on an existing client, and removed with null.
+    const withBackchannel = await patch(`clients/${id}`, { backchannelLogoutUri: "https://a.example/logout" });
+    expectStatus(withBackchannel, 200);
+    expect(withBackchannel.body.backchannelLogoutUri).toBe("https://a.example/logout");
+    expect((await patch(`clients/${id}`, { backchannelLogoutUri: null })).body.backchannelLogoutUri).toBeNull();
+    // The secret, the type and unknown fields are not PATCHable; a back-channel URI must be https.
+    for (const body of [{ public: true }, { clientSecret: "x" }, { backchannelLogoutUri: "ftp://a.example/x" }]) {
       expectProblem(await patch(`clients/${id}`, body), 400, "validation_failed");
     }
     expectProblem(await patch(`clients/${id}`, { redirectUris: [] }), 400, "validation_failed");

@@ -327,7 +327,16 @@ describe("POST …/idp-metadata", () => {
       idpSsoUrl: "https://idp.example.com/sso-post",
       idpSsoBinding: "post",
       idpSloUrl: "https://idp.example.com/slo",
+      idpSloBinding: "redirect",
     });
+    // An IdP whose SingleLogoutService is HTTP-POST only: the binding follows (SPEC §9 idpSloBinding).
+    const postSlo = xml.replace(
+      'SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://idp.example.com/slo"',
+      'SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://idp.example.com/slo-post"',
+    );
+    const again = await post(`organizations/${org.id}/connections/${c.id}/idp-metadata`, { metadataXml: postSlo });
+    expectStatus(again, 200);
+    expect(again.body.saml).toMatchObject({ idpSloUrl: "https://idp.example.com/slo-post", idpSloBinding: "post" });
   });
 
   it("refuses a DOCTYPE, malformed XML and metadata without what a login needs, changing nothing", async () => {

@@ -10,6 +10,7 @@ import { generateSpKeyPair } from "../../../src/crypto/sp-keys";
 import { mintAuthorizationCode } from "../../../src/oauth";
 import type { VerifiedIdentity } from "../../../src/store/org/login-types";
 import { orgOp } from "../../../src/store/stores";
+import { newOrgToken } from "../../../src/lib/ids";
 
 /** The worker's bindings (typed by test/env.d.ts). */
 export const workerEnv: Env = env;
@@ -72,6 +73,8 @@ export interface CodeOptions {
   /** Epoch ms; the default is the real 60 s lifetime. */
   expiresAt?: number;
   email?: string;
+  /** The session the login opens (its ID tokens' `sid`); a fresh one by default. */
+  sid?: string;
 }
 
 /** Completes a login in the org's object, as the ACS does, and returns the code. */
@@ -105,6 +108,7 @@ export async function issueCode(tenant: Tenant, options: CodeOptions): Promise<s
     },
     codeHash: minted.codeHash,
     codeExpiresAt: options.expiresAt ?? minted.expiresAt,
+    session: { sid: options.sid ?? newOrgToken(tenant.orgId), saml: null, expiresAt: Date.now() + 3_600_000 },
   });
   expect(result.ok, JSON.stringify(result)).toBe(true);
   return minted.code;

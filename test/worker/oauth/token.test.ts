@@ -85,6 +85,7 @@ describe("POST /oauth/token", () => {
       org_id: tenant.orgId,
       groups: ["engineering"],
       roles: ["admin"],
+      sid: expect.stringMatching(/^[0-9a-z]{26}\.[A-Za-z0-9_-]{43}$/),
     });
     expect(payload.exp! - payload.iat!).toBe(3600);
     expect(Math.abs(payload.iat! - Date.now() / 1000)).toBeLessThan(30);

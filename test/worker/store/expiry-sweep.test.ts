@@ -181,6 +181,7 @@ describe("a row is dead once it expires, swept or not", () => {
           },
           codeHash: crypto.randomUUID(),
           codeExpiresAt: now + MIN,
+          session: { sid: crypto.randomUUID(), saml: null, expiresAt: now + MIN },
         },
         now,
       ).then((r) => (r.ok && !r.value.ok ? r.value.reason : "other"));
@@ -195,7 +196,7 @@ describe("a row is dead once it expires, swept or not", () => {
     await runInDurableObject(stub, (_store: OrganizationStore, s) => {
       for (const code of ["c1", "c2"])
         s.storage.sql.exec(
-          "INSERT INTO auth_codes VALUES (?, 'client_x', 'https://app.example/cb', NULL, NULL, 'openid', 'user_x', ?, ?)",
+          "INSERT INTO auth_codes VALUES (?, 'client_x', 'https://app.example/cb', NULL, NULL, 'openid', 'user_x', ?, ?, NULL)",
           code,
           JSON.stringify(profile),
           t0 + MIN,

@@ -76,9 +76,13 @@ describe("upgrading an object of the unversioned release", () => {
     expect(after.schema).toEqual({ from: 0, to: ORG_MIGRATIONS.length, unversioned: true });
     expect(after.versions).toEqual(recorded(ORG_MIGRATIONS));
     // Migration 7 (setup-links) adds pending_logins.setup_test: an old row reads it as null.
+    // Migration 9 (sessions) gives codes and access tokens a session column: older rows belong to no session.
+    const noSession = (rows: Record<string, SqlStorageValue>[]) => rows.map((row) => ({ ...row, sid: null }));
     const upgraded: typeof before = {
       ...before,
       pending_logins: before.pending_logins!.map((row) => ({ ...row, setup_test: null })),
+      auth_codes: noSession(before.auth_codes!),
+      access_tokens: noSession(before.access_tokens!),
     };
     // Migration 8 (directory sync) gives each member its SCIM columns: `source` from its user.created event.
     const scimColumns = {
@@ -177,6 +181,7 @@ describe("upgrading an object of the unversioned release", () => {
       },
       codeHash: "c".repeat(64),
       codeExpiresAt: FAR,
+      session: { sid: "sid-legacy", saml: null, expiresAt: FAR },
     });
     expect(replay).toMatchObject({ ok: false, reason: "replayed" });
     // The spent code and the token it gave: presenting it again revokes that token.

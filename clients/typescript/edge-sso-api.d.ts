@@ -408,7 +408,7 @@ export interface paths {
         delete: operations["deleteApiV1ClientsClientId"];
         options?: never;
         head?: never;
-        /** Update an OAuth client: name, redirectUris, postLogoutRedirectUris, allowedOrigins */
+        /** Update an OAuth client: name, redirectUris, postLogoutRedirectUris, allowedOrigins, backchannelLogoutUri */
         patch: operations["patchApiV1ClientsClientId"];
         trace?: never;
     };
@@ -926,6 +926,11 @@ export interface components {
                 idpSsoBinding: "redirect" | "post";
                 /** @default null */
                 idpSloUrl: string | null;
+                /**
+                 * @default redirect
+                 * @enum {string}
+                 */
+                idpSloBinding: "redirect" | "post";
                 /** @default [] */
                 idpCertificates: string[];
                 /** @default null */
@@ -2433,6 +2438,8 @@ export interface operations {
                         /** @enum {string} */
                         idpSsoBinding?: "redirect" | "post";
                         idpSloUrl?: string;
+                        /** @enum {string} */
+                        idpSloBinding?: "redirect" | "post";
                         idpCertificates?: string[];
                         idpMetadataXml?: string;
                         idpMetadataUrl?: string;
@@ -2767,6 +2774,8 @@ export interface operations {
                         /** @enum {string} */
                         idpSsoBinding?: "redirect" | "post";
                         idpSloUrl?: string;
+                        /** @enum {string} */
+                        idpSloBinding?: "redirect" | "post";
                         idpCertificates?: string[];
                         idpMetadataXml?: string;
                         idpMetadataUrl?: string;
@@ -4888,6 +4897,7 @@ export interface operations {
                     redirectUris?: string[];
                     postLogoutRedirectUris?: string[];
                     allowedOrigins?: string[];
+                    backchannelLogoutUri?: string | null;
                 };
             };
         };

@@ -85,7 +85,6 @@ export type LoginRefusal =
   | "subject_mismatch"
   | "member_deprovisioned";
 
-
 /** How a SAML IdP names a login's session in a LogoutRequest (SAML core 3.7.1). */
 export interface SamlSessionName {
   nameId: string;

@@ -34,7 +34,14 @@ export function startDev({
   const child = spawn(process.execPath, [wrangler, ...dev.args], {
     cwd: root,
     stdio,
-    env: { ...env, WRANGLER_SEND_METRICS: "false", PATH: `${dirname(process.execPath)}:${env.PATH ?? ""}` },
+    env: {
+      ...env,
+      WRANGLER_SEND_METRICS: "false",
+      // Miniflare fetches a sample `request.cf` from the internet at start and prints a stack
+      // trace when offline; edge-sso reads nothing from `request.cf`.
+      CLOUDFLARE_CF_FETCH_ENABLED: env.CLOUDFLARE_CF_FETCH_ENABLED ?? "false",
+      PATH: `${dirname(process.execPath)}:${env.PATH ?? ""}`,
+    },
   });
   return { child, publicUrl: dev.publicUrl, port: dev.port };
 }

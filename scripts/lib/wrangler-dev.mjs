@@ -31,6 +31,8 @@ export async function startWranglerDev({ port, persistTo, vars = {}, quiet = tru
     env: {
       ...process.env,
       WRANGLER_SEND_METRICS: "false",
+      // No `request.cf` fetched from the internet (edge-sso reads none; offline it prints a stack trace).
+      CLOUDFLARE_CF_FETCH_ENABLED: process.env.CLOUDFLARE_CF_FETCH_ENABLED ?? "false",
       CI: "true",
       PATH: `${dirname(process.execPath)}:${process.env.PATH}`,
     },

@@ -817,6 +817,163 @@ export interface paths {
         patch: operations["patchScimV2OrgIdUsersUserId"];
         trace?: never;
     };
+    "/scim/v2/{orgId}/Groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List or filter groups (excludedAttributes=members skips reading members) */
+        get: operations["getScimV2OrgIdGroups"];
+        put?: never;
+        /** Create a group */
+        post: operations["postScimV2OrgIdGroups"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/scim/v2/{orgId}/Groups/{groupId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a group */
+        get: operations["getScimV2OrgIdGroupsGroupId"];
+        /** Replace a group */
+        put: operations["putScimV2OrgIdGroupsGroupId"];
+        post?: never;
+        /** Delete a group */
+        delete: operations["deleteScimV2OrgIdGroupsGroupId"];
+        options?: never;
+        head?: never;
+        /** Patch a group (members add/remove/replace, displayName) */
+        patch: operations["patchScimV2OrgIdGroupsGroupId"];
+        trace?: never;
+    };
+    "/scim/v2/{orgId}/ServiceProviderConfig": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What this SCIM service supports (RFC 7643 §5) */
+        get: operations["getScimV2OrgIdServiceProviderConfig"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/scim/v2/{orgId}/ResourceTypes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** User and Group (RFC 7643 §6) */
+        get: operations["getScimV2OrgIdResourceTypes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/scim/v2/{orgId}/ResourceTypes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One resource type */
+        get: operations["getScimV2OrgIdResourceTypesId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/scim/v2/{orgId}/Schemas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The User, EnterpriseUser and Group schemas (RFC 7643 §7) */
+        get: operations["getScimV2OrgIdSchemas"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/scim/v2/{orgId}/Schemas/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One schema */
+        get: operations["getScimV2OrgIdSchemasId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/scim/v2/{orgId}/Bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Not supported: 501 (RFC 7644 §3.7) */
+        post: operations["postScimV2OrgIdBulk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/scim/v2/{orgId}/.search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Not supported: 501 (RFC 7644 §3.4.3) */
+        post: operations["postScimV2OrgIdSearch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.json": {
         parameters: {
             query?: never;
@@ -1346,6 +1503,18 @@ export interface components {
             startIndex: number;
             itemsPerPage: number;
             Resources: components["schemas"]["ScimGroup"][];
+        };
+        ScimDiscovery: {
+            schemas: string[];
+        } & {
+            [key: string]: unknown;
+        };
+        ScimDiscoveryList: {
+            schemas: string[];
+            totalResults: number;
+            startIndex: number;
+            itemsPerPage: number;
+            Resources: components["schemas"]["ScimDiscovery"][];
         };
         ScimError: {
             schemas: string[];
@@ -5332,7 +5501,7 @@ export interface operations {
             content: {
                 "application/json": {
                     url: string;
-                    events: ("sso_configuration.enabled" | "sso_configuration.updated" | "sso_configuration.disabled" | "connection.created" | "connection.deleted" | "user.created" | "user.updated" | "user.deactivated" | "user.deleted" | "login.succeeded" | "login.failed" | "domain.removed" | "webhook.disabled" | "*")[];
+                    events: ("sso_configuration.enabled" | "sso_configuration.updated" | "sso_configuration.disabled" | "connection.created" | "connection.deleted" | "user.created" | "user.updated" | "user.deactivated" | "user.deleted" | "group.created" | "group.updated" | "group.deleted" | "group.user_added" | "group.user_removed" | "login.succeeded" | "login.failed" | "domain.removed" | "webhook.disabled" | "*")[];
                     enabled?: boolean;
                 };
             };
@@ -5593,7 +5762,7 @@ export interface operations {
             content: {
                 "application/json": {
                     url?: string;
-                    events?: ("sso_configuration.enabled" | "sso_configuration.updated" | "sso_configuration.disabled" | "connection.created" | "connection.deleted" | "user.created" | "user.updated" | "user.deactivated" | "user.deleted" | "login.succeeded" | "login.failed" | "domain.removed" | "webhook.disabled" | "*")[];
+                    events?: ("sso_configuration.enabled" | "sso_configuration.updated" | "sso_configuration.disabled" | "connection.created" | "connection.deleted" | "user.created" | "user.updated" | "user.deactivated" | "user.deleted" | "group.created" | "group.updated" | "group.deleted" | "group.user_added" | "group.user_removed" | "login.succeeded" | "login.failed" | "domain.removed" | "webhook.disabled" | "*")[];
                     enabled?: boolean;
                 };
             };
@@ -6936,6 +7105,413 @@ export interface operations {
                 };
                 content: {
                     "application/scim+json": components["schemas"]["ScimUser"];
+                };
+            };
+            /** @description A SCIM error: 400 (scimType invalidFilter, invalidValue, …), 401, 404, 409 uniqueness, 412 */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/scim+json": components["schemas"]["ScimError"];
+                };
+            };
+        };
+    };
+    getScimV2OrgIdGroups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description List or filter groups (excludedAttributes=members skips reading members) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/scim+json": components["schemas"]["ScimGroupList"];
+                };
+            };
+            /** @description A SCIM error: 400 (scimType invalidFilter, invalidValue, …), 401, 404, 409 uniqueness, 412 */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/scim+json": components["schemas"]["ScimError"];
+                };
+            };
+        };
+    };
+    postScimV2OrgIdGroups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Create a group */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/scim+json": components["schemas"]["ScimGroup"];
+                };
+            };
+            /** @description A SCIM error: 400 (scimType invalidFilter, invalidValue, …), 401, 404, 409 uniqueness, 412 */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/scim+json": components["schemas"]["ScimError"];
+                };
+            };
+        };
+    };
+    getScimV2OrgIdGroupsGroupId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                groupId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Get a group */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/scim+json": components["schemas"]["ScimGroup"];
+                };
+            };
+            /** @description A SCIM error: 400 (scimType invalidFilter, invalidValue, …), 401, 404, 409 uniqueness, 412 */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/scim+json": components["schemas"]["ScimError"];
+                };
+            };
+        };
+    };
+    putScimV2OrgIdGroupsGroupId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                groupId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Replace a group */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/scim+json": components["schemas"]["ScimGroup"];
+                };
+            };
+            /** @description A SCIM error: 400 (scimType invalidFilter, invalidValue, …), 401, 404, 409 uniqueness, 412 */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/scim+json": components["schemas"]["ScimError"];
+                };
+            };
+        };
+    };
+    deleteScimV2OrgIdGroupsGroupId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                groupId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Delete a group */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A SCIM error: 400 (scimType invalidFilter, invalidValue, …), 401, 404, 409 uniqueness, 412 */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/scim+json": components["schemas"]["ScimError"];
+                };
+            };
+        };
+    };
+    patchScimV2OrgIdGroupsGroupId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                groupId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Patch a group (members add/remove/replace, displayName) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/scim+json": components["schemas"]["ScimGroup"];
+                };
+            };
+            /** @description A SCIM error: 400 (scimType invalidFilter, invalidValue, …), 401, 404, 409 uniqueness, 412 */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/scim+json": components["schemas"]["ScimError"];
+                };
+            };
+        };
+    };
+    getScimV2OrgIdServiceProviderConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What this SCIM service supports (RFC 7643 §5) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/scim+json": components["schemas"]["ScimDiscovery"];
+                };
+            };
+            /** @description A SCIM error: 400 (scimType invalidFilter, invalidValue, …), 401, 404, 409 uniqueness, 412 */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/scim+json": components["schemas"]["ScimError"];
+                };
+            };
+        };
+    };
+    getScimV2OrgIdResourceTypes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description User and Group (RFC 7643 §6) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/scim+json": components["schemas"]["ScimDiscoveryList"];
+                };
+            };
+            /** @description A SCIM error: 400 (scimType invalidFilter, invalidValue, …), 401, 404, 409 uniqueness, 412 */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/scim+json": components["schemas"]["ScimError"];
+                };
+            };
+        };
+    };
+    getScimV2OrgIdResourceTypesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One resource type */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/scim+json": components["schemas"]["ScimDiscovery"];
+                };
+            };
+            /** @description A SCIM error: 400 (scimType invalidFilter, invalidValue, …), 401, 404, 409 uniqueness, 412 */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/scim+json": components["schemas"]["ScimError"];
+                };
+            };
+        };
+    };
+    getScimV2OrgIdSchemas: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The User, EnterpriseUser and Group schemas (RFC 7643 §7) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/scim+json": components["schemas"]["ScimDiscoveryList"];
+                };
+            };
+            /** @description A SCIM error: 400 (scimType invalidFilter, invalidValue, …), 401, 404, 409 uniqueness, 412 */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/scim+json": components["schemas"]["ScimError"];
+                };
+            };
+        };
+    };
+    getScimV2OrgIdSchemasId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One schema */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/scim+json": components["schemas"]["ScimDiscovery"];
+                };
+            };
+            /** @description A SCIM error: 400 (scimType invalidFilter, invalidValue, …), 401, 404, 409 uniqueness, 412 */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/scim+json": components["schemas"]["ScimError"];
+                };
+            };
+        };
+    };
+    postScimV2OrgIdBulk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Not supported: 501 (RFC 7644 §3.7) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/scim+json": components["schemas"]["ScimError"];
+                };
+            };
+            /** @description A SCIM error: 400 (scimType invalidFilter, invalidValue, …), 401, 404, 409 uniqueness, 412 */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/scim+json": components["schemas"]["ScimError"];
+                };
+            };
+        };
+    };
+    postScimV2OrgIdSearch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Not supported: 501 (RFC 7644 §3.4.3) */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/scim+json": components["schemas"]["ScimError"];
                 };
             };
             /** @description A SCIM error: 400 (scimType invalidFilter, invalidValue, …), 401, 404, 409 uniqueness, 412 */

@@ -31,6 +31,7 @@ import {
 } from "../webhooks/schemas";
 
 import {
+  scimDiscoverySchema,
   scimErrorSchema,
   scimGroupSchema,
   scimListOf,
@@ -97,6 +98,8 @@ export const RESPONSE_COMPONENTS = {
   ScimUserList: scimListOf(scimUserSchema),
   ScimGroup: scimGroupSchema,
   ScimGroupList: scimListOf(scimGroupSchema),
+  ScimDiscovery: scimDiscoverySchema,
+  ScimDiscoveryList: scimListOf(scimDiscoverySchema),
   ScimError: scimErrorSchema,
 } satisfies Record<string, z.ZodMiniType>;
 

@@ -40,6 +40,9 @@ export function scimListOf<T extends z.ZodMiniType>(resource: T) {
   });
 }
 
+/** ServiceProviderConfig, a ResourceType or a Schema (RFC 7643 §5–§7). */
+export const scimDiscoverySchema = z.looseObject({ schemas: z.array(z.string()) });
+
 /** RFC 7644 §3.12: the SCIM error; `status` is a string. */
 export const scimErrorSchema = z.object({
   schemas: z.array(z.string()),

@@ -14,12 +14,17 @@ const tag = "SCIM 2.0 (bodies per RFC 7643; see /Schemas)";
 
 type Handler = (ctx: RouteContext<undefined, undefined, never>) => Promise<Response>;
 
-const users =
-  (name: keyof typeof import("./user-handlers")): Handler =>
-  async (ctx) => {
-    const handlers = await import("./user-handlers");
+/** A handler of a module loaded on first use (esbuild keeps it in the bundle, evaluated lazily). */
+function lazy<M>(load: () => Promise<M>): (name: keyof M) => Handler {
+  return (name) => async (ctx) => {
+    const handlers = await load();
     return (handlers[name] as (c: typeof ctx) => Promise<Response>)(ctx);
   };
+}
+
+const users = lazy(() => import("./user-handlers"));
+const groups = lazy(() => import("./group-handlers"));
+const discovery = lazy(() => import("./discovery"));
 
 function scimRoute(
   method: Route["method"],
@@ -59,4 +64,65 @@ export const scimRoutes: Route[] = [
     users("patchUser"),
   ),
   scimRoute("DELETE", "/Users/:userId", "Deprovision a user (a tombstone)", { status: 204 }, users("deleteUser")),
+  scimRoute(
+    "GET",
+    "/Groups",
+    "List or filter groups (excludedAttributes=members skips reading members)",
+    { status: 200, schema: "ScimGroupList" },
+    groups("listGroups"),
+  ),
+  scimRoute("POST", "/Groups", "Create a group", { status: 201, schema: "ScimGroup" }, groups("createGroup")),
+  scimRoute("GET", "/Groups/:groupId", "Get a group", { status: 200, schema: "ScimGroup" }, groups("getGroup")),
+  scimRoute("PUT", "/Groups/:groupId", "Replace a group", { status: 200, schema: "ScimGroup" }, groups("replaceGroup")),
+  scimRoute(
+    "PATCH",
+    "/Groups/:groupId",
+    "Patch a group (members add/remove/replace, displayName)",
+    { status: 200, schema: "ScimGroup" },
+    groups("patchGroup"),
+  ),
+  scimRoute("DELETE", "/Groups/:groupId", "Delete a group", { status: 204 }, groups("deleteGroup")),
+  scimRoute(
+    "GET",
+    "/ServiceProviderConfig",
+    "What this SCIM service supports (RFC 7643 §5)",
+    { status: 200, schema: "ScimDiscovery" },
+    discovery("getServiceProviderConfig"),
+  ),
+  scimRoute(
+    "GET",
+    "/ResourceTypes",
+    "User and Group (RFC 7643 §6)",
+    { status: 200, schema: "ScimDiscoveryList" },
+    discovery("listResourceTypes"),
+  ),
+  scimRoute(
+    "GET",
+    "/ResourceTypes/:id",
+    "One resource type",
+    { status: 200, schema: "ScimDiscovery" },
+    discovery("getResourceType"),
+  ),
+  scimRoute(
+    "GET",
+    "/Schemas",
+    "The User, EnterpriseUser and Group schemas (RFC 7643 §7)",
+    { status: 200, schema: "ScimDiscoveryList" },
+    discovery("listSchemas"),
+  ),
+  scimRoute("GET", "/Schemas/:id", "One schema", { status: 200, schema: "ScimDiscovery" }, discovery("getSchema")),
+  scimRoute(
+    "POST",
+    "/Bulk",
+    "Not supported: 501 (RFC 7644 §3.7)",
+    { status: 501, schema: "ScimError" },
+    discovery("notImplemented"),
+  ),
+  scimRoute(
+    "POST",
+    "/.search",
+    "Not supported: 501 (RFC 7644 §3.4.3)",
+    { status: 501, schema: "ScimError" },
+    discovery("notImplemented"),
+  ),
 ];

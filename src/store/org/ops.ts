@@ -13,6 +13,7 @@ import { tokenOps } from "./token-ops";
 import { deliveryOps } from "../../webhooks/delivery-ops";
 import { scimTokenOps } from "./scim/scim-token-ops";
 import { scimUserOps } from "./scim/scim-user-ops";
+import { scimGroupOps } from "./scim/scim-group-ops";
 
 /**
  * Every operation an organization's object runs. Each is synchronous over SQLite and runs
@@ -35,6 +36,7 @@ export const orgOps = {
   ...setupLinkOps,
   ...scimTokenOps,
   ...scimUserOps,
+  ...scimGroupOps,
 };
 
 export type OrgOps = typeof orgOps;

@@ -142,6 +142,18 @@ async function exerciseScim(base: string, token: string, checker: ResponseChecke
     schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
     Operations: [{ op: "replace", value: { active: false } }],
   });
+  const group = (await call("POST", "/Groups", { displayName: "Typed", members: [{ value: created.id }] }))!;
+  await call("GET", "/Groups?filter=displayName%20eq%20%22Typed%22");
+  await call("GET", `/Groups/${group.id}?excludedAttributes=members`);
+  await call("PUT", `/Groups/${group.id}`, { displayName: "Typed", members: [] });
+  await call("PATCH", `/Groups/${group.id}`, {
+    schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+    Operations: [{ op: "add", path: "members", value: [{ value: created.id }] }],
+  });
+  await call("DELETE", `/Groups/${group.id}`);
+  for (const path of ["/ServiceProviderConfig", "/ResourceTypes", "/ResourceTypes/User", "/Schemas"])
+    await call("GET", path);
+  await call("GET", `/Schemas/${encodeURIComponent("urn:ietf:params:scim:schemas:core:2.0:User")}`);
   await call("DELETE", `/Users/${created.id}`);
 }
 

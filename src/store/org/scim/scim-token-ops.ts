@@ -75,4 +75,9 @@ export function requireScimToken(ctx: OrgContext, tokenHash: string): void {
   }
 }
 
-export const scimTokenOps = { createScimToken, listScimTokens, getScimToken, deleteScimToken };
+/** A SCIM request that reads no org data (the discovery endpoints) still needs a token of the org. */
+function scimAuthenticate(ctx: OrgContext, input: { tokenHash: string }): void {
+  requireScimToken(ctx, input.tokenHash);
+}
+
+export const scimTokenOps = { createScimToken, listScimTokens, getScimToken, deleteScimToken, scimAuthenticate };

@@ -10,7 +10,7 @@ import { performance } from "node:perf_hooks";
 import { dependencyBundles } from "./lib/dependency-bundles.mjs";
 import { benchSetup, makeFixtures } from "./lib/fixtures.mjs";
 import { freePort, runLoad } from "./lib/load.mjs";
-import { runFresh, runOperation, runPhases, setupWorker, WORKERD_OPERATIONS } from "./lib/micro.mjs";
+import { growthSetup, runFresh, runOperation, runPhases, setupWorker, WORKERD_OPERATIONS } from "./lib/micro.mjs";
 import { runPeers, verifiers } from "./lib/peers.mjs";
 import { describeMachine, markdown, peerRatios, targets, updateReadme } from "./lib/report.mjs";
 import { measureBundles } from "./lib/size.mjs";
@@ -25,16 +25,10 @@ const FRESH_ROUNDS = QUICK ? 2 : 8;
 const PEERS = QUICK ? { rounds: 1, roundMs: 300 } : { rounds: 3, roundMs: 600 };
 const WEBHOOKS = QUICK ? { latencyEvents: 5, burst: 50 } : { latencyEvents: 40, burst: 400 };
 const LOAD = QUICK
-  ? { connections: 10, durationS: 3, acsLogins: 40 }
-  : { connections: 10, durationS: 10, acsLogins: 250 };
-
-/**
- * Durable Object and KV round trips per request, from the handlers: /sso/start getClient,
- * the domain index (KV), routeDomain, createPendingLogin; the ACS getConnection,
- * consumePendingLogin, completeLogin and its audit-event mirror; /oauth/token getClient,
- * consumeCode, createAccessToken (the signing key is cached per isolate).
- */
-const STORAGE_ROUND_TRIPS = { "load.start": 4, "load.acs": 4, "load.token": 3 };
+  ? { connections: 10, durationS: 3, acsLogins: 40, burst: { logins: 100, concurrency: 16 } }
+  : { connections: 10, durationS: 10, acsLogins: 250, burst: { logins: 1000, concurrency: 16 } };
+/** Rows already in each login table of a fresh org before a login's storage operations are timed. */
+const GROWTH_ROWS = QUICK ? [1_000, 10_000] : [1_000, 10_000, 100_000];
 
 const began = performance.now();
 const log = (message) =>
@@ -71,6 +65,7 @@ try {
   });
   const worker = await startBenchWorker({ config: benchConfig, port: benchPort, persistTo: benchState });
   const micro = [];
+  const growth = [];
   let phases;
   let coldStart;
   try {
@@ -78,6 +73,11 @@ try {
     for (const op of WORKERD_OPERATIONS) {
       micro.push(await runOperation(worker.url, op, PLAN));
       log(`  ${op}: median ${micro.at(-1).medianUs} µs, CPU ${micro.at(-1).cpuUsPerOp ?? "?"} µs/op`);
+    }
+    for (const rows of GROWTH_ROWS) {
+      const { op, counts } = await growthSetup(worker.url, rows);
+      growth.push({ rows, counts, ...(await runOperation(worker.url, op, PLAN)) });
+      log(`  ${op}: median ${growth.at(-1).medianUs} µs, CPU ${growth.at(-1).cpuUsPerOp ?? "?"} µs/login`);
     }
     log("  profile: each step of a verification");
     phases = [await runPhases(worker.url, "signed", PHASE_PLAN), await runPhases(worker.url, "encrypted", PHASE_PLAN)];
@@ -111,18 +111,6 @@ try {
     `  ${webhooks.throughput.perSec} deliveries/s; event to first attempt p50 ${webhooks.firstAttempt.p50Ms} ms, p99 ${webhooks.firstAttempt.p99Ms} ms`,
   );
 
-  // Worker CPU without storage, estimated: the load's CPU per request minus its storage
-  // round trips at the CPU one round trip costs in the micro bench (do.pendingLogin is two).
-  const roundTripCpuMs = micro.find((r) => r.name === "do.pendingLogin").cpuUsPerOp / 2 / 1000;
-  for (const row of load.rows) {
-    const trips = STORAGE_ROUND_TRIPS[row.name];
-    row.storageRoundTrips = trips;
-    row.estimatedCpuMsWithoutStorage =
-      row.runtimeCpuMsPerRequest === null
-        ? null
-        : Number(Math.max(0, row.runtimeCpuMsPerRequest - trips * roundTripCpuMs).toFixed(2));
-  }
-
   const results = {
     machine,
     generatedAt: new Date().toISOString(),
@@ -139,7 +127,9 @@ try {
     coldStartMs: load.coldStartMs,
     coldStart,
     phases,
-    load: { ...LOAD, roundTripCpuMs: Number(roundTripCpuMs.toFixed(2)) },
+    load: LOAD,
+    growth,
+    burst: load.burst,
     webhooks,
   };
   results.targets = targets(results);

@@ -48,7 +48,7 @@ async function mapLimit(items, limit, fn) {
  * @param {{idp: Awaited<ReturnType<typeof import("../../tools/dev-idp/index.mjs").startDevIdp>>,
  *   connections: number, durationS: number, acsLogins: number, log: (s: string) => void}} options
  */
-export async function runLoad({ idp, connections, durationS, acsLogins, log }) {
+export async function runLoad({ idp, connections, durationS, acsLogins, burst, log }) {
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;
   const persistTo = await mkdtemp(join(tmpdir(), "edge-sso-bench-state-"));
@@ -56,7 +56,8 @@ export async function runLoad({ idp, connections, durationS, acsLogins, log }) {
   const edge = await startWranglerDev({
     port,
     persistTo,
-    vars: { PUBLIC_URL: issuer, ADMIN_API_KEY: ADMIN_KEY, SECRETS_KEY },
+    // The dev IdP's metadata names its loopback URL: the outbound URL policy allows it only so.
+    vars: { PUBLIC_URL: issuer, ADMIN_API_KEY: ADMIN_KEY, SECRETS_KEY, ALLOW_INSECURE_LOOPBACK_IDP: "true" },
   });
   const coldStartMs = performance.now() - t0;
   try {
@@ -138,11 +139,130 @@ export async function runLoad({ idp, connections, durationS, acsLogins, log }) {
         })),
       ],
     });
-    return { coldStartMs: Math.round(coldStartMs), rows: [start, acs, token], signedAhead: responses.length };
+    log(`burst: ${burst.logins} logins of one org, at most ${burst.concurrency} at a time`);
+    const logins1k = await runBurst({ idp, issuer, startPath, clientId, clientSecret, port, ...burst, log });
+    return {
+      coldStartMs: Math.round(coldStartMs),
+      rows: [start, acs, token],
+      signedAhead: responses.length,
+      burst: logins1k,
+    };
   } finally {
     await edge.close();
     await rm(persistTo, { recursive: true, force: true });
   }
+}
+
+/**
+ * `logins` whole logins of one org at once, at most `concurrency` requests in flight: every
+ * login starts (/sso/start), the dev IdP signs its Response (not timed: the IdP's work), every
+ * Response is posted to the ACS, and every code is redeemed at /oauth/token, then presented
+ * again. Fails unless every login got its own code, every code was redeemed exactly once
+ * (200 the first time, invalid_grant the second), and nothing else answered.
+ */
+async function runBurst({ idp, issuer, startPath, clientId, clientSecret, port, logins, concurrency, log }) {
+  const timed = async (fn) => {
+    const t = performance.now();
+    const value = await fn();
+    return { value, ms: performance.now() - t };
+  };
+  const phase = async (name, items, fn) => {
+    const before = await cpuSnapshot(port);
+    const t = performance.now();
+    const out = await mapLimit(items, concurrency, (item) => timed(() => fn(item)));
+    const wallMs = performance.now() - t;
+    const cpu = cpuDelta(before, await cpuSnapshot(port));
+    const ms = out.map((o) => o.ms).sort((a, b) => a - b);
+    log(`  ${name}: ${items.length} in ${Math.round(wallMs)} ms`);
+    return {
+      values: out.map((o) => o.value),
+      stats: {
+        name,
+        requests: items.length,
+        wallMs: round(wallMs),
+        perSec: round(items.length / (wallMs / 1000)),
+        p50Ms: round(ms[Math.floor(ms.length * 0.5)]),
+        p99Ms: round(ms[Math.min(ms.length - 1, Math.floor(ms.length * 0.99))]),
+        runtimeCpuMsPerRequest: cpu ? round(cpu.runtimeMs / items.length) : null,
+      },
+    };
+  };
+  const indexes = Array.from({ length: logins }, (_, i) => i);
+  const started = await phase("start", indexes, () => beginLogin(issuer, startPath));
+  const signStart = performance.now();
+  const responses = await mapLimit(started.values, 4, (l) =>
+    idp.sign({ inResponseTo: l.requestId, acsUrl: l.acsUrl, audience: l.audience, email: EMAIL }),
+  );
+  log(`  signed ${responses.length} Responses in ${Math.round(performance.now() - signStart)} ms (not timed)`);
+  const redeem = (code) =>
+    fetch(`${issuer}/oauth/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        grant_type: "authorization_code",
+        code,
+        redirect_uri: REDIRECT_URI,
+        client_id: clientId,
+        client_secret: clientSecret,
+      }).toString(),
+    });
+  // Each login's code is redeemed as soon as its ACS answers (as an app does: codes live 60 s).
+  const acsMs = [];
+  const tokenMs = [];
+  const finished = await phase("acs + token", indexes, async (i) => {
+    const l = started.values[i];
+    let t = performance.now();
+    const res = await fetch(l.acsUrl, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie: l.cookie },
+      body: new URLSearchParams({ SAMLResponse: responses[i].samlResponse, RelayState: l.relayState }).toString(),
+    });
+    const location = res.headers.get("location");
+    const code = res.status === 302 && location ? new URL(location).searchParams.get("code") : null;
+    if (!code) throw new Error(`burst ACS answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+    acsMs.push(performance.now() - t);
+    t = performance.now();
+    const answer = await redeem(code);
+    const body = await answer.json();
+    if (answer.status !== 200 || !body.id_token)
+      throw new Error(`burst token answered ${answer.status}: ${JSON.stringify(body)}`);
+    tokenMs.push(performance.now() - t);
+    return { code, accessToken: body.access_token };
+  });
+  const codes = finished.values.map((v) => v.code);
+  const distinct = new Set(codes).size;
+  if (distinct !== logins) throw new Error(`burst: ${logins} logins gave ${distinct} distinct codes`);
+  const token = { values: finished.values.map((v) => v.accessToken) };
+  if (new Set(token.values).size !== logins) throw new Error("burst: access tokens repeated");
+  const again = await mapLimit(codes, concurrency, async (code) => {
+    const res = await redeem(code);
+    return res.status === 400 && (await res.json()).error === "invalid_grant";
+  });
+  if (!again.every(Boolean)) throw new Error(`burst: ${again.filter((ok) => !ok).length} codes redeemed twice`);
+  const wallMs = started.stats.wallMs + finished.stats.wallMs;
+  const quantiles = (name, list) => {
+    const ms = [...list].sort((x, y) => x - y);
+    return {
+      name,
+      requests: ms.length,
+      p50Ms: round(ms[Math.floor(ms.length * 0.5)]),
+      p99Ms: round(ms[Math.min(ms.length - 1, Math.floor(ms.length * 0.99))]),
+    };
+  };
+  return {
+    logins,
+    concurrency,
+    distinctCodes: distinct,
+    redeemedOnce: logins,
+    loginsPerSec: round(logins / (wallMs / 1000)),
+    phases: [
+      started.stats,
+      finished.stats,
+      { ...quantiles("acs (within acs + token)", acsMs), wallMs: null, perSec: null, runtimeCpuMsPerRequest: null },
+      { ...quantiles("token (within acs + token)", tokenMs), wallMs: null, perSec: null, runtimeCpuMsPerRequest: null },
+    ],
+  };
 }
 
 /** An autocannon request that takes the next queue item on every send. */

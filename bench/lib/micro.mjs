@@ -28,6 +28,9 @@ async function post(url, path, body) {
 
 export const setupWorker = (url, setup) => post(url, "/setup", setup);
 
+/** A fresh org with `rows` rows in each login table; answers the op name that times a login's storage against it. */
+export const growthSetup = (url, rows) => post(url, "/growth", { rows });
+
 /** A BatchTiming to a row: per-batch averages are the samples (see bench/README.md). */
 export function batchRow(name, timing) {
   const perOpUs = timing.batchMs.map((ms) => (ms * 1000) / timing.batchSize);

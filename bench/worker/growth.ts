@@ -47,27 +47,32 @@ export class OrganizationStore extends RealOrganizationStore {
     const series = `WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < ${rows | 0}) SELECT x FROM n`;
     this.ctx.storage.transactionSync(() => {
       sql.exec(
-        `INSERT INTO pending_logins SELECT 'fill.' || x, '_fill' || x, 'conn_fill', 'client_bench',
+        `INSERT INTO pending_logins (relay_state, request_id, connection_id, client_id, redirect_uri, state, nonce,
+           code_challenge, scope, login_hint, browser_hash, upstream, created_at, expires_at) SELECT 'fill.' || x, '_fill' || x, 'conn_fill', 'client_bench',
            'http://127.0.0.1:9/callback', 'st', 'n', NULL, 'openid email', NULL, '${"0".repeat(64)}', NULL, ?, ?
          FROM (${series})`,
         createdAt,
         expiresAt,
       );
       sql.exec(
-        `INSERT INTO auth_codes SELECT printf('%064d', x), 'client_bench', 'http://127.0.0.1:9/callback', NULL, 'n',
+        `INSERT INTO auth_codes (code_hash, client_id, redirect_uri, code_challenge, nonce, scope, member_id, profile,
+           expires_at) SELECT printf('%064d', x), 'client_bench', 'http://127.0.0.1:9/callback', NULL, 'n',
            'openid email', 'user_fill', ?, ? FROM (${series})`,
         PROFILE,
         expiresAt,
       );
-      sql.exec(`INSERT INTO assertion_replay SELECT '_fill' || x, 'conn_fill', ? FROM (${series})`, expiresAt);
       sql.exec(
-        `INSERT INTO access_tokens SELECT printf('%064d', x), 'client_bench', 'user_fill', 'openid email', ?, ?
+        `INSERT INTO assertion_replay (assertion_id, connection_id, expires_at) SELECT '_fill' || x, 'conn_fill', ? FROM (${series})`,
+        expiresAt,
+      );
+      sql.exec(
+        `INSERT INTO access_tokens (token_hash, client_id, member_id, scope, profile, expires_at) SELECT printf('%064d', x), 'client_bench', 'user_fill', 'openid email', ?, ?
          FROM (${series})`,
         PROFILE,
         expiresAt,
       );
       sql.exec(
-        `INSERT INTO events SELECT printf('evt_00000000000000%012d', x), 'login.succeeded', 'system', 'user_fill',
+        `INSERT INTO events (id, type, actor, target, data, created_at) SELECT printf('evt_00000000000000%012d', x), 'login.succeeded', 'system', 'user_fill',
            '{"connectionId":"conn_fill"}', ? FROM (${series})`,
         createdAt,
       );

@@ -1,6 +1,7 @@
 import type { Env } from "../../src/env";
 import { freshIsolates, TRIVIAL_BUNDLE, type FreshRequest } from "./fresh-isolates";
 import { prepare, verifyInput, verifyOrThrow, type BenchSetup, type Prepared } from "./operations";
+import { growthOperation } from "./growth";
 import { coldPhases, profilePhases } from "./phases";
 import { DEFAULT_PLAN, timeBatches, timeOnce, type BatchPlan } from "./timing";
 
@@ -12,6 +13,7 @@ import { DEFAULT_PLAN, timeBatches, timeOnce, type BatchPlan } from "./timing";
  *   POST /fresh         FreshRequest → fresh isolates through the Worker Loader
  *   POST /first-verify  BenchSetup → what a fresh isolate's first verifications cost
  *   POST /first-phases  BenchSetup → the same, step by step
+ *   POST /growth        {rows} → a fresh org with `rows` rows per login table; adds op `growth.<rows>`
  */
 type BenchEnv = Env & { LOADER: WorkerLoader };
 
@@ -46,6 +48,13 @@ export default {
           }),
         );
       }
+      if (path === "/growth") {
+        const { rows } = await request.json<{ rows: number }>();
+        const { setup, operations } = requirePrepared();
+        const { operation, counts } = await growthOperation(env, setup.email, rows);
+        operations[`growth.${rows}`] = operation;
+        return Response.json({ op: `growth.${rows}`, counts });
+      }
       if (path === "/first-verify") return Response.json(await firstVerifications(await request.json<BenchSetup>()));
       if (path === "/first-phases") {
         const setup = await request.json<BenchSetup>();
@@ -77,7 +86,8 @@ async function firstVerifications(setup: BenchSetup) {
   return { firstMs: first.ms, secondMs: second.ms, next50MeanMs: next.ms / 50 };
 }
 
-// The real objects, bound in bench/wrangler.toml: the DO round trips run the real code.
-export { OrganizationStore } from "../../src/store/organization-store";
+// The real objects, bound in bench/wrangler.toml: the DO round trips run the real code (the org
+// object with one bench-only method that fills its tables, bench/worker/growth.ts).
+export { OrganizationStore } from "./growth";
 export { AppStore } from "../../src/store/app-store";
 export { DomainClaim } from "../../src/store/domain-claim";

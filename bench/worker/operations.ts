@@ -139,12 +139,12 @@ export async function prepare(env: Env, setup: BenchSetup): Promise<Prepared> {
   return { setup, operations };
 }
 
-interface BenchOrg {
+export interface BenchOrg {
   organizationId: string;
   connectionId: string;
 }
 
-async function createOrganization(env: Env, email: string): Promise<BenchOrg> {
+export async function createOrganization(env: Env, email: string): Promise<BenchOrg> {
   const organizationId = newId("org");
   const connectionId = newConnectionId(organizationId);
   const domain = email.slice(email.indexOf("@") + 1);
@@ -175,7 +175,7 @@ async function createOrganization(env: Env, email: string): Promise<BenchOrg> {
   return { organizationId, connectionId };
 }
 
-function pendingLogin(org: BenchOrg, requestId: string, relayState: string): PendingLogin {
+export function pendingLogin(org: BenchOrg, requestId: string, relayState: string): PendingLogin {
   const now = Date.now();
   return {
     relayState,
@@ -195,7 +195,7 @@ function pendingLogin(org: BenchOrg, requestId: string, relayState: string): Pen
   };
 }
 
-function completeLoginInput(org: BenchOrg, email: string, codeHash: string) {
+export function completeLoginInput(org: BenchOrg, email: string, codeHash: string) {
   const now = Date.now();
   return {
     connectionId: org.connectionId,
@@ -224,7 +224,7 @@ function completeLoginInput(org: BenchOrg, email: string, codeHash: string) {
   };
 }
 
-function profileOf(org: BenchOrg, email: string): Profile {
+export function profileOf(org: BenchOrg, email: string): Profile {
   return {
     id: "user_01JBENCH000000000000000000",
     organizationId: org.organizationId,

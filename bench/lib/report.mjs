@@ -197,7 +197,7 @@ export function markdown(results) {
       row([
         p.name,
         num(p.requests),
-        num(p.perSec),
+        p.perSec === null ? "–" : num(p.perSec),
         `${p.p50Ms} ms`,
         `${p.p99Ms} ms`,
         p.runtimeCpuMsPerRequest === null ? "–" : `${p.runtimeCpuMsPerRequest} ms`,

@@ -107,6 +107,7 @@ export async function prepare(env: Env, setup: BenchSetup): Promise<Prepared> {
         clientId: "client_bench",
         profile: profileOf(org, setup.email),
         nonce: "n-0S6_WzA2Mj",
+        sid: newOrgToken(org.organizationId),
         key: idTokenKey,
         now: Date.parse(setup.now),
       }),
@@ -221,6 +222,8 @@ export function completeLoginInput(org: BenchOrg, email: string, codeHash: strin
     },
     codeHash,
     codeExpiresAt: now + 60_000,
+    // The login's session (SPEC §9), as flow/complete-login.ts opens it.
+    session: { sid: newOrgToken(org.organizationId), saml: null, expiresAt: now + 8 * 3_600_000 },
   };
 }
 

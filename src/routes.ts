@@ -19,6 +19,7 @@ import { route, type Route } from "./http/route";
 import { oauthRoutes } from "./oauth";
 import { oidcCallbackRoute } from "./flow/oidc/callback";
 import { ldapLoginRoutes } from "./flow/ldap/login-routes";
+import { portalRoutes } from "./portal/routes";
 
 const openApiRoute = route({
   method: "GET",
@@ -56,5 +57,6 @@ export const ALL_ROUTES: Route[] = [
   oidcCallbackRoute,
   ...ldapLoginRoutes,
   ...scimRoutes,
+  ...portalRoutes,
   openApiRoute,
 ];

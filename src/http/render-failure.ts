@@ -2,6 +2,7 @@ import type { Env } from "../env";
 import { browserFailureResponse, type FailureScope } from "../flow/login-error";
 import { oauthFailureResponse } from "../oauth/oauth-error";
 import { scimErrorResponse } from "../scim/scim-error";
+import { portalRefusalResponse } from "../portal/portal-page";
 import { problemResponse } from "./problem";
 import type { Audience, Route } from "./route";
 
@@ -23,8 +24,12 @@ export function renderFailure(
       return problemResponse(error);
     case "oauth":
       return oauthFailureResponse(error);
-    case "browser":
     case "portal":
+      return (
+        portalRefusalResponse(ctx.env, error) ??
+        browserFailureResponse(ctx.env, error, route.failureScope?.(ctx.url, ctx.params) ?? NO_SCOPE)
+      );
+    case "browser":
       return browserFailureResponse(ctx.env, error, route.failureScope?.(ctx.url, ctx.params) ?? NO_SCOPE);
     case "saml":
       // No route answers with a SAML message yet: until the logout issue builds SAML

@@ -109,16 +109,21 @@ function conditionContext(v: VerifiedElements): ConditionContext {
   };
 }
 
-/** The assertion's Issuer is required, the Response's optional; both must be the IdP (SPEC §5). */
-function checkIssuers(response: Element, assertion: Element, idpEntityId: string): string {
-  const responseIssuer = optionalChild(response, NS.assertion, "Issuer");
-  if (responseIssuer && strictText(responseIssuer).trim() !== idpEntityId) {
-    fail("issuer_mismatch", `Response Issuer "${strictText(responseIssuer).trim()}", expected "${idpEntityId}"`);
-  }
+/**
+ * The assertion's Issuer is required, the Response's optional; both must be the IdP (SPEC §5).
+ * With no entity ID configured (a setup portal test, `idpEntityId: null`), the Assertion's
+ * Issuer is what the IdP is, and a Response Issuer must still equal it.
+ */
+function checkIssuers(response: Element, assertion: Element, idpEntityId: string | null): string {
   const assertionIssuer = optionalChild(assertion, NS.assertion, "Issuer");
   const issuer = assertionIssuer ? strictText(assertionIssuer).trim() : null;
-  if (!issuer || issuer !== idpEntityId)
-    fail("issuer_mismatch", `Assertion Issuer "${issuer ?? ""}", expected "${idpEntityId}"`);
+  const expected = idpEntityId ?? issuer ?? "";
+  const responseIssuer = optionalChild(response, NS.assertion, "Issuer");
+  if (responseIssuer && strictText(responseIssuer).trim() !== expected) {
+    fail("issuer_mismatch", `Response Issuer "${strictText(responseIssuer).trim()}", expected "${expected}"`);
+  }
+  if (!issuer || issuer !== expected)
+    fail("issuer_mismatch", `Assertion Issuer "${issuer ?? ""}", expected "${expected || "an Issuer"}"`);
   return issuer;
 }
 

@@ -14,7 +14,13 @@ import { verifySignature } from "./verify-signature";
 
 /** The SAML side of a connection, as verification needs it (SPEC §2 `saml`). */
 export interface SamlVerificationPolicy {
-  idpEntityId: string;
+  /**
+   * The Issuer the Assertion (and the Response, when it names one) must carry. Null only
+   * for a setup portal test sign-in of a connection whose entity ID is not known yet
+   * (SPEC §9): any Issuer is read, the Response's must equal the Assertion's, and the
+   * admin confirms it before it is saved. Every login passes a string.
+   */
+  idpEntityId: string | null;
   /** Configured IdP certificates (PEM, one-line PEM, base64 DER or base64 of PEM); several during rotation. */
   idpCertificates: readonly string[];
   spEntityId: string;

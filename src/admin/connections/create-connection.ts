@@ -59,7 +59,7 @@ export async function createConnection(
 }
 
 /** The new connection's type, settings and sealed secrets (SAML: freshly generated SP key pairs). */
-async function initialSettings(env: Env, id: string, body: CreateConnectionBody) {
+export async function initialSettings(env: Env, id: string, body: CreateConnectionBody) {
   const common: CommonSettings = {
     allowAnyEmailDomain: body.allowAnyEmailDomain ?? false,
     idpInitiatedClientId: body.idpInitiatedClientId ?? null,

@@ -1,6 +1,6 @@
 import { applyLdapFields, applyOidcFields, applySamlFields, samlFromMetadata } from "../../connections/apply-fields";
 import { connectionView } from "../../connections/connection-view";
-import type { ConnectionSecrets, ConnectionSettings } from "../../connections/settings";
+import type { ConnectionSecrets, ConnectionSettings, SamlSettings } from "../../connections/settings";
 import type { Env } from "../../env";
 import { normalizeDomains } from "../../domains/normalize-domain";
 import { ApiError } from "../../http/api-error";
@@ -58,6 +58,7 @@ export async function updateConnection(
       settings,
       secrets,
       expectedUpdatedAt: current.updatedAt,
+      setupLinkId: setupLinkOf(ctx),
     },
     actorName(ctx.actor),
   );
@@ -105,30 +106,9 @@ export async function setIdpMetadata(
       { path: "", message: "connection is not saml" },
     ]);
   const settings = current.settings;
-  let saml = settings.saml;
-  let provider: string | undefined;
-  if ("metadataXml" in body) {
-    saml = samlFromMetadata(env, saml, body.metadataXml, "metadataXml");
-  } else if ("metadataUrl" in body) {
-    const xml = await fetchIdpMetadata(env, body.metadataUrl, { outboundDetail: isAppWide(ctx.actor) });
-    saml = { ...samlFromMetadata(env, saml, xml, "metadataUrl"), idpMetadataUrl: body.metadataUrl };
-  } else if ("identity_provider_url" in body) {
-    refuseOutboundUrls(env, [{ path: "identity_provider_url", url: body.identity_provider_url }]);
-    saml = {
-      ...saml,
-      idpSsoUrl: body.identity_provider_url,
-      idpCertificates: normalizeCertificates([body.certificate], "certificate"),
-    };
-  } else {
-    refuseOutboundUrls(env, [{ path: "idpSsoUrl", url: body.idpSsoUrl }]);
-    saml = {
-      ...saml,
-      idpEntityId: body.idpEntityId,
-      idpSsoUrl: body.idpSsoUrl,
-      idpCertificates: normalizeCertificates([body.idpCertificate], "idpCertificate"),
-    };
-    provider = body.provider;
-  }
+  const { saml, provider } = await samlFromIdpMetadataBody(env, settings.saml, body, {
+    outboundDetail: isAppWide(ctx.actor),
+  });
   const record = await orgOp(
     env,
     params.orgId,
@@ -138,8 +118,56 @@ export async function setIdpMetadata(
       provider,
       settings: { ...settings, saml },
       expectedUpdatedAt: current.updatedAt,
+      setupLinkId: setupLinkOf(ctx),
     },
     actorName(ctx.actor),
   );
   return json(connectionView(record, env.PUBLIC_URL));
+}
+
+/**
+ * The IdP side a body of `idp-metadata` gives: read from XML, fetched from a URL, or set
+ * from fields. Throws 400 naming the field when it cannot be read. The setup portal uses it too.
+ */
+export async function samlFromIdpMetadataBody(
+  env: Env,
+  current: SamlSettings,
+  body: z.infer<typeof idpMetadataBody>,
+  audience: { outboundDetail: boolean },
+): Promise<{ saml: SamlSettings; provider: string | undefined }> {
+  if ("metadataXml" in body)
+    return { saml: samlFromMetadata(env, current, body.metadataXml, "metadataXml"), provider: undefined };
+  if ("metadataUrl" in body) {
+    const xml = await fetchIdpMetadata(env, body.metadataUrl, audience);
+    return {
+      saml: { ...samlFromMetadata(env, current, xml, "metadataUrl"), idpMetadataUrl: body.metadataUrl },
+      provider: undefined,
+    };
+  }
+  if ("identity_provider_url" in body) {
+    refuseOutboundUrls(env, [{ path: "identity_provider_url", url: body.identity_provider_url }]);
+    return {
+      saml: {
+        ...current,
+        idpSsoUrl: body.identity_provider_url,
+        idpCertificates: normalizeCertificates([body.certificate], "certificate"),
+      },
+      provider: undefined,
+    };
+  }
+  refuseOutboundUrls(env, [{ path: "idpSsoUrl", url: body.idpSsoUrl }]);
+  return {
+    saml: {
+      ...current,
+      idpEntityId: body.idpEntityId,
+      idpSsoUrl: body.idpSsoUrl,
+      idpCertificates: normalizeCertificates([body.idpCertificate], "idpCertificate"),
+    },
+    provider: body.provider,
+  };
+}
+
+/** The setup link acting, whose live state and own connection the object re-checks in the write. */
+function setupLinkOf(ctx: { actor: RouteContext["actor"] }): string | undefined {
+  return ctx.actor.kind === "setup_link" ? ctx.actor.id : undefined;
 }

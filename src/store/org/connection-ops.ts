@@ -4,6 +4,7 @@ import { all, one, toPage, type Page, type PageRequest } from "../sql";
 import { recordEvent, routingChanged, type OrgContext } from "./context";
 import { rowToConnection, type ConnectionRow } from "./connection-rows";
 import { requireOrganization } from "./organization-ops";
+import { requireLinkConnection } from "./setup-portal-ops";
 import type { ConnectionSecrets, ConnectionSettings } from "../../connections/settings";
 import type { ConnectionRecord, ConnectionState, OrganizationRecord, SsoType } from "./types";
 
@@ -95,6 +96,11 @@ export interface ConnectionPatch {
   secrets?: ConnectionSecrets | undefined;
   /** Refuse the write when the connection changed since the caller read it. */
   expectedUpdatedAt?: string | undefined;
+  /**
+   * The setup link writing through the portal: the write happens only while the link is
+   * live and the connection is its own and not active (SPEC §2 `setup-links`).
+   */
+  setupLinkId?: string | undefined;
 }
 
 /**
@@ -102,6 +108,7 @@ export interface ConnectionPatch {
  * changed (names only, never values); a patch that changes nothing writes and records nothing.
  */
 function updateConnection(ctx: OrgContext, patch: ConnectionPatch): ConnectionRecord {
+  if (patch.setupLinkId) requireLinkConnection(ctx, patch.setupLinkId, patch.id);
   const current = requireConnection(ctx, patch.id);
   if (patch.expectedUpdatedAt && patch.expectedUpdatedAt !== current.updatedAt) {
     throw conflict("The connection changed while this request ran; retry.");

@@ -9,6 +9,7 @@ import { oidcCacheOps } from "./oidc-cache-ops";
 import { organizationOps } from "./organization-ops";
 import { setupLinkOps } from "./setup-link-ops";
 import { sessionOps } from "./session-ops";
+import { setupPortalOps } from "./setup-portal-ops";
 import { tokenOps } from "./token-ops";
 import { deliveryOps } from "../../webhooks/delivery-ops";
 import { scimTokenOps } from "./scim/scim-token-ops";
@@ -37,6 +38,7 @@ export const orgOps = {
   ...scimTokenOps,
   ...scimUserOps,
   ...scimGroupOps,
+  ...setupPortalOps,
 };
 
 export type OrgOps = typeof orgOps;

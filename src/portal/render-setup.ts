@@ -1,0 +1,109 @@
+import { spUrls } from "../connections/settings";
+import type { Env } from "../env";
+import { escapeHtml } from "../flow/html";
+import { oidcCallbackUrl } from "../oidc/resolve-idp";
+import type { ConnectionRecord } from "../store/org/types";
+import { orgOp } from "../store/stores";
+import { IDP_GUIDES, type IdpGuide, type SpValues } from "./guides";
+import type { FormErrors } from "./plain-errors";
+import { portalPage } from "./portal-page";
+import type { PortalSession } from "./portal-session";
+import { activateStep, testStep } from "./step-test-activate";
+import { idpSideStep } from "./step-idp-side";
+import { chooseProvider, configureIdp, type PortalStep, type PortalView } from "./steps";
+
+/** The portal's steps, in order (SPEC §9). A new step goes here, e.g. SCIM tokens before Activate. */
+export const PORTAL_STEPS: readonly PortalStep[] = [chooseProvider, configureIdp, idpSideStep, testStep, activateStep];
+
+/** The guide of a connection the portal made: by its name, else its provider and protocol. */
+export function guideOf(connection: ConnectionRecord): IdpGuide {
+  return (
+    IDP_GUIDES.find((g) => g.name === connection.name && g.protocol === connection.type) ??
+    IDP_GUIDES.find((g) => g.provider === connection.provider && g.protocol === connection.type) ??
+    IDP_GUIDES.find((g) => g.provider === "Generic" && g.protocol === connection.type)!
+  );
+}
+
+export function spValuesOf(env: Env, connectionId: string): SpValues {
+  const urls = spUrls(env.PUBLIC_URL, connectionId);
+  return {
+    acsUrl: urls.acsUrl,
+    entityId: urls.entityId,
+    metadataUrl: urls.metadataUrl,
+    oidcRedirectUri: oidcCallbackUrl(env.PUBLIC_URL),
+  };
+}
+
+/** The portal's page for an open link, with this request's errors (if any) under their fields. */
+export async function renderSetup(
+  env: Env,
+  session: PortalSession,
+  outcome: {
+    errors?: FormErrors;
+    values?: Record<string, string>;
+    posted?: string;
+    activationErrors?: string[];
+    status?: number;
+  } = {},
+): Promise<Response> {
+  const connection = session.connection;
+  if (connection?.state === "active") return livePage(env, session);
+  const view: PortalView = {
+    env,
+    session,
+    guide: connection ? guideOf(connection) : null,
+    sp: connection ? spValuesOf(env, connection.id) : null,
+    attempts: connection
+      ? await orgOp(env, session.organization.id, "lastSignInAttempts", { connectionId: connection.id })
+      : [],
+    errors: outcome.errors ?? {},
+    values: outcome.values ?? {},
+    posted: outcome.posted ?? null,
+    activationErrors: outcome.activationErrors ?? [],
+  };
+  const steps = PORTAL_STEPS.filter((s) => s.applies(view));
+  const current = steps.find((s) => !s.done(view))?.id;
+  const cards = steps.map(
+    (s) =>
+      `<section class="card" id="${s.id}" aria-labelledby="${s.id}-h">${s.render(view).replace("<h2>", `<h2 id="${s.id}-h">`)}</section>`,
+  );
+  return portalPage(env, {
+    title: "Set up single sign-on",
+    status: outcome.status ?? 200,
+    organizationName: session.organization.name,
+    nav: PORTAL_STEPS.map((s) => ({
+      id: s.id,
+      title: s.title,
+      state: s.done(view) && s.applies(view) ? "done" : s.id === current ? "current" : "todo",
+    })),
+    body:
+      `<h1>Set up single sign-on</h1><p class="lead">Connect ${escapeHtml(session.organization.name)}'s identity provider in a few steps. Nothing goes live until you activate it.</p>` +
+      cards.join(""),
+    footer: `This private link works until ${escapeHtml(new Date(session.link.expiresAt).toUTCString().replace(" GMT", " UTC"))}. Do not share it.`,
+    formAction: testFormAction(connection),
+  });
+}
+
+/**
+ * The test sign-in form posts to the portal, which answers with a redirect (or a POST form)
+ * to the IdP: CSP form-action governs that redirect too, so the IdP's origin is allowed.
+ */
+export function testFormAction(connection: ConnectionRecord | null): string[] {
+  if (connection?.type !== "saml" || !connection.settings.saml.idpSsoUrl) return [];
+  try {
+    return [new URL(connection.settings.saml.idpSsoUrl).origin];
+  } catch {
+    return [];
+  }
+}
+
+/** After activation: the link's connection is live. */
+export function livePage(env: Env, session: PortalSession): Response {
+  return portalPage(env, {
+    title: "Single sign-on is live",
+    organizationName: session.organization.name,
+    body:
+      `<div class="card"><p class="notice ok" role="status"><strong>Single sign-on is live.</strong></p>` +
+      `<h1>You're done</h1><p>People at ${escapeHtml(session.organization.name)} now sign in through their identity provider. This setup link no longer works; ask for a new one to change the configuration.</p></div>`,
+  });
+}

@@ -206,7 +206,14 @@ export const portalRoutes = [
     method: "POST",
     path: "/setup/:token/idp",
     summary: "Save the IdP side (metadata URL, XML, fields; OIDC; LDAP)",
-    success: { status: 303, description: "Back to the portal; 400 with plain-words errors" },
+    success: { status: 303, description: "Back to the portal" },
+    responses: [
+      {
+        status: 400,
+        description: "The portal again, with plain-words errors next to the fields",
+        contentType: "text/html",
+      },
+    ],
     handler: saveIdp,
   }),
   route({
@@ -238,7 +245,8 @@ export const portalRoutes = [
     method: "POST",
     path: "/setup/:token/activate",
     summary: "Activate the connection (fires sso_configuration.enabled; the link ends)",
-    success: { status: 200, description: "The live page; 409 naming what is missing" },
+    success: { status: 200, description: "The live page", contentType: "text/html" },
+    responses: [{ status: 409, description: "The portal again, naming what is missing", contentType: "text/html" }],
     handler: activate,
   }),
 ];

@@ -14,6 +14,7 @@ import { generateKeyPair, loadKeyPair } from "./keys.mjs";
 import { idpMetadataXml } from "./metadata.mjs";
 import { autoPostPage, errorPage, loginPage } from "./pages.mjs";
 import { SignRequestError, createResponseSigner, parseSignRequest } from "./sign-response.mjs";
+import { createLogoutSigner, parseLogoutSignRequest } from "./logout-messages.mjs";
 
 /** @typedef {import("./sign-response.mjs").DevIdpUser} DevIdpUser */
 /** @typedef {import("./authn-request.mjs").AuthnRequest} AuthnRequest */
@@ -94,6 +95,10 @@ export async function startDevIdp(options = {}) {
   const pending = new Map();
   const state = { url: "", entityId: "", metadataXml: "" };
   /** @type {ReturnType<typeof createResponseSigner>} */
+  /** @type {ReturnType<typeof createLogoutSigner>} */
+  let signLogout = async () => {
+    throw new Error("dev IdP not started");
+  };
   let sign = async () => {
     throw new Error("dev IdP not started");
   };
@@ -219,6 +224,16 @@ export async function startDevIdp(options = {}) {
         pending.delete(/** @type {string} */ (form.get("pending")));
         return respondToAcs(entry.request, entry.relayState, email, response, wantsJson);
       }
+      case "POST /slo/sign": {
+        let body;
+        try {
+          body = JSON.parse(await readBody(request));
+        } catch {
+          throw new HttpError(400, "body must be JSON");
+        }
+        const signed = await signLogout(parseLogoutSignRequest(body));
+        return send(response, 200, "application/json", JSON.stringify(signed));
+      }
       case "POST /sign": {
         let body;
         try {
@@ -259,6 +274,7 @@ export async function startDevIdp(options = {}) {
   const ssoUrl = `${state.url}/sso`;
   state.metadataXml = idpMetadataXml({ entityId: state.entityId, ssoUrl, certificatePem: key.certificatePem });
   sign = createResponseSigner({ dir, entityId: state.entityId, users, key, rogueKey });
+  signLogout = createLogoutSigner({ dir, entityId: state.entityId, key, rogueKey });
 
   return {
     url: state.url,

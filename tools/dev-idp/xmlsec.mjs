@@ -11,7 +11,16 @@ import { NS } from "./xml.mjs";
  */
 const execFileAsync = promisify(execFile);
 
-const ID_ATTRS = ["--id-attr:ID", `${NS.assertion}:Assertion`, "--id-attr:ID", `${NS.protocol}:Response`];
+const ID_ATTRS = [
+  "--id-attr:ID",
+  `${NS.assertion}:Assertion`,
+  "--id-attr:ID",
+  `${NS.protocol}:Response`,
+  "--id-attr:ID",
+  `${NS.protocol}:LogoutRequest`,
+  "--id-attr:ID",
+  `${NS.protocol}:LogoutResponse`,
+];
 export const ASSERTION_SIGNATURE = "//*[local-name()='Assertion']/*[local-name()='Signature']";
 export const RESPONSE_SIGNATURE = "/*[local-name()='Response']/*[local-name()='Signature']";
 const ASSERTION = "//*[local-name()='EncryptedAssertion']/*[local-name()='Assertion']";

@@ -43,6 +43,7 @@ input:focus-visible,textarea:focus-visible,button:focus-visible,a:focus-visible,
 .btn{display:inline-block;padding:.6rem 1.1rem;border-radius:8px;border:1px solid var(--accent);background:var(--accent);color:#fff;font:inherit;font-weight:600;cursor:pointer;text-decoration:none}
 .btn.secondary{background:#fff;color:var(--accent)}
 .btn:hover{filter:brightness(1.08)}
+.btn[disabled]{opacity:.45;cursor:not-allowed;filter:none}
 .copy{display:grid;grid-template-columns:11rem 1fr auto;gap:.5rem 1rem;align-items:center;margin:0 0 .6rem}
 .copy code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.85rem;word-break:break-all;background:var(--bg);border:1px solid var(--line);border-radius:6px;padding:.35rem .5rem}
 .copy button{padding:.3rem .7rem;border:1px solid var(--line);border-radius:6px;background:#fff;color:var(--text);font:inherit;font-size:.85rem;cursor:pointer}

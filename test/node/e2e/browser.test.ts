@@ -1,7 +1,25 @@
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startOidcPeer } from "../../setup/oidc-provider";
+import { x509 } from "../../../src/crypto/x509";
 import { ADMIN_KEY, startSystem, type System } from "./system";
+
+/** A self-signed certificate that expired on 1 March 2024. */
+async function expiredCertificate(): Promise<string> {
+  const alg = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" };
+  const keys = (await crypto.subtle.generateKey(alg, true, ["sign", "verify"])) as CryptoKeyPair;
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: "01",
+    name: "CN=Old IdP",
+    notBefore: new Date("2023-03-01T00:00:00Z"),
+    notAfter: new Date("2024-03-01T00:00:00Z"),
+    keys,
+    signingAlgorithm: alg,
+  });
+  return cert.toString("pem");
+}
 
 /**
  * A real browser (Debian's chromium, driven by playwright-core) through the whole login
@@ -152,4 +170,71 @@ describe("browser end to end", () => {
     expect(idToken).toMatchObject({ iss: system.issuer, email: alice.mail, email_verified: true });
     await page.close();
   });
+
+  it("sets SSO up through the setup portal: Okta's guide, metadata, a test sign-in in a new tab, activation", async () => {
+    const shots = join(process.cwd(), "test-artifacts", "portal");
+    await mkdir(shots, { recursive: true });
+    const org = await admin("POST", "/organizations", {
+      name: "Portal Browser Co",
+      domains: ["portal-browser.example"],
+    });
+    const link = (await admin("POST", `/organizations/${org.id}/setup-links`, {})) as unknown as { url: string };
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    // 1. Open the link.
+    await page.goto(link.url);
+    await page.waitForSelector("text=Choose your identity provider");
+    await page.screenshot({ path: join(shots, "1-choose-idp.png"), fullPage: true });
+    // 2. Pick Okta and see its guide.
+    await page.click('button[value="okta"]');
+    await page.waitForSelector("text=Audience URI (SP Entity ID)");
+    await page.screenshot({ path: join(shots, "2-okta-guide.png"), fullPage: true });
+    // An expired certificate gets its plain-words error next to the field.
+    await page.fill("#f-idpSsoUrl", `${system.idpUrl}/sso`);
+    await page.fill("#f-idpCertificate", await expiredCertificate());
+    await page.click('button:has-text("Save fields")');
+    const certError = await page.textContent("#f-idpCertificate-error");
+    expect(certError).toContain("expired on");
+    await page.screenshot({ path: join(shots, "3-expired-certificate.png"), fullPage: true });
+    // 3. Paste the dev IdP's metadata.
+    const metadata = await (await fetch(`${system.idpUrl}/metadata`)).text();
+    await page.fill("#f-metadataXml", metadata);
+    await page.click('button:has-text("Save metadata")');
+    await page.waitForSelector("text=Saved. You can replace them below");
+    // 4. The test sign-in in a new tab, through the dev IdP, ending on the portal's result page.
+    const [tab] = await Promise.all([context.waitForEvent("page"), page.click('button:has-text("Run test sign-in")')]);
+    await tab.waitForURL((url) => url.toString().startsWith(system.idpUrl));
+    await Promise.all([tab.waitForURL(/\/setup\/.+\/tests\/req_/), tab.click('button[value="jane@example.com"]')]);
+    await tab.waitForSelector("text=The test sign-in worked.");
+    expect(await tab.textContent("main")).toContain("jane@example.com");
+    await tab.screenshot({ path: join(shots, "4-test-result.png"), fullPage: true });
+    await tab.close();
+    await page.reload();
+    await page.waitForSelector("text=Last sign-in attempts");
+    expect(await page.textContent("#test")).toContain("jane@example.com");
+    await page.screenshot({ path: join(shots, "5-attempts.png"), fullPage: true });
+    // 5. Activate.
+    await page.click('button:has-text("Activate single sign-on")');
+    await page.waitForSelector("text=Single sign-on is live.");
+    await page.screenshot({ path: join(shots, "6-live.png"), fullPage: true });
+    // 6. sso_configuration.enabled is in the org's events, by the link.
+    const events = (await admin(
+      "GET",
+      `/organizations/${org.id}/events?type=sso_configuration.enabled`,
+    )) as unknown as {
+      data: { actor: string }[];
+    };
+    expect(events.data).toHaveLength(1);
+    expect(events.data[0]!.actor).toMatch(/^setup_link:sl_/);
+    // The used link now shows a clear page, not the org.
+    await page.goto(link.url);
+    expect(await page.textContent("h1")).toBe("This setup link was used");
+    // A mobile viewport stacks the layout.
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    const other = (await admin("POST", `/organizations/${org.id}/setup-links`, {})) as unknown as { url: string };
+    await phone.goto(other.url);
+    await phone.screenshot({ path: join(shots, "7-phone.png"), fullPage: true });
+    await phone.close();
+    await context.close();
+  }, 120_000);
 });

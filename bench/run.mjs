@@ -15,6 +15,7 @@ import { runPeers, verifiers } from "./lib/peers.mjs";
 import { describeMachine, markdown, peerRatios, targets, updateReadme } from "./lib/report.mjs";
 import { measureBundles } from "./lib/size.mjs";
 import { runWebhookBench } from "./lib/webhooks.mjs";
+import { runScimBench } from "./lib/scim.mjs";
 import { prebuiltConfig, root, startBenchWorker } from "./lib/wrangler.mjs";
 
 // BENCH_QUICK=1: a short smoke run of every part (numbers not worth keeping; README untouched).
@@ -24,6 +25,7 @@ const PHASE_PLAN = { budgetMs: QUICK ? 150 : 400, warmupMs: 100 };
 const FRESH_ROUNDS = QUICK ? 2 : 8;
 const PEERS = QUICK ? { rounds: 1, roundMs: 300 } : { rounds: 3, roundMs: 600 };
 const WEBHOOKS = QUICK ? { latencyEvents: 5, burst: 50 } : { latencyEvents: 40, burst: 400 };
+const SCIM = QUICK ? { users: 200, concurrency: 16, lookups: 50 } : { users: 10_000, concurrency: 16, lookups: 500 };
 const LOAD = QUICK
   ? { connections: 10, durationS: 3, acsLogins: 40, burst: { logins: 100, concurrency: 16 } }
   : { connections: 10, durationS: 10, acsLogins: 250, burst: { logins: 1000, concurrency: 16 } };
@@ -111,6 +113,12 @@ try {
     `  ${webhooks.throughput.perSec} deliveries/s; event to first attempt p50 ${webhooks.firstAttempt.p50Ms} ms, p99 ${webhooks.firstAttempt.p99Ms} ms`,
   );
 
+  log(`scim: a directory of ${SCIM.users} users, against wrangler dev`);
+  const scim = await runScimBench({ ...SCIM, log });
+  log(
+    `  create ${scim.create.perSec}/s, userName eq ${scim.lookup.perSec}/s, all ${scim.pages.count} pages in ${scim.pages.seconds} s`,
+  );
+
   const results = {
     machine,
     generatedAt: new Date().toISOString(),
@@ -131,6 +139,7 @@ try {
     growth,
     burst: load.burst,
     webhooks,
+    scim,
   };
   results.targets = targets(results);
   const table = markdown(results);

@@ -248,6 +248,33 @@ export function markdown(results) {
       `${w.firstAttempt.p50Ms} / ${w.firstAttempt.p99Ms} / ${w.firstAttempt.maxMs} ms (${w.firstAttempt.events} events, one at a time)`,
     ]);
   }
+  const d = results.scim;
+  if (d) {
+    lines.push(
+      "",
+      `SCIM: a directory of ${num(d.users)} users in one org, against \`wrangler dev\` (${d.concurrency} requests in flight; every answer checked):`,
+      "",
+      "| SCIM | value |",
+      "|---|---|",
+    );
+    row([
+      "POST /Users (create)",
+      `${num(d.create.perSec)}/s, p50 ${d.create.p50Ms} ms, p99 ${d.create.p99Ms} ms (${num(d.create.count)} in ${d.create.seconds} s)`,
+    ]);
+    row([
+      "GET /Users?filter=userName eq (indexed)",
+      `${num(d.lookup.perSec)}/s, p50 ${d.lookup.p50Ms} ms, p99 ${d.lookup.p99Ms} ms`,
+    ]);
+    row([
+      "displayName co filter over the directory (SQL scan and COUNT)",
+      `${d.scan.ms} ms (${num(d.scan.matched)} matched)`,
+    ]);
+    row([
+      "every page, startIndex/count=100",
+      `${d.pages.count} pages in ${d.pages.seconds} s, p50 ${d.pages.p50Ms} ms, p99 ${d.pages.p99Ms} ms`,
+    ]);
+    row(["resident memory of wrangler dev + workerd, before → after", `${d.rssMiB.before} → ${d.rssMiB.after} MiB`]);
+  }
   const b = results.bundle;
   const c = results.coldStart;
   lines.push("", "| size and start | value |", "|---|---|");

@@ -63,5 +63,5 @@ export async function startWranglerDev({ port, persistTo, vars = {}, quiet = tru
       child.kill("SIGTERM");
       setTimeout(() => child.kill("SIGKILL"), 5000).unref();
     });
-  return { url, close, output: () => output };
+  return { url, close, output: () => output, pid: child.pid };
 }

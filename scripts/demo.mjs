@@ -37,6 +37,19 @@ const seeded = await seedSamlDemo({
 });
 app.setClient(seeded.client);
 
+// A second organization, set up by its own IT admin through a setup link (the portal).
+const adminCall = async (path, body) => {
+  const response = await fetch(`${issuer}/api/v1${path}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${adminKey}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`POST ${path} answered ${response.status}: ${await response.text()}`);
+  return response.json();
+};
+const selfService = await adminCall("/organizations", { name: "Globex (self-service)", domains: ["globex.example"] });
+const setupLink = await adminCall(`/organizations/${selfService.id}/setup-links`, { expiresInSeconds: 86400 });
+
 console.log(`
 edge-sso     ${issuer}   (organization ${seeded.organizationId}, SAML connection ${seeded.connectionId})
 dev IdP      ${idp.url}
@@ -45,6 +58,11 @@ sample app   ${app.url}
 Open this URL and sign in as jane@example.com:
 
   ${app.url}/login
+
+Or play the customer's IT admin: open the setup link, pick an IdP (any SAML one works with the
+dev IdP), paste ${idp.url}/metadata's XML, run the test sign-in, and activate:
+
+  ${setupLink.url}
 
 Ctrl-C stops everything.`);
 

@@ -14,6 +14,7 @@ a{color:var(--accent)}
 .brand img{height:28px;width:auto}
 .org{color:var(--muted);font-size:.95rem}
 .layout{display:grid;grid-template-columns:15rem 1fr;gap:2rem;max-width:72rem;margin:0 auto;padding:2rem 1.5rem}
+.layout.single{grid-template-columns:1fr;max-width:52rem}
 .steps ol{list-style:none;margin:0;padding:0;position:sticky;top:1.5rem}
 .steps li{margin:0 0 .25rem}
 .steps a{display:flex;gap:.6rem;align-items:center;padding:.5rem .65rem;border-radius:8px;color:var(--text);text-decoration:none}

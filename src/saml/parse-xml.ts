@@ -42,17 +42,22 @@ export function parseXml(xml: string, knownIds?: ReadonlySet<string>): ParsedXml
   if (DOCTYPE_OR_ENTITY.test(xml)) fail("doctype_forbidden", "DOCTYPE or ENTITY declaration");
   checkXmlDeclaration(xml);
   checkCharacterReferences(xml);
+  // xmldom wraps what onError throws for a fatal error in a ParseError of its own, whose
+  // message repeats ours; the first report is the one to give.
+  let reported: SamlError | undefined;
   const parser = new DOMParser({
     locator: false,
     normalizeLineEndings: normalizeLineEnds,
     onError: (level, message) => {
-      throw new SamlError("malformed_xml", `${level}: ${message}`);
+      reported ??= new SamlError("malformed_xml", `${level}: ${message}`);
+      throw reported;
     },
   });
   let document: Document;
   try {
     document = parser.parseFromString(xml, "application/xml");
   } catch (error) {
+    if (reported) throw reported;
     fail("malformed_xml", error instanceof Error ? error.message : "unparsable XML");
   }
   const root = document.documentElement;

@@ -1,6 +1,8 @@
 import type { Element } from "@xmldom/xmldom";
 import { describe, expect, it } from "vitest";
 import { verifySamlResponse } from "../../../src/saml";
+import { parseXml } from "../../../src/saml/parse-xml";
+import { SamlError } from "../../../src/saml/saml-error";
 import { b64, codeOf, edit, fx, NS, policy, verifyXml } from "./helpers";
 
 /** SPEC §5 "input" and "structure": encoding, size, DTDs, IDs, where the assertion sits. */
@@ -101,6 +103,19 @@ describe("hostile input", () => {
     expect(await codeOf(verifyXml('<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion"/>'))).toBe(
       "malformed_xml",
     );
+  });
+
+  it("names what is malformed once, in the parser's words", () => {
+    const detailOf = (xml: string) => {
+      try {
+        parseXml(xml);
+      } catch (error) {
+        return error instanceof SamlError ? `${error.code}: ${error.detail}` : String(error);
+      }
+      return "parsed";
+    };
+    expect(detailOf("")).toBe("malformed_xml: fatalError: missing root element");
+    expect(detailOf("<a><b></a>")).toMatch(/^malformed_xml: fatalError: [^:]*mismatch/);
   });
 
   it("duplicate IDs anywhere, Signature subtrees included, are duplicate_id", async () => {

@@ -97,6 +97,8 @@ async function buildProvider(peer: OidcProviderPeer, accounts: Map<string, Accou
     scopes: ["openid", "email", "profile", "groups"],
     features: { devInteractions: { enabled: false } },
     pkce: { required: () => true },
+    // Set explicitly: the defaults work, but each one prints a "define the expiration" notice.
+    ttl: { AccessToken: 3600, IdToken: 3600, Interaction: 600, Session: 3600, Grant: 3600 },
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
     async findAccount(_ctx: unknown, sub: string) {
       const account = accounts.get(sub);

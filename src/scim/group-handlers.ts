@@ -2,9 +2,9 @@ import type { RouteContext } from "../http/route";
 import type { ScimGroupRecord } from "../store/org/scim/scim-group-ops";
 import { orgOp } from "../store/stores";
 import { toGroupSteps, toGroupWrite } from "./group-write";
-import { attributeList, projectAttributes, readListQuery } from "./list-query";
+import { attributeList, listResponse, projectAttributes, readListQuery } from "./list-query";
 import { readPatchOperations } from "./patch-request";
-import { GROUP_SCHEMA, LIST_RESPONSE_SCHEMA } from "./schema-ids";
+import { GROUP_SCHEMA } from "./schema-ids";
 import { etagOf, ifMatchVersion, notModified, readScimBody, scimCaller, scimJson } from "./scim-response";
 import { scimBase } from "./user-handlers";
 
@@ -54,13 +54,7 @@ export async function listGroups(ctx: Ctx): Promise<Response> {
     withMembers: wantsMembers(ctx.url),
   });
   const base = scimBase(ctx);
-  return scimJson({
-    schemas: [LIST_RESPONSE_SCHEMA],
-    totalResults: page.totalResults,
-    startIndex: query.startIndex,
-    itemsPerPage: page.resources.length,
-    Resources: page.resources.map((g) => projectAttributes(renderGroup(g, base), query)),
-  });
+  return scimJson(listResponse(page, query, (g) => renderGroup(g, base)));
 }
 
 export async function getGroup(ctx: Ctx): Promise<Response> {

@@ -1,6 +1,6 @@
 import type { FilterNode } from "./filter-sql";
 import { parseFilter } from "./scim-engine";
-import { GROUP_SCHEMA, MAX_PAGE_SIZE, USER_SCHEMA } from "./schema-ids";
+import { GROUP_SCHEMA, LIST_RESPONSE_SCHEMA, MAX_PAGE_SIZE, USER_SCHEMA } from "./schema-ids";
 import { scimError } from "./scim-error";
 
 /** A list request's query (RFC 7644 §3.4.2): filter, 1-based startIndex, count, attribute selection. */
@@ -79,4 +79,19 @@ export function projectAttributes(
 function keepsExtension(key: string, keep: Set<string>): boolean {
   const lower = key.toLowerCase();
   return lower.startsWith("urn:") && [...keep].some((k) => k.startsWith(`${lower}:`) || k === lower);
+}
+
+/** The ListResponse (RFC 7644 §3.4.2) of one page, each resource rendered and projected by the query's selection. */
+export function listResponse<T>(
+  page: { totalResults: number; resources: T[] },
+  query: ListQuery,
+  render: (resource: T) => Record<string, unknown>,
+): Record<string, unknown> {
+  return {
+    schemas: [LIST_RESPONSE_SCHEMA],
+    totalResults: page.totalResults,
+    startIndex: query.startIndex,
+    itemsPerPage: page.resources.length,
+    Resources: page.resources.map((r) => projectAttributes(render(r), query)),
+  };
 }

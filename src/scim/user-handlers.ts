@@ -1,11 +1,10 @@
 import { ApiError } from "../http/api-error";
 import type { RouteContext } from "../http/route";
 import { orgOp } from "../store/stores";
-import { projectAttributes, readListQuery } from "./list-query";
+import { listResponse, projectAttributes, readListQuery } from "./list-query";
 import { readPatchOperations } from "./patch-request";
 import { renderUser, writableUser } from "./render-user";
 import { applyPatch } from "./scim-engine";
-import { LIST_RESPONSE_SCHEMA } from "./schema-ids";
 import { ifMatchVersion, notModified, readScimBody, scimCaller, scimJson } from "./scim-response";
 import { attributeList } from "./list-query";
 import { toUserWrite } from "./user-write";
@@ -32,13 +31,7 @@ export async function listUsers(ctx: Ctx): Promise<Response> {
     count: query.count,
   });
   const base = scimBase(ctx);
-  return scimJson({
-    schemas: [LIST_RESPONSE_SCHEMA],
-    totalResults: page.totalResults,
-    startIndex: query.startIndex,
-    itemsPerPage: page.resources.length,
-    Resources: page.resources.map((r) => projectAttributes(renderUser(r, base), query)),
-  });
+  return scimJson(listResponse(page, query, (r) => renderUser(r, base)));
 }
 
 /** GET /Users/{id}; 304 when If-None-Match names the current version. */

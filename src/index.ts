@@ -3,9 +3,9 @@ import { ApiError } from "./http/api-error";
 import { problemResponse } from "./http/problem";
 import { withRequestScope } from "./http/request-scope";
 import { buildRouter } from "./http/router";
-import { ALL_ROUTES } from "./routes";
+import { LAZY_ROUTE_GROUPS, LOGIN_ROUTES } from "./routes";
 
-const router = buildRouter(ALL_ROUTES);
+const router = buildRouter(LOGIN_ROUTES, LAZY_ROUTE_GROUPS);
 
 export default {
   fetch(request: Request, env: Env, exec: ExecutionContext): Promise<Response> {

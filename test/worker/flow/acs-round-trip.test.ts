@@ -7,9 +7,12 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { buildRouter } from "../../../src/http/router";
-import { ALL_ROUTES } from "../../../src/routes";
+import { allRoutes } from "../../../src/routes";
 import { authorizeUrl, seedSaml, signResponse, startLogin } from "./flow-helpers";
 import { interceptRuns } from "./store-interceptor";
+
+/** Every route, the lazily loaded groups included (src/routes.ts). */
+const ALL_ROUTES = await allRoutes();
 
 describe("the ACS's round trips", () => {
   it("claims the connection and the pending login in one operation, then completes", async () => {

@@ -10,10 +10,13 @@ import { describe, expect, it } from "vitest";
 import { newOrgToken } from "../../../src/lib/ids";
 import { buildRouter } from "../../../src/http/router";
 import { route, type Audience, type Route } from "../../../src/http/route";
-import { ALL_ROUTES } from "../../../src/routes";
+import { allRoutes } from "../../../src/routes";
 import { eventually, get } from "../admin/helpers";
 import { authorizeUrl, seedSaml, tokenRequest } from "./flow-helpers";
 import { failingOp } from "./store-interceptor";
+
+/** Every route, the lazily loaded groups included (src/routes.ts). */
+const ALL_ROUTES = await allRoutes();
 
 const SECRET = "boom: the database password is hunter2";
 

@@ -6,6 +6,7 @@ import { json } from "../../../src/http/problem";
 import { route, type Method, type PathParams } from "../../../src/http/route";
 import { buildRouter } from "../../../src/http/router";
 import { buildOpenApi } from "../../../src/openapi/build-openapi";
+import { allRoutes, LAZY_ROUTE_GROUPS, LOGIN_ROUTES } from "../../../src/routes";
 
 // Compile-time: each `:name` of a path is one string parameter, and no other.
 const params: PathParams<"/api/v1/organizations/:orgId/connections/:connId/activate"> = {
@@ -52,5 +53,82 @@ describe("route()", () => {
     const doc = buildOpenApi([echo("PUT"), echo("OPTIONS")], "https://sso.test");
     const path = doc.paths["/t/{orgId}/things/{thingId}"]!;
     expect(Object.keys(path).sort()).toEqual(["options", "put"]);
+  });
+});
+
+describe("lazy route groups", () => {
+  const at = (path: string, method: Method = "GET") => new Request(`https://sso.test${path}`, { method });
+  const lazyEcho = (method: Method, path: string) =>
+    route({
+      method,
+      path,
+      tag: "Test",
+      access: "public",
+      audience: "api",
+      summary: "lazy",
+      success: { status: 200, description: "the route" },
+      handler: () => json({ lazy: `${method} ${path}` }),
+    });
+
+  it("loads a group on the first request under its prefix, once, and never for other paths", async () => {
+    let loads = 0;
+    const router = buildRouter(
+      [echo("GET")],
+      [
+        {
+          prefix: "/lazy/",
+          load: async () => (loads++, [lazyEcho("GET", "/lazy/:id"), lazyEcho("POST", "/lazy/:id")]),
+        },
+      ],
+    );
+    expect((await router(at("/t/o/things/x"), env, createExecutionContext()))?.status).toBe(200);
+    expect(await router(at("/elsewhere"), env, createExecutionContext())).toBeUndefined();
+    expect(loads).toBe(0);
+    const first = await router(at("/lazy/1", "POST"), env, createExecutionContext());
+    expect(await first!.json()).toEqual({ lazy: "POST /lazy/:id" });
+    expect((await router(at("/lazy/2"), env, createExecutionContext()))?.status).toBe(200);
+    expect(loads).toBe(1);
+    // 405 lists the group's methods for its paths; an unknown path under the prefix is no route.
+    const wrongMethod = await router(at("/lazy/1", "DELETE"), env, createExecutionContext());
+    expect(wrongMethod?.status).toBe(405);
+    expect(wrongMethod?.headers.get("allow")).toBe("GET, POST");
+    expect(await router(at("/lazy/1/more"), env, createExecutionContext())).toBeUndefined();
+  });
+
+  it("retries a group whose load failed", async () => {
+    let loads = 0;
+    const router = buildRouter(
+      [],
+      [
+        {
+          prefix: "/lazy/",
+          load: async () => {
+            if (loads++ === 0) throw new Error("load failed");
+            return [lazyEcho("GET", "/lazy/:id")];
+          },
+        },
+      ],
+    );
+    await expect(router(at("/lazy/1"), env, createExecutionContext())).rejects.toThrow("load failed");
+    expect((await router(at("/lazy/1"), env, createExecutionContext()))?.status).toBe(200);
+    expect(loads).toBe(2);
+  });
+});
+
+describe("the worker's route groups (src/routes.ts)", () => {
+  it("puts every lazily loaded route under its group's prefix, so the router can reach it", async () => {
+    for (const group of LAZY_ROUTE_GROUPS) {
+      const routes = await group.load();
+      expect(routes.length, group.prefix).toBeGreaterThan(0);
+      for (const r of routes) expect(r.path.startsWith(group.prefix), `${r.method} ${r.path}`).toBe(true);
+    }
+  });
+
+  it("serves every route through the worker's composition, each by the route itself", async () => {
+    const all = await allRoutes();
+    const eager = new Set(LOGIN_ROUTES);
+    const lazy = (await Promise.all(LAZY_ROUTE_GROUPS.map((g) => g.load()))).flat();
+    expect(all.length).toBe(eager.size + lazy.length);
+    expect(new Set([...eager, ...lazy])).toEqual(new Set(all));
   });
 });

@@ -72,6 +72,15 @@ function isNetworkError(error: unknown): boolean {
 }
 
 function describe(error: unknown): string {
+  if (error instanceof oauth.WWWAuthenticateChallengeError) {
+    // RFC 6749 §5.2: a token endpoint that refuses the client's authentication answers 401
+    // with a challenge (its body, an `invalid_client` error, is not read then).
+    const challenge = error.cause[0];
+    const params = challenge?.parameters ?? {};
+    const named =
+      params.error ?? (error.status === 401 ? "invalid_client" : `${challenge?.scheme ?? "unknown"} challenge`);
+    return `HTTP ${error.status} ${named}${params.error_description ? `: ${params.error_description}` : ""} (WWW-Authenticate)`;
+  }
   if (error instanceof oauth.ResponseBodyError) {
     return `HTTP ${error.status} ${error.error}${error.error_description ? `: ${error.error_description}` : ""}`;
   }

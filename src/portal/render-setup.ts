@@ -80,21 +80,40 @@ export async function renderSetup(
       `<h1>Set up single sign-on</h1><p class="lead">Connect ${escapeHtml(session.organization.name)}'s identity provider in a few steps. Nothing goes live until you activate it.</p>` +
       cards.join(""),
     footer: `This private link works until ${escapeHtml(new Date(session.link.expiresAt).toUTCString().replace(" GMT", " UTC"))}. Do not share it.`,
-    formAction: testFormAction(connection),
+    formAction: await testFormAction(env, connection),
   });
 }
 
 /**
  * The test sign-in form posts to the portal, which answers with a redirect (or a POST form)
- * to the IdP: CSP form-action governs that redirect too, so the IdP's origin is allowed.
+ * to the IdP: CSP form-action governs that redirect too, so the IdP's origin is allowed —
+ * SAML's SSO URL; for OIDC the authorization endpoint's, from the explicit setting or the
+ * cached discovery document, else the issuer's (where every common provider serves it).
  */
-export function testFormAction(connection: ConnectionRecord | null): string[] {
-  if (connection?.type !== "saml" || !connection.settings.saml.idpSsoUrl) return [];
-  try {
-    return [new URL(connection.settings.saml.idpSsoUrl).origin];
-  } catch {
-    return [];
+export async function testFormAction(env: Env, connection: ConnectionRecord | null): Promise<string[]> {
+  const urls: Array<string | null> = [];
+  if (connection?.type === "saml") urls.push(connection.settings.saml.idpSsoUrl);
+  if (connection?.type === "oidc") {
+    const oidc = connection.settings.oidc;
+    urls.push(oidc.issuer, oidc.authorizationEndpoint ?? null);
+    if (oidc.issuer) {
+      const cache = await orgOp(env, connection.organizationId, "getOidcIdpCache", {
+        connectionId: connection.id,
+        issuer: oidc.issuer,
+      });
+      urls.push(cache?.metadata?.authorization_endpoint ?? null);
+    }
   }
+  const origins = new Set<string>();
+  for (const url of urls) {
+    if (!url) continue;
+    try {
+      origins.add(new URL(url).origin);
+    } catch {
+      // A malformed URL names no origin to allow.
+    }
+  }
+  return [...origins];
 }
 
 /** After activation: the link's connection is live. */

@@ -6,12 +6,14 @@ import { route, type RouteContext } from "../http/route";
 import { newConnectionId, orgIdOfToken } from "../lib/ids";
 import { orgOp } from "../store/stores";
 import { portalAssetRoutes } from "./assets";
+import { portalForms } from "./form-schemas";
 import { guideById } from "./guides";
 import { linkEndedPage } from "./portal-page";
 import { openPortal, readPortalForm, formText, type PortalSession } from "./portal-session";
 import { livePage, renderSetup } from "./render-setup";
 import { saveIdpSide } from "./save-idp-side";
-import { startTestSignIn, testResultPage } from "./test-sign-in";
+import { testResultPage } from "./test-result-page";
+import { startTestSignIn } from "./test-sign-in";
 
 type Ctx<P extends object> = RouteContext<undefined, undefined, P>;
 
@@ -97,7 +99,7 @@ async function startTest(ctx: Ctx<{ token: string }>) {
   return withSession(ctx, async (session) => {
     await readPortalForm(ctx.env, ctx.request, session);
     const connection = session.connection;
-    if (!connection || connection.type !== "saml") return seeOther(session, "test");
+    if (!connection || connection.type === "ldap") return seeOther(session, "test");
     return startTestSignIn(ctx.env, session, connection);
   });
 }
@@ -197,6 +199,7 @@ export const portalRoutes = [
     ...portalRoute,
     method: "POST",
     path: "/setup/:token/provider",
+    form: portalForms.provider,
     summary: "Choose the identity provider (creates the link's draft connection)",
     success: { status: 303, description: "Back to the portal" },
     handler: chooseProvider,
@@ -205,6 +208,7 @@ export const portalRoutes = [
     ...portalRoute,
     method: "POST",
     path: "/setup/:token/idp",
+    form: portalForms.idp,
     summary: "Save the IdP side (metadata URL, XML, fields; OIDC; LDAP)",
     success: { status: 303, description: "Back to the portal" },
     responses: [
@@ -220,7 +224,8 @@ export const portalRoutes = [
     ...portalRoute,
     method: "POST",
     path: "/setup/:token/test",
-    summary: "Start a test sign-in through the draft connection",
+    form: portalForms.csrfOnly,
+    summary: "Start a test sign-in through the draft SAML or OIDC connection",
     success: { status: 302, description: "To the IdP (or its POST form)" },
     handler: startTest,
   }),
@@ -236,6 +241,7 @@ export const portalRoutes = [
     ...portalRoute,
     method: "POST",
     path: "/setup/:token/tests/:testId/use-entity-id",
+    form: portalForms.csrfOnly,
     summary: "Save the IdP entity ID a verified test response named",
     success: { status: 303, description: "Back to the portal" },
     handler: useEntityId,
@@ -244,6 +250,7 @@ export const portalRoutes = [
     ...portalRoute,
     method: "POST",
     path: "/setup/:token/activate",
+    form: portalForms.csrfOnly,
     summary: "Activate the connection (fires sso_configuration.enabled; the link ends)",
     success: { status: 200, description: "The live page", contentType: "text/html" },
     responses: [{ status: 409, description: "The portal again, naming what is missing", contentType: "text/html" }],

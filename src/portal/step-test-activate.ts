@@ -1,5 +1,6 @@
 import { escapeHtml } from "../flow/html";
 import type { SignInAttempt } from "../store/org/setup-portal-ops";
+import type { SsoType } from "../store/org/types";
 import { csrfField, idpSideGiven, type PortalStep } from "./steps";
 import { testFix } from "./test-fixes";
 
@@ -13,27 +14,27 @@ export const testStep: PortalStep = {
     const connection = v.session.connection!;
     const ready = idpSideGiven(connection);
     const button =
-      connection.type === "saml"
+      connection.type !== "ldap"
         ? `<form method="post" action="${v.session.base}/test" target="_blank">${csrfField(v)}` +
           `<button class="btn" type="submit"${ready ? "" : " disabled"}>Run test sign-in</button>` +
           `<span class="hint"> Opens a new tab: sign in there as yourself. Nothing is created in the app.</span></form>`
-        : `<p class="notice info">The test sign-in runs for SAML connections. For ${connection.type === "oidc" ? "OpenID Connect, Activate checks that your provider's discovery answers" : "LDAP, Activate runs the connection test: DNS, TCP, TLS, bind and search"} before it goes live.</p>`;
+        : `<p class="notice info">The test sign-in runs for SAML and OpenID Connect connections. For LDAP, Activate runs the connection test: DNS, TCP, TLS, bind and search before it goes live.</p>`;
     return (
       `<h2>4. Test sign-in</h2><p class="lead">Sign in through your identity provider to see exactly what the app would receive.</p>` +
       (ready ? "" : `<p class="notice info">Give your identity provider's details in step 3 first.</p>`) +
       button +
-      `<h3>Last sign-in attempts</h3>${attemptsTable(v.attempts)}`
+      `<h3>Last sign-in attempts</h3>${attemptsTable(v.attempts, connection.type)}`
     );
   },
 };
 
 /** The connection's last attempts: time, user and outcome in plain words. */
-export function attemptsTable(attempts: SignInAttempt[]): string {
+export function attemptsTable(attempts: SignInAttempt[], protocol: SsoType): string {
   if (attempts.length === 0) return `<p class="hint">No attempts yet.</p>`;
   const rows = attempts.map((a) => {
     const outcome = a.ok
       ? `<span class="pill ok">Signed in</span>`
-      : `<span class="pill bad">Failed</span> ${escapeHtml(a.reason ? testFix(a.reason).what : "")}`;
+      : `<span class="pill bad">Failed</span> ${escapeHtml(a.reason ? testFix(a.reason, protocol, a.detail ?? "").what : "")}`;
     return `<tr><td>${escapeHtml(new Date(a.at).toUTCString().replace(" GMT", " UTC"))}</td><td>${escapeHtml(a.kind === "test" ? "Test" : "Sign-in")}</td><td>${escapeHtml(a.email ?? "—")}</td><td>${outcome}</td></tr>`;
   });
   return `<table><thead><tr><th scope="col">When</th><th scope="col">Kind</th><th scope="col">User</th><th scope="col">Outcome</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;

@@ -49,9 +49,15 @@ async function oidcCallback({ request, env, url }: RouteContext): Promise<Respon
       pending.connectionId,
       headers,
     );
+  const input = { connection, pending, upstream, params, now: Date.now() };
+  if (pending.setupTest) {
+    // A setup portal test sign-in (SPEC §9): verified like a login, ends on the portal, mints no code.
+    const { completeOidcTestSignIn } = await import("../../portal/oidc-test-sign-in");
+    return completeOidcTestSignIn(env, { ...input, headers });
+  }
   const idpError = params.get("error");
   if (idpError !== null) return idpErrorResponse(env, pending, idpError, params.get("error_description"), headers);
-  const outcome = await completeOidcLogin(env, { connection, pending, upstream, params, now: Date.now() });
+  const outcome = await completeOidcLogin(env, input);
   if (!outcome.ok)
     return loginFailureResponse(env, withRetry(env, outcome.failure, pending), outcome.redirect, headers);
   return new Response(null, {
@@ -73,10 +79,10 @@ function idpErrorResponse(
   description: string | null,
   headers: Record<string, string>,
 ): Promise<Response> {
-  const code = /^[\x21-\x7e]{1,64}$/.test(error) ? error : "invalid_error_code";
+  const { code, detail } = idpErrorDetail(error, description);
   const failure: LoginFailure = {
     reason: "idp_error",
-    detail: `the IdP answered error=${code}${description ? `: ${description.slice(0, 500)}` : ""}`,
+    detail,
     organizationId: orgIdOfToken(pending.relayState),
     connectionId: pending.connectionId,
     ...(code === "access_denied" ? {} : { idpErrorCode: code }),
@@ -88,6 +94,12 @@ function idpErrorResponse(
     code === "access_denied" ? { target, oauthError: "access_denied" } : undefined,
     headers,
   );
+}
+
+/** The IdP's error code (printable ASCII, else `invalid_error_code`) and the detail the audit log keeps. */
+export function idpErrorDetail(error: string, description: string | null): { code: string; detail: string } {
+  const code = /^[\x21-\x7e]{1,64}$/.test(error) ? error : "invalid_error_code";
+  return { code, detail: `the IdP answered error=${code}${description ? `: ${description.slice(0, 500)}` : ""}` };
 }
 
 function upstreamOf(pending: PendingLogin): { codeVerifier: string; nonce: string } | null {

@@ -4,35 +4,44 @@ import { exchangeCode } from "../../oidc/exchange-code";
 import { completeClaims } from "../../oidc/fetch-userinfo";
 import type { OidcFailure } from "../../oidc/oidc-failure";
 import { resolveIdp } from "../../oidc/resolve-idp";
-import type { PendingLogin } from "../../store/org/login-types";
+import type { PendingLogin, VerifiedIdentity } from "../../store/org/login-types";
 import type { OidcConnection } from "../../store/org/types";
 import { completeLogin, loginFailed, targetOf, type LoginOutcome } from "../complete-login";
 import { checkEmailVerified, oidcIdentity } from "./oidc-identity";
 
+/** The callback's input once the pending login is consumed and bound to this browser. */
+export interface OidcCallbackInput {
+  connection: OidcConnection;
+  pending: PendingLogin;
+  upstream: { codeVerifier: string; nonce: string };
+  /** The callback's query: `code`, `state`, `iss`, … */
+  params: URLSearchParams;
+  now: number;
+}
+
 /**
- * The callback after the pending login is consumed and bound to this browser: exchange the
- * code, verify the ID token, complete the claims, then the one completion step every
- * protocol shares (flow/complete-login.ts). Returns where to send the browser.
+ * The callback after the pending login is consumed and bound to this browser: the verified
+ * identity ({@link verifyOidcCallback}), then the one completion step every protocol shares
+ * (flow/complete-login.ts). Returns where to send the browser.
  */
-export async function completeOidcLogin(
-  env: Env,
-  input: {
-    connection: OidcConnection;
-    pending: PendingLogin;
-    upstream: { codeVerifier: string; nonce: string };
-    params: URLSearchParams;
-    now: number;
-  },
-): Promise<LoginOutcome> {
+export async function completeOidcLogin(env: Env, input: OidcCallbackInput): Promise<LoginOutcome> {
   const { connection, pending } = input;
   const target = targetOf(pending);
-  const verified = await verifyUpstream(env, input);
+  const verified = await verifyOidcCallback(env, input);
   if (!verified.ok) return loginFailed(connection, target, verified.reason, verified.detail, verified.outboundDetail);
   return completeLogin(env, { connection, identity: verified.identity, target, assertion: null, now: input.now });
 }
 
-/** Everything that talks to the IdP, ending in a verified identity. */
-async function verifyUpstream(env: Env, input: Parameters<typeof completeOidcLogin>[1]) {
+/**
+ * Everything that talks to the IdP, ending in a verified identity: discovery, the code
+ * exchange with the ID token's verification (oauth4webapi: signature, `iss`, `aud`, `azp`,
+ * `exp`, `nonce`), userinfo, `email_verified`. No completion: the setup portal's test
+ * sign-in (portal/oidc-test-sign-in.ts) stops here and shows the identity.
+ */
+export async function verifyOidcCallback(
+  env: Env,
+  input: OidcCallbackInput,
+): Promise<{ ok: true; identity: VerifiedIdentity } | OidcFailure> {
   const { connection, pending } = input;
   const resolved = await resolveIdp(env, connection, input.now);
   if (!resolved.ok) return resolved;

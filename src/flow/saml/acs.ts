@@ -53,8 +53,8 @@ async function acs({
     return fail("relay_state_mismatch", "the pending login belongs to another connection", headers);
   if (pending?.setupTest) {
     // A setup portal test sign-in (SPEC §9): verified like a login, ends on the portal, mints no code.
-    const { completeTestSignIn } = await import("../../portal/test-sign-in");
-    return completeTestSignIn(env, { connection, samlResponse, pending, headers });
+    const { completeSamlTestSignIn } = await import("../../portal/saml-test-sign-in");
+    return completeSamlTestSignIn(env, { connection, samlResponse, pending, headers });
   }
   if (relayState && !pending && !connection.settings.saml.allowIdpInitiated)
     return fail("unknown_relay_state", "RelayState names no pending login (expired, used or forged)");

@@ -56,19 +56,23 @@ function activateSetupConnection(
   return record;
 }
 
+/** The profile a test sign-in found: what the app would get (SPEC §4 `profile`). */
+export interface SetupTestProfile {
+  email: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  groups: string[];
+  roles: string[];
+  idpId: string;
+  /** SAML attributes, OIDC claims (ID token and userinfo) or LDAP attributes, as sent. */
+  rawAttributes: Record<string, string[]>;
+}
+
 /** A test sign-in's result as the portal shows it (SPEC §9). */
 export type SetupTestResult =
   | {
       outcome: "succeeded";
-      profile: {
-        email: string | null;
-        firstName: string | null;
-        lastName: string | null;
-        groups: string[];
-        roles: string[];
-        idpId: string;
-        rawAttributes: Record<string, string[]>;
-      };
+      profile: SetupTestProfile;
       /** The verified Issuer, when the connection has no entity ID yet: saved only once the admin confirms. */
       proposedEntityId: string | null;
       /** Why the app would still refuse this person (an email outside the org's domains, none at all). */

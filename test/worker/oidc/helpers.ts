@@ -180,6 +180,42 @@ export async function browse(jar: CookieJar, url: string, init: RequestInit = {}
   return response;
 }
 
+/**
+ * Plays the browser at the real provider (test/setup/oidc-provider.ts): its authorization
+ * endpoint, the login form (filled in and posted), and the redirects that follow, until the
+ * provider sends the browser back to edge-sso's callback. Returns that callback URL, or
+ * `login refused: <status>` when the password is not the provider's.
+ */
+export async function signInAtOidcProvider(
+  provider: { issuer: string; password: string },
+  idpUrl: URL | string,
+  email: string,
+  options: { password?: string; loginHint?: string } = {},
+): Promise<string> {
+  const password = options.password ?? provider.password;
+  const jar = new CookieJar();
+  let response = await browse(jar, idpUrl.toString());
+  for (let hop = 0; hop < 10; hop++) {
+    const location = response.headers.get("location");
+    if (location?.startsWith(`${BASE}/oidc/callback`)) return location;
+    if (location) {
+      response = await browse(jar, new URL(location, provider.issuer).toString());
+      continue;
+    }
+    const html = await response.text();
+    const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
+    expect(action, `${response.status} ${html}`).toBeDefined();
+    if (options.loginHint) expect(html).toContain(`value="${options.loginHint}"`);
+    response = await browse(jar, new URL(action!, provider.issuer).toString(), {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ login: email, password }).toString(),
+    });
+    if (password !== provider.password) return `login refused: ${response.status}`;
+  }
+  throw new Error("the provider never redirected back to edge-sso");
+}
+
 /** Loads the worker and its signing key once, so the first test's clock does not pay for it. */
 export async function warmUp(): Promise<void> {
   await send("/.well-known/jwks.json");

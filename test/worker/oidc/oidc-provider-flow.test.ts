@@ -8,15 +8,14 @@ import { createLocalJWKSet, jwtVerify } from "jose";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import {
   BASE,
-  browse,
   callback,
-  CookieJar,
   createClient,
   createOidcTenant,
   expectCodeRedirect,
   expectErrorRedirect,
   redeemCode,
   send,
+  signInAtOidcProvider,
   startLogin,
   warmUp,
   type StartedLogin,
@@ -24,33 +23,9 @@ import {
 
 const provider = inject("oidcProvider");
 
-/**
- * Plays the browser at the provider: its authorization endpoint, the login form (filled in
- * and posted), and the redirects that follow, until the provider sends the browser back to
- * edge-sso's callback. Returns that callback URL.
- */
-async function signInAtProvider(login: StartedLogin, email: string, password = provider.password): Promise<string> {
-  const jar = new CookieJar();
-  let response = await browse(jar, login.idpUrl.toString());
-  for (let hop = 0; hop < 10; hop++) {
-    const location = response.headers.get("location");
-    if (location?.startsWith(`${BASE}/oidc/callback`)) return location;
-    if (location) {
-      response = await browse(jar, new URL(location, provider.issuer).toString());
-      continue;
-    }
-    const html = await response.text();
-    const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
-    expect(action, `${response.status} ${html}`).toBeDefined();
-    expect(html).toContain(`value="${email}"`);
-    response = await browse(jar, new URL(action!, provider.issuer).toString(), {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ login: email, password }).toString(),
-    });
-    if (password !== provider.password) return `login refused: ${response.status}`;
-  }
-  throw new Error("the provider never redirected back to edge-sso");
+/** Plays the browser at the provider for a login edge-sso started for `email` (its login_hint prefills the form). */
+function signInAtProvider(login: StartedLogin, email: string, password = provider.password): Promise<string> {
+  return signInAtOidcProvider(provider, login.idpUrl, email, { password, loginHint: email });
 }
 
 async function verifyIdToken(idToken: string, clientId: string) {

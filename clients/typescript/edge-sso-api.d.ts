@@ -1068,7 +1068,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Start a test sign-in through the draft connection */
+        /** Start a test sign-in through the draft SAML or OIDC connection */
         post: operations["postSetupTokenTest"];
         delete?: never;
         options?: never;
@@ -7776,7 +7776,16 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description The link's CSRF token, from the portal page */
+                    csrf: string;
+                    /** @enum {string} */
+                    provider: "okta" | "entra-id" | "google-workspace" | "onelogin" | "jumpcloud" | "rippling" | "duo" | "adfs" | "keycloak" | "ping" | "auth0" | "generic-saml" | "generic-oidc" | "ldap";
+                };
+            };
+        };
         responses: {
             /** @description Back to the portal */
             303: {
@@ -7807,7 +7816,44 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description The link's CSRF token, from the portal page */
+                    csrf: string;
+                    /** @description SAML: url, xml or fields; oidc; ldap */
+                    method?: string;
+                    /** @description SAML: the IdP metadata URL */
+                    metadataUrl?: string;
+                    /** @description SAML: the pasted metadata XML (or a metadataFile part, multipart/form-data) */
+                    metadataXml?: string;
+                    /** @description SAML: the IdP's sign-in URL */
+                    idpSsoUrl?: string;
+                    /** @description SAML: the IdP entity ID (optional: a test sign-in offers the verified Issuer) */
+                    idpEntityId?: string;
+                    /** @description SAML: the signing certificate (PEM) */
+                    idpCertificate?: string;
+                    /** @description OIDC: the issuer URL */
+                    issuer?: string;
+                    /** @description OIDC: the client ID */
+                    clientId?: string;
+                    /** @description OIDC: the client secret (write-only; empty keeps the saved one) */
+                    clientSecret?: string;
+                    /** @description LDAP: ldaps:// or ldap:// URI */
+                    serverUri?: string;
+                    /** @constant */
+                    startTls?: "on";
+                    /** @description LDAP: the service account's DN */
+                    bindDn?: string;
+                    /** @description LDAP: the service account's password (write-only; empty keeps the saved one) */
+                    bindPassword?: string;
+                    /** @description LDAP: where the users are */
+                    baseDn?: string;
+                    /** @description LDAP: the search filter with %(user)s */
+                    searchFilter?: string;
+                };
+            };
+        };
         responses: {
             /** @description Back to the portal */
             303: {
@@ -7847,7 +7893,14 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description The link's CSRF token, from the portal page */
+                    csrf: string;
+                };
+            };
+        };
         responses: {
             /** @description To the IdP (or its POST form) */
             302: {
@@ -7911,7 +7964,14 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description The link's CSRF token, from the portal page */
+                    csrf: string;
+                };
+            };
+        };
         responses: {
             /** @description Back to the portal */
             303: {
@@ -7942,7 +8002,14 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description The link's CSRF token, from the portal page */
+                    csrf: string;
+                };
+            };
+        };
         responses: {
             /** @description The live page */
             200: {

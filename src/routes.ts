@@ -1,4 +1,5 @@
 import { acsRoute } from "./flow/saml/acs";
+import { sloRoutes } from "./flow/saml/slo-route";
 import { authorizeRoutes } from "./flow/authorize";
 import { completeSamlRoute } from "./flow/saml/complete-api";
 import { json } from "./http/problem";
@@ -34,6 +35,7 @@ export const LOGIN_ROUTES: Route[] = [
   ...oauthRoutes,
   ...authorizeRoutes,
   acsRoute,
+  ...sloRoutes,
   completeSamlRoute,
   oidcCallbackRoute,
   ...ldapLoginRoutes,

@@ -85,7 +85,20 @@ export const DEFAULT_LDAP_SETTINGS: LdapSettings = {
  * (SPEC §9: it is non-null only while logout works).
  */
 export function spUrls(publicUrl: string, connectionId: string) {
-  const base = `${publicUrl.replace(/\/+$/, "")}/saml/${connectionId}`;
-  const sloUrl = BUILT.logout ? `${base}/slo` : null;
+  const base = spEntityId(publicUrl, connectionId);
+  const sloUrl = BUILT.logout ? sloEndpoint(publicUrl, connectionId) : null;
   return { entityId: base, acsUrl: `${base}/acs`, sloUrl, metadataUrl: `${base}/metadata` };
+}
+
+/** The SP entity ID of a connection (SPEC §8). */
+function spEntityId(publicUrl: string, connectionId: string): string {
+  return `${publicUrl.replace(/\/+$/, "")}/saml/${connectionId}`;
+}
+
+/**
+ * Where `/saml/{connId}/slo` is served, whether or not it is advertised yet: the
+ * Destination a LogoutRequest or LogoutResponse sent to us must carry.
+ */
+export function sloEndpoint(publicUrl: string, connectionId: string): string {
+  return `${spEntityId(publicUrl, connectionId)}/slo`;
 }

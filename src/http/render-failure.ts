@@ -32,8 +32,9 @@ export function renderFailure(
     case "browser":
       return browserFailureResponse(ctx.env, error, route.failureScope?.(ctx.url, ctx.params) ?? NO_SCOPE);
     case "saml":
-      // No route answers with a SAML message yet: until the logout issue builds SAML
-      // LogoutResponses, a `saml` route's failure is the browser's error page.
+      // The SLO route answers every LogoutRequest it can tie to an IdP with a signed
+      // LogoutResponse itself (flow/saml/idp-logout.ts); what reaches this catch has no
+      // verified IdP to answer: the browser's error page.
       return browserFailureResponse(ctx.env, error, route.failureScope?.(ctx.url, ctx.params) ?? NO_SCOPE);
     case "scim":
       return scimErrorResponse(error);

@@ -14,11 +14,16 @@ export function encodePostBinding(xml: string, relayState?: string): PostBinding
   return fields;
 }
 
+/** The form or query parameter a SAML message travels in (SAML bindings 3.4.4, 3.5.4). */
+export type SamlMessageParameter = "SAMLRequest" | "SAMLResponse";
+
 /** Input of {@link encodeRedirectBinding}. */
 export interface RedirectBindingInput {
   xml: string;
-  /** The IdP's SSO URL; an existing query string is kept. */
+  /** The IdP's endpoint (SSO or SLO URL); an existing query string is kept. */
   destination: string;
+  /** Default `SAMLRequest` (an AuthnRequest or LogoutRequest); `SAMLResponse` for a LogoutResponse. */
+  parameter?: SamlMessageParameter;
   relayState?: string;
   /** PKCS#8 PEM of the SP signing key: when given, the query is signed with RSA-SHA256. */
   signingKeyPem?: string;
@@ -28,13 +33,13 @@ const RSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
 
 /**
  * HTTP-Redirect binding (SAML bindings 3.4.4): DEFLATE (raw) then base64 in
- * `SAMLRequest`, then `RelayState`, then — when signing — `SigAlg` and a `Signature` over
- * the exact octets `SAMLRequest=…&RelayState=…&SigAlg=…` as they appear in the URL
- * (3.4.4.1). Returns the URL to redirect the browser to.
+ * `SAMLRequest` (or `SAMLResponse`), then `RelayState`, then — when signing — `SigAlg` and
+ * a `Signature` over the exact octets `SAMLRequest=…&RelayState=…&SigAlg=…` as they appear
+ * in the URL (3.4.4.1). Returns the URL to redirect the browser to.
  */
 export async function encodeRedirectBinding(input: RedirectBindingInput): Promise<string> {
   const deflated = await deflateRaw(new TextEncoder().encode(input.xml));
-  let query = `SAMLRequest=${encodeURIComponent(encodeBase64(deflated))}`;
+  let query = `${input.parameter ?? "SAMLRequest"}=${encodeURIComponent(encodeBase64(deflated))}`;
   if (input.relayState !== undefined) query += `&RelayState=${encodeURIComponent(input.relayState)}`;
   if (input.signingKeyPem !== undefined) {
     query += `&SigAlg=${encodeURIComponent(RSA_SHA256)}`;

@@ -15,4 +15,6 @@ export type { AuthnRequestInput, NameIdFormat } from "./build-authn-request";
 export { signXml } from "./sign-xml";
 export type { XmlSigningKey } from "./sign-xml";
 export { encodePostBinding, encodeRedirectBinding } from "./bindings";
-export type { PostBindingFields, RedirectBindingInput } from "./bindings";
+export type { PostBindingFields, RedirectBindingInput, SamlMessageParameter } from "./bindings";
+export { buildLogoutResponse, STATUS } from "./build-logout-response";
+export type { LogoutResponseInput, LogoutStatus } from "./build-logout-response";

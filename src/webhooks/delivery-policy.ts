@@ -1,4 +1,4 @@
-import { STANDARD_RETRY_SCHEDULE, type RetrySchedule } from "./retry-schedule";
+import { BACKCHANNEL_RETRY_SCHEDULE, STANDARD_RETRY_SCHEDULE, type RetrySchedule } from "./retry-schedule";
 
 /**
  * How an outbox delivers (SPEC §6). Each object holds one; tests replace it on a running
@@ -6,6 +6,8 @@ import { STANDARD_RETRY_SCHEDULE, type RetrySchedule } from "./retry-schedule";
  */
 export interface DeliveryPolicy {
   schedule: RetrySchedule;
+  /** Back-channel logout tokens (SPEC §9): retried for at most an hour after the logout. */
+  backchannelSchedule: RetrySchedule;
   /** An attempt without an answer by then is a failure (SPEC §6: 10 s). */
   timeoutMs: number;
   /**
@@ -22,6 +24,7 @@ export interface DeliveryPolicy {
 
 export const STANDARD_DELIVERY_POLICY: DeliveryPolicy = {
   schedule: STANDARD_RETRY_SCHEDULE,
+  backchannelSchedule: BACKCHANNEL_RETRY_SCHEDULE,
   timeoutMs: 10_000,
   targetsTtlMs: 15_000,
   runBudgetMs: 20_000,

@@ -1,8 +1,8 @@
 /**
  * The event types a webhook endpoint can subscribe to (SPEC §6): those of sections 2 and 6
  * and 10 that edge-sso emits today, plus `webhook.disabled`. Types of later work
- * (`user.logged_out`, certificate notices) join the list when they are built, so nothing
- * unbuilt can be subscribed to.
+ * (certificate notices) join the list when they are built, so nothing unbuilt can be
+ * subscribed to. `user.logged_out`: a session ended (SPEC §9), from either side.
  */
 export const WEBHOOK_EVENT_TYPES = [
   "sso_configuration.enabled",
@@ -21,6 +21,7 @@ export const WEBHOOK_EVENT_TYPES = [
   "group.user_removed",
   "login.succeeded",
   "login.failed",
+  "user.logged_out",
   "domain.removed",
   "webhook.disabled",
 ] as const;

@@ -28,6 +28,18 @@ export const STANDARD_RETRY_SCHEDULE: RetrySchedule = {
 };
 
 /**
+ * Back-channel logout tokens (SPEC §9: retried for at most 1 h): about 5 s, 30 s, 2 min,
+ * 10 min, then every 15 min, until an hour after the logout. A logout an hour late is one
+ * the RP's own session expiry has usually done already.
+ */
+export const BACKCHANNEL_RETRY_SCHEDULE: RetrySchedule = {
+  delaysMs: [5 * SECOND, 30 * SECOND, 2 * MINUTE, 10 * MINUTE],
+  repeatMs: 15 * MINUTE,
+  giveUpAfterMs: HOUR,
+  jitter: 0.2,
+};
+
+/**
  * The time of the next attempt after `failures` failed attempts (≥ 1), the last at
  * `lastAttemptAt`, the first at `firstAttemptAt`; null when the schedule is spent and the
  * delivery has finally failed. `random` is in [0, 1) (injected: this is pure).

@@ -60,16 +60,17 @@ export function decodePostRequest(value) {
  * URL-encoded query parameters, in the order the spec fixes.
  * @param {string} rawQuery the query string without "?"
  * @param {string} certificatePem the SP's signing certificate
+ * @param {"SAMLRequest" | "SAMLResponse"} [parameter] the message's parameter (default SAMLRequest)
  * @returns {boolean}
  */
-export function verifyRedirectSignature(rawQuery, certificatePem) {
+export function verifyRedirectSignature(rawQuery, certificatePem, parameter = "SAMLRequest") {
   /** @type {Map<string, string>} */
   const raw = new Map();
   for (const part of rawQuery.split("&")) {
     const eq = part.indexOf("=");
     if (eq > 0) raw.set(part.slice(0, eq), part.slice(eq + 1));
   }
-  const signed = ["SAMLRequest", "RelayState", "SigAlg"]
+  const signed = [parameter, "RelayState", "SigAlg"]
     .filter((name) => raw.has(name))
     .map((name) => `${name}=${raw.get(name)}`)
     .join("&");

@@ -1,9 +1,10 @@
 import { createSign } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { deflateRawSync } from "node:zlib";
+import { deflateRawSync, inflateRawSync } from "node:zlib";
 import { isoInstant, newId, SignRequestError } from "./sign-response.mjs";
 import { NAMEID_FORMAT, NS, escapeXml } from "./xml.mjs";
-import { processXml, signStep } from "./xmlsec.mjs";
+import { processXml, signStep, verifiesWith } from "./xmlsec.mjs";
+import { verifyRedirectSignature } from "./authn-request.mjs";
 
 /**
  * The IdP's side of single logout (SAML core 3.7, bindings 3.4 and 3.5): a LogoutRequest
@@ -126,4 +127,39 @@ function withSignatureTemplate(xml, id) {
     `<ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue/></ds:Reference>` +
     `</ds:SignedInfo><ds:SignatureValue/></ds:Signature>`;
   return xml.replace("</saml:Issuer>", `</saml:Issuer>${template}`);
+}
+
+/**
+ * The body of `POST /slo/verify`: a logout message the SP sent (a LogoutResponse or
+ * LogoutRequest), to check with the SP's signing certificate as the IdP would.
+ * @typedef {object} LogoutVerifyRequest
+ * @property {"post" | "redirect"} binding
+ * @property {string} [form] HTTP-POST: the base64 SAMLRequest/SAMLResponse value
+ * @property {string} [query] HTTP-Redirect: the query string as sent (no "?")
+ * @property {string} certificatePem the SP's signing certificate
+ */
+
+/**
+ * Checks an SP's logout message independently of edge-sso: xmlsec1 --verify of the
+ * enveloped signature (HTTP-POST), or Node's crypto over the query's octets (HTTP-Redirect,
+ * bindings 3.4.4.1). Answers whether it verified, and the message XML.
+ * @param {string} dir
+ * @param {unknown} raw
+ * @returns {Promise<{verified: boolean, xml: string, parameter: string}>}
+ */
+export async function verifyLogoutMessage(dir, raw) {
+  const body = /** @type {LogoutVerifyRequest} */ (raw ?? {});
+  if (typeof body.certificatePem !== "string") throw new SignRequestError("certificatePem is required");
+  if (body.binding === "post") {
+    if (typeof body.form !== "string") throw new SignRequestError("form is required");
+    const xml = Buffer.from(body.form, "base64").toString("utf8");
+    const parameter = /<(?:\w+:)?LogoutResponse[\s>]/.test(xml) ? "SAMLResponse" : "SAMLRequest";
+    return { verified: await verifiesWith(dir, xml, body.certificatePem), xml, parameter };
+  }
+  if (body.binding !== "redirect" || typeof body.query !== "string")
+    throw new SignRequestError("binding post with form, or redirect with query");
+  const params = new URLSearchParams(body.query);
+  const parameter = params.has("SAMLResponse") ? "SAMLResponse" : "SAMLRequest";
+  const xml = inflateRawSync(Buffer.from(params.get(parameter) ?? "", "base64")).toString("utf8");
+  return { verified: verifyRedirectSignature(body.query, body.certificatePem, parameter), xml, parameter };
 }

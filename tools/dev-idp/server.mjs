@@ -14,7 +14,7 @@ import { generateKeyPair, loadKeyPair } from "./keys.mjs";
 import { idpMetadataXml } from "./metadata.mjs";
 import { autoPostPage, errorPage, loginPage } from "./pages.mjs";
 import { SignRequestError, createResponseSigner, parseSignRequest } from "./sign-response.mjs";
-import { createLogoutSigner, parseLogoutSignRequest } from "./logout-messages.mjs";
+import { createLogoutSigner, parseLogoutSignRequest, verifyLogoutMessage } from "./logout-messages.mjs";
 
 /** @typedef {import("./sign-response.mjs").DevIdpUser} DevIdpUser */
 /** @typedef {import("./authn-request.mjs").AuthnRequest} AuthnRequest */
@@ -233,6 +233,16 @@ export async function startDevIdp(options = {}) {
         }
         const signed = await signLogout(parseLogoutSignRequest(body));
         return send(response, 200, "application/json", JSON.stringify(signed));
+      }
+      case "POST /slo/verify": {
+        let body;
+        try {
+          body = JSON.parse(await readBody(request));
+        } catch {
+          throw new HttpError(400, "body must be JSON");
+        }
+        const checked = await verifyLogoutMessage(dir, body);
+        return send(response, 200, "application/json", JSON.stringify(checked));
       }
       case "POST /sign": {
         let body;

@@ -126,3 +126,28 @@ export function encryptStep(certificatePem, cipher) {
     ]);
   };
 }
+
+/**
+ * Verify the enveloped signature of a SAML protocol message (the SP's LogoutRequest or
+ * LogoutResponse) with the SP's certificate only — the message's own KeyInfo is not trusted.
+ * @param {string} dir
+ * @param {string} xml
+ * @param {string} certificatePem
+ * @returns {Promise<boolean>}
+ */
+export async function verifiesWith(dir, xml, certificatePem) {
+  const file = join(dir, `verify-${randomBytes(8).toString("hex")}.xml`);
+  const cert = `${file}.crt`;
+  await writeFile(file, xml);
+  await writeFile(cert, certificatePem);
+  try {
+    await xmlsec1(["--verify", ...ID_ATTRS, "--enabled-key-data", "x509", "--pubkey-cert-pem", cert, file]);
+    return true;
+  } catch (error) {
+    if (String(error).includes("install it")) throw error;
+    return false;
+  } finally {
+    await rm(file, { force: true });
+    await rm(cert, { force: true });
+  }
+}

@@ -4,11 +4,11 @@ import { unseal } from "../../crypto/seal";
 import { buildAuthnRequest, encodePostBinding, encodeRedirectBinding, signXml } from "../../saml";
 import type { PendingLogin } from "../../store/org/login-types";
 import type { SamlConnection } from "../../store/org/types";
-import { escapeHtml, htmlPage } from "../html";
 import type { StartResult } from "../start-login";
+import { samlPostForm } from "./post-form";
 
 /** The connection's SP signing key (PKCS#8 PEM), unsealed; src/saml imports it once per isolate. */
-function spSigningKeyPem(env: Env, connection: SamlConnection): Promise<string | null> {
+export function spSigningKeyPem(env: Env, connection: SamlConnection): Promise<string | null> {
   const sealed = connection.secrets.spSigningKey;
   return sealed ? unseal(env, sealed) : Promise.resolve(null);
 }
@@ -57,23 +57,12 @@ export async function startSaml(
   return {
     ok: true,
     upstream: null,
-    response: postForm(saml.idpSsoUrl, encodePostBinding(xml).SAMLRequest, pending.relayState),
+    response: samlPostForm({
+      action: saml.idpSsoUrl,
+      fields: { SAMLRequest: encodePostBinding(xml).SAMLRequest, RelayState: pending.relayState },
+      title: "Signing you in…",
+      message: "Taking you to your company's sign-in page.",
+      button: "Continue to your identity provider",
+    }),
   };
-}
-
-/** The HTTP-POST binding's page: a form that submits itself (and a button without JS). */
-function postForm(action: string, samlRequest: string, relayState: string): Response {
-  const nonce = crypto.randomUUID().replace(/-/g, "");
-  return htmlPage({
-    title: "Signing you in…",
-    scriptNonce: nonce,
-    formAction: action,
-    body:
-      `<h1>Signing you in…</h1><p class="next">Taking you to your company's sign-in page.</p>` +
-      `<form id="saml" method="post" action="${escapeHtml(action)}">` +
-      `<input type="hidden" name="SAMLRequest" value="${escapeHtml(samlRequest)}">` +
-      `<input type="hidden" name="RelayState" value="${escapeHtml(relayState)}">` +
-      `<noscript><button type="submit">Continue to your identity provider</button></noscript></form>` +
-      `<script nonce="${nonce}">document.getElementById("saml").submit()</script>`,
-  });
 }

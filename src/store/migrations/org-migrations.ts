@@ -212,6 +212,28 @@ CREATE INDEX IF NOT EXISTS auth_codes_by_sid ON auth_codes (sid);
 CREATE INDEX IF NOT EXISTS access_tokens_by_sid ON access_tokens (sid);
 `;
 
+/**
+ * IdP-initiated logout (SPEC §9): the IDs of LogoutRequests already acted on, per
+ * connection, until they could no longer be fresh (a replayed one is refused, like
+ * `assertion_replay`); and the back-channel logout outbox — one row per ended session whose
+ * client may take an OpenID Connect Back-Channel Logout token, minted per attempt with the
+ * row's stable `jti`, retried for at most an hour (src/webhooks/backchannel-logout.ts).
+ */
+const IDP_LOGOUT = `
+CREATE TABLE IF NOT EXISTS logout_request_replay (
+  connection_id TEXT NOT NULL, request_id TEXT NOT NULL, expires_at INTEGER NOT NULL,
+  PRIMARY KEY (connection_id, request_id)
+);
+CREATE INDEX IF NOT EXISTS logout_request_replay_by_expiry ON logout_request_replay (expires_at);
+CREATE TABLE IF NOT EXISTS backchannel_deliveries (
+  jti TEXT PRIMARY KEY, client_id TEXT NOT NULL, sid TEXT NOT NULL, sub TEXT NOT NULL, status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0, last_status INTEGER, last_error TEXT, next_attempt_at INTEGER,
+  created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS backchannel_deliveries_due ON backchannel_deliveries (status, next_attempt_at);
+CREATE INDEX IF NOT EXISTS backchannel_deliveries_by_expiry ON backchannel_deliveries (expires_at);
+`;
+
 /** Every schema step of `OrganizationStore`, in order. */
 export const ORG_MIGRATIONS: readonly Migration[] = [
   sqlMigration(1, "initial", INITIAL_ORGANIZATION + INITIAL_LOGIN_STATE),
@@ -223,4 +245,5 @@ export const ORG_MIGRATIONS: readonly Migration[] = [
   sqlMigration(7, "setup-links", SETUP_LINKS),
   sqlMigration(8, "directory-sync", DIRECTORY_SYNC),
   sqlMigration(9, "sessions", SESSIONS),
+  sqlMigration(10, "idp-logout", IDP_LOGOUT),
 ];

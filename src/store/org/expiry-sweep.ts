@@ -15,6 +15,8 @@ export const EXPIRING_TABLES = [
   "code_tokens",
   "login_throttle",
   "sessions",
+  "logout_request_replay",
+  "backchannel_deliveries",
 ] as const;
 
 /** How long an expired row may wait for the sweep: one sweep serves every row expiring in this window. */

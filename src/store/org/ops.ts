@@ -9,6 +9,7 @@ import { oidcCacheOps } from "./oidc-cache-ops";
 import { organizationOps } from "./organization-ops";
 import { setupLinkOps } from "./setup-link-ops";
 import { sessionOps } from "./session-ops";
+import { idpLogoutOps } from "./idp-logout-ops";
 import { setupPortalOps } from "./setup-portal-ops";
 import { tokenOps } from "./token-ops";
 import { deliveryOps } from "../../webhooks/delivery-ops";
@@ -30,6 +31,7 @@ export const orgOps = {
   ...loginOps,
   ...tokenOps,
   ...sessionOps,
+  ...idpLogoutOps,
   ...acsOps,
   ...ldapLoginOps,
   ...oidcCacheOps,

@@ -1,6 +1,7 @@
 import type { Env } from "../../env";
 import { forwardToFeed } from "../../events/forward-to-feed";
 import type { TaskHandlers } from "../scheduler/scheduler";
+import { deliverBackchannelLogout } from "../../webhooks/backchannel-logout";
 import { deliverWebhooks, type OutboxDeps } from "../../webhooks/deliver-task";
 import type { OutboxTaskKind } from "../../webhooks/outbox";
 import type { OrgContext } from "./context";
@@ -9,10 +10,10 @@ import { expirySweep } from "./expiry-sweep";
 /**
  * Every kind of task an organization's object schedules (its one alarm, SPEC §1). Adding
  * a kind here without a handler below does not compile. The outbox's two kinds copy events
- * to the app-wide feed and deliver webhooks; back-channel logout, IdP metadata refresh and
- * certificate notices each add theirs.
+ * to the app-wide feed and deliver webhooks; `backchannel-logout` sends logout tokens
+ * (webhooks/backchannel-logout.ts); IdP metadata refresh and certificate notices each add theirs.
  */
-export type OrgTaskKind = "expiry-sweep" | OutboxTaskKind;
+export type OrgTaskKind = "expiry-sweep" | "backchannel-logout" | OutboxTaskKind;
 
 /**
  * What a task's handler runs with: an operation's context (actor `system`, the scheduler's
@@ -29,5 +30,6 @@ export function orgTaskHandlers(outbox: OutboxDeps): TaskHandlers<OrgTaskKind, O
     "expiry-sweep": expirySweep,
     "event-feed": forwardToFeed(outbox.env, outbox.storage),
     "webhook-deliveries": deliverWebhooks(outbox),
+    "backchannel-logout": deliverBackchannelLogout(outbox),
   };
 }

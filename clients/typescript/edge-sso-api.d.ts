@@ -727,6 +727,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/saml/{connId}/slo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SAML single logout, HTTP-Redirect binding (SAMLRequest or SAMLResponse in the query) */
+        get: operations["getSamlConnIdSlo"];
+        put?: never;
+        /** SAML single logout, HTTP-POST binding (SAMLRequest or SAMLResponse in the form) */
+        post: operations["postSamlConnIdSlo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sso/saml/complete": {
         parameters: {
             query?: never;
@@ -5654,7 +5672,7 @@ export interface operations {
             content: {
                 "application/json": {
                     url: string;
-                    events: ("sso_configuration.enabled" | "sso_configuration.updated" | "sso_configuration.disabled" | "connection.created" | "connection.deleted" | "user.created" | "user.updated" | "user.deactivated" | "user.deleted" | "group.created" | "group.updated" | "group.deleted" | "group.user_added" | "group.user_removed" | "login.succeeded" | "login.failed" | "domain.removed" | "webhook.disabled" | "*")[];
+                    events: ("sso_configuration.enabled" | "sso_configuration.updated" | "sso_configuration.disabled" | "connection.created" | "connection.deleted" | "user.created" | "user.updated" | "user.deactivated" | "user.deleted" | "group.created" | "group.updated" | "group.deleted" | "group.user_added" | "group.user_removed" | "login.succeeded" | "login.failed" | "user.logged_out" | "domain.removed" | "webhook.disabled" | "*")[];
                     enabled?: boolean;
                 };
             };
@@ -5915,7 +5933,7 @@ export interface operations {
             content: {
                 "application/json": {
                     url?: string;
-                    events?: ("sso_configuration.enabled" | "sso_configuration.updated" | "sso_configuration.disabled" | "connection.created" | "connection.deleted" | "user.created" | "user.updated" | "user.deactivated" | "user.deleted" | "group.created" | "group.updated" | "group.deleted" | "group.user_added" | "group.user_removed" | "login.succeeded" | "login.failed" | "domain.removed" | "webhook.disabled" | "*")[];
+                    events?: ("sso_configuration.enabled" | "sso_configuration.updated" | "sso_configuration.disabled" | "connection.created" | "connection.deleted" | "user.created" | "user.updated" | "user.deactivated" | "user.deleted" | "group.created" | "group.updated" | "group.deleted" | "group.user_added" | "group.user_removed" | "login.succeeded" | "login.failed" | "user.logged_out" | "domain.removed" | "webhook.disabled" | "*")[];
                     enabled?: boolean;
                 };
             };
@@ -6895,6 +6913,100 @@ export interface operations {
         };
         responses: {
             /** @description Redirect to the app's redirect_uri with code and state */
+            302: {
+                headers: {
+                    /** @description Where the browser goes next */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An HTML error page with a reference id; the reason is in the audit log under it */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    getSamlConnIdSlo: {
+        parameters: {
+            query?: {
+                SAMLRequest?: string;
+                SAMLResponse?: string;
+                RelayState?: string;
+                SigAlg?: string;
+                Signature?: string;
+            };
+            header?: never;
+            path: {
+                connId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page that POSTs the signed LogoutResponse to the IdP (its SLO URL takes the HTTP-POST binding) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description A signed LogoutResponse to the IdP's SLO URL in its HTTP-Redirect binding (an IdP-initiated logout, whatever its outcome) */
+            302: {
+                headers: {
+                    /** @description Where the browser goes next */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An HTML error page with a reference id; the reason is in the audit log under it */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    postSamlConnIdSlo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                connId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    SAMLRequest?: string;
+                    SAMLResponse?: string;
+                    RelayState?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description A page that POSTs the signed LogoutResponse to the IdP (its SLO URL takes the HTTP-POST binding) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description A signed LogoutResponse to the IdP's SLO URL in its HTTP-Redirect binding (an IdP-initiated logout, whatever its outcome) */
             302: {
                 headers: {
                     /** @description Where the browser goes next */

@@ -3,7 +3,6 @@ import type { Env } from "../../env";
 import { route, type Route, type RouteContext } from "../../http/route";
 import { orgIdOfConnection } from "../../lib/ids";
 import { loginFailureResponse } from "../login-error";
-import { idpInitiatedLogout } from "./idp-logout";
 import { readSloMessage, type SloMessage } from "./slo-message";
 
 /**
@@ -25,7 +24,10 @@ async function slo({ request, env, params }: RouteContext<unknown, unknown, { co
   const read = await readSloMessage(request, { connectionId, organizationId });
   if (!read.ok)
     return loginFailureResponse(env, { reason: "bad_request", detail: read.detail, organizationId, connectionId });
-  return read.message.kind === "request" ? idpInitiatedLogout(env, read.message) : logoutResponse(env, read.message);
+  if (read.message.kind === "response") return logoutResponse(env, read.message);
+  // Not on a login's path: loaded on first use, not at isolate start (issue 11).
+  const { idpInitiatedLogout } = await import("./idp-logout");
+  return idpInitiatedLogout(env, read.message);
 }
 
 /** The IdP's LogoutResponse to an RP-initiated logout: not built yet (SPEC §9 `/oauth/logout`). */

@@ -14,6 +14,11 @@ export const portalForms = {
     ...csrf,
     provider: z.enum(IDP_GUIDES.map((g) => g.id) as [string, ...string[]]),
   }),
+  ldapTest: z.object({
+    ...csrf,
+    username: z.string().check(z.describe("What the user types at the sign-in form (the searchFilter's %(user)s)")),
+    password: z.string().check(z.describe("The user's password: used for one bind, never stored or logged")),
+  }),
   idp: z.object({
     ...csrf,
     method: text("SAML: url, xml or fields; oidc; ldap"),

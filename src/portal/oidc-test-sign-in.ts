@@ -1,7 +1,7 @@
 import type { Env } from "../env";
 import { verifyOidcCallback, type OidcCallbackInput } from "../flow/oidc/complete-oidc-login";
 import { idpErrorDetail } from "../flow/oidc/callback";
-import { finishTestSignIn, succeededResult } from "./test-sign-in";
+import { finishTestSignIn, portalOfTest, succeededResult } from "./test-sign-in";
 
 /**
  * The OIDC callback's end of a test sign-in (SPEC §9): the same verification as a login
@@ -14,13 +14,13 @@ export async function completeOidcTestSignIn(
   input: OidcCallbackInput & { headers: HeadersInit },
 ): Promise<Response> {
   const { connection, pending } = input;
-  const mark = pending.setupTest!;
+  const portal = await portalOfTest(env, pending.setupTest!);
   const idpError = input.params.get("error");
   if (idpError !== null) {
     const { detail } = idpErrorDetail(idpError, input.params.get("error_description"));
     return finishTestSignIn(env, {
       connection,
-      mark,
+      portal,
       result: { outcome: "failed", reason: "idp_error", detail },
       headers: input.headers,
     });
@@ -29,5 +29,5 @@ export async function completeOidcTestSignIn(
   const result = verified.ok
     ? await succeededResult(env, connection, verified.identity)
     : ({ outcome: "failed", reason: verified.reason, detail: verified.detail } as const);
-  return finishTestSignIn(env, { connection, mark, result, headers: input.headers });
+  return finishTestSignIn(env, { connection, portal, result, headers: input.headers });
 }

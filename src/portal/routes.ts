@@ -13,6 +13,7 @@ import { openPortal, readPortalForm, formText, type PortalSession } from "./port
 import { livePage, renderSetup } from "./render-setup";
 import { saveIdpSide } from "./save-idp-side";
 import { testResultPage } from "./test-result-page";
+import { runLdapTestSignIn } from "./ldap-test-sign-in";
 import { startTestSignIn } from "./test-sign-in";
 
 type Ctx<P extends object> = RouteContext<undefined, undefined, P>;
@@ -101,6 +102,16 @@ async function startTest(ctx: Ctx<{ token: string }>) {
     const connection = session.connection;
     if (!connection || connection.type === "ldap") return seeOther(session, "test");
     return startTestSignIn(ctx.env, session, connection);
+  });
+}
+
+/** POST …/ldap-test: an LDAP test sign-in with the username and password the admin typed. */
+async function ldapTest(ctx: Ctx<{ token: string }>) {
+  return withSession(ctx, async (session) => {
+    const form = await readPortalForm(ctx.env, ctx.request, session);
+    const connection = session.connection;
+    if (connection?.type !== "ldap") return seeOther(session, "test");
+    return runLdapTestSignIn(ctx.env, ctx.request, session, connection, form);
   });
 }
 
@@ -228,6 +239,23 @@ export const portalRoutes = [
     summary: "Start a test sign-in through the draft SAML or OIDC connection",
     success: { status: 302, description: "To the IdP (or its POST form)" },
     handler: startTest,
+  }),
+  route({
+    ...portalRoute,
+    method: "POST",
+    path: "/setup/:token/ldap-test",
+    form: portalForms.ldapTest,
+    summary: "Run an LDAP test sign-in with a directory user's username and password (never stored)",
+    success: { status: 303, description: "To the test's result page" },
+    responses: [
+      { status: 400, description: "The portal again: the username is missing", contentType: "text/html" },
+      {
+        status: 429,
+        description: "The portal again: too many failed attempts (Retry-After)",
+        contentType: "text/html",
+      },
+    ],
+    handler: ldapTest,
   }),
   route({
     ...portalRoute,

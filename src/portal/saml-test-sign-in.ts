@@ -4,7 +4,7 @@ import { verificationPolicy } from "../flow/saml/complete-saml-login";
 import { verifySamlResponse } from "../saml";
 import type { PendingLogin } from "../store/org/login-types";
 import type { SamlConnection } from "../store/org/types";
-import { finishTestSignIn, succeededResult } from "./test-sign-in";
+import { finishTestSignIn, portalOfTest, succeededResult } from "./test-sign-in";
 
 /**
  * The ACS's end of a test sign-in: verifies the response exactly as a login would (only
@@ -25,11 +25,11 @@ export async function completeSamlTestSignIn(
     expectedRequestId: pending.requestId,
     now: new Date(),
   });
-  const mark = pending.setupTest!;
+  const portal = await portalOfTest(env, pending.setupTest!);
   if (!verified.ok)
     return finishTestSignIn(env, {
       connection,
-      mark,
+      portal,
       result: { outcome: "failed", reason: verified.error.code, detail: verified.error.message },
       headers: input.headers,
     });
@@ -42,7 +42,7 @@ export async function completeSamlTestSignIn(
   });
   return finishTestSignIn(env, {
     connection,
-    mark,
+    portal,
     result: await succeededResult(env, connection, identity, saml.idpEntityId ? null : login.issuer),
     assertion: { id: login.assertionId, expiresAt: login.replayCacheUntil.getTime() },
     headers: input.headers,

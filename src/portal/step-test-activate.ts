@@ -1,7 +1,7 @@
 import { escapeHtml } from "../flow/html";
 import type { SignInAttempt } from "../store/org/setup-portal-ops";
 import type { SsoType } from "../store/org/types";
-import { csrfField, idpSideGiven, type PortalStep } from "./steps";
+import { csrfField, field, idpSideGiven, type PortalStep, type PortalView } from "./steps";
 import { testFix } from "./test-fixes";
 
 /** Step 4: a real sign-in through the draft connection, in a new tab, and the last attempts (SPEC §9). */
@@ -13,20 +13,44 @@ export const testStep: PortalStep = {
   render(v) {
     const connection = v.session.connection!;
     const ready = idpSideGiven(connection);
-    const button =
-      connection.type !== "ldap"
-        ? `<form method="post" action="${v.session.base}/test" target="_blank">${csrfField(v)}` +
-          `<button class="btn" type="submit"${ready ? "" : " disabled"}>Run test sign-in</button>` +
-          `<span class="hint"> Opens a new tab: sign in there as yourself. Nothing is created in the app.</span></form>`
-        : `<p class="notice info">The test sign-in runs for SAML and OpenID Connect connections. For LDAP, Activate runs the connection test: DNS, TCP, TLS, bind and search before it goes live.</p>`;
+    const button = connection.type === "ldap" ? ldapTestForm(v, ready) : redirectTestForm(v, ready);
     return (
-      `<h2>4. Test sign-in</h2><p class="lead">Sign in through your identity provider to see exactly what the app would receive.</p>` +
+      `<h2>4. Test sign-in</h2><p class="lead">Sign in through your ${connection.type === "ldap" ? "directory" : "identity provider"} to see exactly what the app would receive.</p>` +
       (ready ? "" : `<p class="notice info">Give your identity provider's details in step 3 first.</p>`) +
       button +
       `<h3>Last sign-in attempts</h3>${attemptsTable(v.attempts, connection.type)}`
     );
   },
 };
+
+/** SAML and OIDC: the form opens a new tab that goes to the IdP and ends on the result page. */
+function redirectTestForm(v: PortalView, ready: boolean): string {
+  return (
+    `<form method="post" action="${v.session.base}/test" target="_blank">${csrfField(v)}` +
+    `<button class="btn" type="submit"${ready ? "" : " disabled"}>Run test sign-in</button>` +
+    `<span class="hint"> Opens a new tab: sign in there as yourself. Nothing is created in the app.</span></form>`
+  );
+}
+
+/** LDAP: a directory user's username and password, checked by the sign-in's own bind and search. */
+function ldapTestForm(v: PortalView, ready: boolean): string {
+  return (
+    `<form method="post" action="${v.session.base}/ldap-test">${csrfField(v)}` +
+    field(v, {
+      name: "username",
+      label: "Username",
+      hint: "What your users will type at sign-in: it replaces %(user)s in the search filter.",
+    }) +
+    field(v, {
+      name: "password",
+      label: "Password",
+      type: "password",
+      hint: "Used for one bind against your directory, never stored.",
+    }) +
+    `<button class="btn" type="submit"${ready ? "" : " disabled"}>Run test sign-in</button>` +
+    `<span class="hint"> Nothing is created in the app.</span></form>`
+  );
+}
 
 /** The connection's last attempts: time, user and outcome in plain words. */
 export function attemptsTable(attempts: SignInAttempt[], protocol: SsoType): string {

@@ -87,38 +87,48 @@ export function testProfile(identity: VerifiedIdentity): SetupTestProfile {
   };
 }
 
+/** Which portal a test belongs to: its link, and the link's token for the result page's URL. */
+export interface TestPortal {
+  linkId: string;
+  token: string;
+}
+
+/** The portal of a test the IdP answered: the pending login's mark, its token unsealed. */
+export async function portalOfTest(env: Env, mark: SetupTestMark): Promise<TestPortal> {
+  return { linkId: mark.linkId, token: await unseal(env, mark.sealedToken) };
+}
+
 /**
  * Records a finished test (the result for the portal page, the audit event
- * `connection.test_succeeded|test_failed`) and sends the browser to its result page, in the
- * portal the sealed token names. Nothing else: no code, no member.
+ * `connection.test_succeeded|test_failed`) and sends the browser to its result page.
+ * Nothing else: no code, no member.
  */
 export async function finishTestSignIn(
   env: Env,
   input: {
     connection: ConnectionRecord;
-    mark: SetupTestMark;
+    portal: TestPortal;
     result: SetupTestResult;
     assertion?: { id: string; expiresAt: number } | null;
     headers?: HeadersInit;
   },
 ): Promise<Response> {
-  const { connection, mark } = input;
+  const { connection, portal } = input;
   const record = await orgOp(
     env,
     connection.organizationId,
     "recordSetupTest",
     {
       id: newId("req"),
-      linkId: mark.linkId,
+      linkId: portal.linkId,
       connectionId: connection.id,
       result: input.result,
       assertion: input.assertion ?? null,
     },
-    `setup_link:${mark.linkId}`,
+    `setup_link:${portal.linkId}`,
   );
-  const token = await unseal(env, mark.sealedToken);
   const headers = new Headers(input.headers);
-  headers.set("location", `/setup/${token}/tests/${record.id}`);
+  headers.set("location", `/setup/${portal.token}/tests/${record.id}`);
   headers.set("cache-control", "no-store");
   headers.set("referrer-policy", "no-referrer");
   return new Response(null, { status: 303, headers });

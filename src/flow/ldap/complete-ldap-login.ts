@@ -2,7 +2,7 @@ import { unreachableText } from "../../http/outbound-failure";
 import type { Env } from "../../env";
 import type { AuthenticationFailureCause } from "../../ldap";
 import type { PendingLoginClaim } from "../../store/org/login-ops";
-import type { PendingLogin } from "../../store/org/login-types";
+import type { PendingLogin, VerifiedIdentity } from "../../store/org/login-types";
 import type { LdapConnection } from "../../store/org/types";
 import { completeLogin, targetOf, type LoginOutcome } from "../complete-login";
 import type { LdapFailure } from "../failure-reasons";
@@ -23,13 +23,15 @@ const REASON_OF_CAUSE: Record<AuthenticationFailureCause, LdapFailure> = {
   directory: "ldap_unavailable",
 };
 
+/** The directory's verdict on a username and password: the identity, or why not. */
+export type LdapAuthentication =
+  { ok: true; identity: VerifiedIdentity } | { ok: false; reason: LdapFailure; detail: string };
+
 /**
- * A submitted form, after its attempt was counted (SPEC §9): search the connection's
- * `searchFilter` for the username, bind as the entry with the password
- * (src/ldap/authentication-test.ts; an empty password is refused before any bind), then
- * claim the pending login — once — and finish on the one completion step every protocol
- * shares (flow/complete-login.ts: member or JIT, code). `claim` consumes the pending login
- * and uncounts the attempt (store/org/ldap-login-ops.ts).
+ * A submitted form, after its attempt was counted (SPEC §9): the directory's verdict
+ * ({@link authenticateLdapUser}), then claim the pending login — once — and finish on the
+ * one completion step every protocol shares (flow/complete-login.ts: member or JIT, code).
+ * `claim` consumes the pending login and uncounts the attempt (store/org/ldap-login-ops.ts).
  */
 export async function completeLdapLogin(
   env: Env,
@@ -43,12 +45,42 @@ export async function completeLdapLogin(
   },
 ): Promise<LdapSubmission> {
   const { connection } = input;
+  const verdict = await authenticateLdapUser(env, connection, input.username, input.password);
+  if (!verdict.ok) return { kind: "retry", reason: verdict.reason, detail: verdict.detail };
+  const claim = await input.claim();
+  if (!claim.ok)
+    return { kind: "expired", detail: "the pending login was used or expired while the directory answered" };
+  return {
+    kind: "done",
+    outcome: await completeLogin(env, {
+      connection,
+      identity: verdict.identity,
+      target: targetOf(claim.pending),
+      assertion: null,
+      now: input.now,
+    }),
+  };
+}
+
+/**
+ * The directory work of a sign-in, ending in a verified identity: search the connection's
+ * `searchFilter` for the username, bind as the entry with the password
+ * (src/ldap/authentication-test.ts; an empty password is refused before any bind). No
+ * completion: the setup portal's test sign-in (portal/ldap-test-sign-in.ts) stops here.
+ * The password is used for the bind only, never kept or logged.
+ */
+export async function authenticateLdapUser(
+  env: Env,
+  connection: LdapConnection,
+  username: string,
+  password: string,
+): Promise<LdapAuthentication> {
   const ldap = await import("../../ldap");
   const config = await ldap.directoryConfigOf(env, connection);
   const parsed = config.serverUri ? ldap.parseLdapTarget(env, config.serverUri, config.startTls) : null;
   if (!parsed?.ok || !config.baseDn) {
     const detail = parsed?.ok === false ? parsed.detail : "the connection has no ldap.serverUri or ldap.baseDn";
-    return { kind: "retry", reason: "ldap_unavailable", detail };
+    return { ok: false, reason: "ldap_unavailable", detail };
   }
   const result = await ldap.runAuthenticationTest(
     parsed.target,
@@ -59,7 +91,7 @@ export async function completeLdapLogin(
       searchFilter: config.searchFilter,
       attributes: Object.values(ldap.mappedAttributes(config.attributeMapping)),
     },
-    { username: input.username, password: input.password },
+    { username, password },
     { connector: ldap.workerConnector },
   );
   if (!result.entry) {
@@ -70,20 +102,7 @@ export async function completeLdapLogin(
     const detail = network
       ? `${unreachableText(parsed.target.address)} (POST /api/v1/ldap/connection-test with this connectionId says why)`
       : result.report.details;
-    return { kind: "retry", reason: REASON_OF_CAUSE[result.cause], detail };
+    return { ok: false, reason: REASON_OF_CAUSE[result.cause], detail };
   }
-  const claim = await input.claim();
-  if (!claim.ok)
-    return { kind: "expired", detail: "the pending login was used or expired while the directory answered" };
-  const identity = ldapIdentity(result.entry, config.attributeMapping);
-  return {
-    kind: "done",
-    outcome: await completeLogin(env, {
-      connection,
-      identity,
-      target: targetOf(claim.pending),
-      assertion: null,
-      now: input.now,
-    }),
-  };
+  return { ok: true, identity: ldapIdentity(result.entry, config.attributeMapping) };
 }

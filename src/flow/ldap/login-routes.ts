@@ -185,9 +185,9 @@ function fail(env: Env, req: FormRequest, reason: BrowserFailureReason, detail: 
 /**
  * The throttle's keys (SPEC §9): the trimmed, lower-cased username and `CF-Connecting-IP`
  * (every request through Cloudflare has it; without it, all such requests share one key),
- * hashed so the table holds neither; and this attempt's ID.
+ * hashed so the table holds neither; and this attempt's ID. The portal's LDAP test uses them too.
  */
-async function throttleKeys(username: string, request: Request) {
+export async function throttleKeys(username: string, request: Request) {
   const ip = request.headers.get("cf-connecting-ip")?.trim() || "unknown";
   return {
     userKey: `user:${await sha256Hex(username.toLowerCase())}`,

@@ -11,6 +11,7 @@ import { setupLinkOps } from "./setup-link-ops";
 import { sessionOps } from "./session-ops";
 import { idpLogoutOps } from "./idp-logout-ops";
 import { setupPortalOps } from "./setup-portal-ops";
+import { setupLdapTestOps } from "./setup-ldap-test-ops";
 import { tokenOps } from "./token-ops";
 import { deliveryOps } from "../../webhooks/delivery-ops";
 import { scimTokenOps } from "./scim/scim-token-ops";
@@ -41,6 +42,7 @@ export const orgOps = {
   ...scimUserOps,
   ...scimGroupOps,
   ...setupPortalOps,
+  ...setupLdapTestOps,
 };
 
 export type OrgOps = typeof orgOps;

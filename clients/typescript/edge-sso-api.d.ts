@@ -1094,6 +1094,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/setup/{token}/ldap-test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run an LDAP test sign-in with a directory user's username and password (never stored) */
+        post: operations["postSetupTokenLdapTest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/setup/{token}/tests/{testId}": {
         parameters: {
             query?: never;
@@ -8022,6 +8039,66 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description An HTML error page with a reference id; the reason is in the audit log under it */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    postSetupTokenLdapTest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description The link's CSRF token, from the portal page */
+                    csrf: string;
+                    /** @description What the user types at the sign-in form (the searchFilter's %(user)s) */
+                    username: string;
+                    /** @description The user's password: used for one bind, never stored or logged */
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description To the test's result page */
+            303: {
+                headers: {
+                    /** @description Where the browser goes next */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The portal again: the username is missing */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The portal again: too many failed attempts (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
             };
             /** @description An HTML error page with a reference id; the reason is in the audit log under it */
             "4XX": {

@@ -55,8 +55,9 @@ if (format.status !== 0) {
   console.log("0 passed, 1 failed");
   process.exit(1);
 }
-// The worker and its tests, then the typed API client (Node types, the generated client types).
-const typecheck = [".", "test/node/openapi"]
+// The worker and its tests, the typed API client (Node types, the generated client types),
+// then the bench worker (bench/worker with src), so a change that breaks the bench shows here.
+const typecheck = [".", "test/node/openapi", "bench"]
   .map((project) => run(bin("tsc"), ["--noEmit", "-p", project]))
   .find((result) => result.status !== 0) ?? { status: 0 };
 if (typecheck.status !== 0) {

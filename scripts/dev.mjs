@@ -7,6 +7,7 @@ import { spawn } from "node:child_process";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { wranglerDevArgs } from "./lib/dev-command.mjs";
+import { filterStream } from "./lib/known-noise.mjs";
 import { ensureDevVars } from "./lib/dev-vars.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -49,11 +50,21 @@ export function startDev({
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   let dev;
   try {
-    dev = startDev({ args: process.argv.slice(2) });
+    // wrangler's stderr passes through the allow-list of scripts/lib/known-noise.mjs: workerd's
+    // own block for an outbound fetch the worker was refused (and reports in its one line per
+    // refusal) is dropped; every other line is shown.
+    const colour = process.stdout.isTTY && process.stderr.isTTY && !("NO_COLOR" in process.env);
+    dev = startDev({
+      args: process.argv.slice(2),
+      env: colour ? { FORCE_COLOR: "1", ...process.env } : process.env,
+      stdio: ["inherit", "inherit", "pipe"],
+    });
+    filterStream(dev.child.stderr, process.stderr);
   } catch (error) {
     console.error(`npm run dev: ${error instanceof Error ? error.message : error}`);
     process.exit(2);
   }
   for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.child.kill(signal));
-  dev.child.on("exit", (code) => process.exit(code ?? 0));
+  // "close": after its output is through the filter.
+  dev.child.on("close", (code) => process.exit(code ?? 0));
 }

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // `npm test`: installs the Debian packages the tests need when missing (as root), checks
 // formatting (Prettier), type-checks, runs every vitest project, and ends with the plain line `N passed, N failed`.
-import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { filterStream } from "./lib/known-noise.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const bin = (name) => join(root, "node_modules", ".bin", name);
@@ -32,14 +33,20 @@ function ensurePackages() {
     console.error(`The tests need Debian packages that are missing. Run as root:\n\n  apt-get update && ${command}\n`);
     process.exit(1);
   }
-  console.log(`Installing ${missing.join(", ")} ...`);
+  // apt-get and dpkg write hundreds of lines: kept in a log, shown only when the install fails.
+  const log = join(root, "node_modules", ".cache", "apt-install.log");
+  mkdirSync(dirname(log), { recursive: true });
+  console.log(`Installing ${missing.join(", ")} (apt-get's output: ${log}) ...`);
   const aptEnv = { ...env, DEBIAN_FRONTEND: "noninteractive" };
-  let result = spawnSync("sh", ["-c", `${command} || (apt-get update && ${command})`], {
-    stdio: "inherit",
+  const output = openSync(log, "w");
+  const result = spawnSync("sh", ["-c", `${command} || (apt-get update && ${command})`], {
+    stdio: ["ignore", output, output],
     env: aptEnv,
   });
+  closeSync(output);
   if (result.status !== 0) {
-    console.error(`Could not install ${missing.join(", ")}.`);
+    console.error(readFileSync(log, "utf8").split("\n").slice(-40).join("\n"));
+    console.error(`Could not install ${missing.join(", ")} (the whole output: ${log}).`);
     process.exit(1);
   }
 }
@@ -68,13 +75,27 @@ if (typecheck.status !== 0) {
 
 const report = join(root, "node_modules", ".cache", "vitest-report.json");
 rmSync(report, { force: true });
-const tests = run(bin("vitest"), [
-  "run",
-  "--reporter=default",
-  "--reporter=json",
-  `--outputFile.json=${report}`,
-  ...process.argv.slice(2),
-]);
+// vitest's output passes through the allow-list of scripts/lib/known-noise.mjs: workerd's
+// own log lines that are known to be harmless are dropped, every other line is shown.
+const vitest = spawn(
+  bin("vitest"),
+  ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...process.argv.slice(2)],
+  {
+    cwd: root,
+    stdio: ["inherit", "pipe", "pipe"],
+    // Piped, vitest would drop its colours; keep them when our own output is a terminal.
+    env: process.stdout.isTTY && !("NO_COLOR" in env) ? { FORCE_COLOR: "1", ...env } : env,
+  },
+);
+// The JSON reporter's note about our own intermediate file: the summary line below says it all.
+const ownLines = new Set([`JSON report written to ${report}`]);
+const tests = await new Promise((resolve) => {
+  const streams = Promise.all([
+    filterStream(vitest.stdout, process.stdout, ownLines),
+    filterStream(vitest.stderr, process.stderr),
+  ]);
+  vitest.on("close", (status, signal) => streams.then(() => resolve({ status: status ?? (signal ? 1 : 0) })));
+});
 let passed = 0;
 let failed = 0;
 if (existsSync(report)) {

@@ -123,6 +123,25 @@ export async function signResponse(
   return response.json();
 }
 
+export const PERSISTENT_NAME_ID = "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent";
+
+/**
+ * A SP-initiated SAML login of `email` through the connection: /oauth/authorize, a response
+ * the dev IdP signs (`extra`: its NameID and other fields), posted to the ACS with the
+ * login's cookie. Returns the ACS response.
+ */
+export async function samlLogin(s: Seeded, email: string, extra: Record<string, unknown> = {}): Promise<Response> {
+  const started = await startLogin(authorizeUrl(s, { connection_id: s.connectionId }));
+  const signed = await signResponse({
+    inResponseTo: started.requestId,
+    acsUrl: s.acsUrl,
+    audience: s.entityId,
+    email,
+    ...extra,
+  });
+  return postAcs(s.acsUrl, { SAMLResponse: signed.samlResponse, RelayState: started.relayState }, started.cookie);
+}
+
 export function postAcs(acsUrl: string, form: Record<string, string>, cookie?: string): Promise<Response> {
   return fetchWorker(acsUrl, {
     method: "POST",

@@ -1,31 +1,7 @@
 import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
 import { mintKey, patch, post } from "../admin/helpers";
-import {
-  authorizeUrl,
-  exchangeCode,
-  failureReason,
-  postAcs,
-  seedSaml,
-  signResponse,
-  startLogin,
-  type Seeded,
-} from "./flow-helpers";
-
-const PERSISTENT = "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent";
-
-/** Logs in with a response for `email` (and optional NameID); returns the ACS response. */
-async function login(s: Seeded, email: string, extra: Record<string, unknown> = {}): Promise<Response> {
-  const started = await startLogin(authorizeUrl(s, { connection_id: s.connectionId }));
-  const signed = await signResponse({
-    inResponseTo: started.requestId,
-    acsUrl: s.acsUrl,
-    audience: s.entityId,
-    email,
-    ...extra,
-  });
-  return postAcs(s.acsUrl, { SAMLResponse: signed.samlResponse, RelayState: started.relayState }, started.cookie);
-}
+import { exchangeCode, failureReason, PERSISTENT_NAME_ID, samlLogin, seedSaml, type Seeded } from "./flow-helpers";
 
 async function idToken(s: Seeded, acs: Response): Promise<Record<string, unknown>> {
   expect(acs.status).toBe(302);
@@ -43,10 +19,10 @@ describe("member matching", () => {
   it("a new subject of the same connection does not inherit a member bound to another subject", async () => {
     const s = await seedSaml();
     const email = `alice@${s.domain}`;
-    const first = await idToken(s, await login(s, email, { nameIdFormat: PERSISTENT, nameId: "p-alice" }));
-    const again = await idToken(s, await login(s, email, { nameIdFormat: PERSISTENT, nameId: "p-alice" }));
+    const first = await idToken(s, await samlLogin(s, email, { nameIdFormat: PERSISTENT_NAME_ID, nameId: "p-alice" }));
+    const again = await idToken(s, await samlLogin(s, email, { nameIdFormat: PERSISTENT_NAME_ID, nameId: "p-alice" }));
     expect(again.sub).toBe(first.sub);
-    const newcomer = await login(s, email, { nameIdFormat: PERSISTENT, nameId: "p-new-hire" });
+    const newcomer = await samlLogin(s, email, { nameIdFormat: PERSISTENT_NAME_ID, nameId: "p-new-hire" });
     expect(new URL(newcomer.headers.get("location")!).searchParams.get("error")).toBe("access_denied");
     expect(await failureReason(s.orgId, refusalRef(newcomer))).toBe("subject_mismatch");
   });
@@ -57,21 +33,24 @@ describe("member matching", () => {
     const unverified = `unverified-${crypto.randomUUID().slice(0, 8)}.example.net`;
     const added = await patch(`organizations/${s.orgId}`, { domains: [s.domain, unverified] }, { key: orgKey.key });
     expect(added.status).toBe(200);
-    const acs = await login(s, `ceo@${unverified}`);
+    const acs = await samlLogin(s, `ceo@${unverified}`);
     expect(await failureReason(s.orgId, refusalRef(acs))).toBe("email_domain_not_allowed");
   });
 
   it("allowAnyEmailDomain: outside emails are not verified and never take over a member", async () => {
     const s = await seedSaml({ connection: { allowAnyEmailDomain: true } });
-    const outsider = await idToken(s, await login(s, "bob@elsewhere.example.org"));
+    const outsider = await idToken(s, await samlLogin(s, "bob@elsewhere.example.org"));
     expect(outsider.email).toBe("bob@elsewhere.example.org");
     expect(outsider.email_verified).toBe(false);
-    const inside = await idToken(s, await login(s, `carol@${s.domain}`));
+    const inside = await idToken(s, await samlLogin(s, `carol@${s.domain}`));
     expect(inside.email_verified).toBe(true);
 
     const victim = await seedSaml();
     await post(`organizations/${s.orgId}/users`, { email: `dave@${victim.domain}` });
-    const takeover = await login(s, `dave@${victim.domain}`, { nameIdFormat: PERSISTENT, nameId: "p-dave" });
+    const takeover = await samlLogin(s, `dave@${victim.domain}`, {
+      nameIdFormat: PERSISTENT_NAME_ID,
+      nameId: "p-dave",
+    });
     expect(await failureReason(s.orgId, refusalRef(takeover))).toBe("email_not_verified");
   });
 

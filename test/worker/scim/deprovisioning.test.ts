@@ -8,34 +8,21 @@ import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
 import { orgEvents, post } from "../admin/helpers";
 import {
-  authorizeUrl,
   BASE,
   exchangeCode,
   failureReason,
   fetchWorker,
-  postAcs,
+  PERSISTENT_NAME_ID,
+  samlLogin,
   seedSaml,
-  signResponse,
-  startLogin,
   type Seeded,
 } from "../flow/flow-helpers";
 import { scim, type ScimOrg } from "./helpers";
 
-const PERSISTENT = "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent";
 const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 
-async function login(s: Seeded, email: string, nameId: string): Promise<Response> {
-  const started = await startLogin(authorizeUrl(s, { connection_id: s.connectionId }));
-  const signed = await signResponse({
-    inResponseTo: started.requestId,
-    acsUrl: s.acsUrl,
-    audience: s.entityId,
-    email,
-    nameIdFormat: PERSISTENT,
-    nameId,
-  });
-  return postAcs(s.acsUrl, { SAMLResponse: signed.samlResponse, RelayState: started.relayState }, started.cookie);
-}
+const login = (s: Seeded, email: string, nameId: string) =>
+  samlLogin(s, email, { nameIdFormat: PERSISTENT_NAME_ID, nameId });
 
 const codeOf = (acs: Response) => {
   expect(acs.status).toBe(302);

@@ -51,11 +51,12 @@ export const LAZY_ROUTE_GROUPS: LazyRouteGroup[] = [
   { prefix: "/api/", load: async () => (await import("./admin/routes")).adminRoutes },
   { prefix: "/scim/", load: async () => (await import("./scim/scim-routes")).scimRoutes },
   { prefix: "/setup", load: async () => (await import("./portal/routes")).portalRoutes },
+  { prefix: "/oauth/logout", load: async () => (await import("./flow/logout/rp-logout")).rpLogoutRoutes },
 ];
 
 /** Every route the worker serves, in /openapi.json's order; /openapi.json is generated from this same list. */
 export async function allRoutes(): Promise<Route[]> {
-  const [admin, scim, portal] = await Promise.all(LAZY_ROUTE_GROUPS.map((g) => g.load()));
+  const [admin, scim, portal, logout] = await Promise.all(LAZY_ROUTE_GROUPS.map((g) => g.load()));
   const login = LOGIN_ROUTES.filter((r) => r !== openApiRoute);
-  return [...admin!, ...login, ...scim!, ...portal!, openApiRoute];
+  return [...admin!, ...login, ...logout!, ...scim!, ...portal!, openApiRoute];
 }

@@ -797,6 +797,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/oauth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** RP-initiated logout (OpenID RP-Initiated Logout 1.0): end the session an id_token_hint names */
+        get: operations["getOauthLogout"];
+        put?: never;
+        /** RP-initiated logout (OpenID RP-Initiated Logout 1.0): end the session an id_token_hint names (form-encoded; also the confirmation form's submission, with csrf) */
+        post: operations["postOauthLogout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/scim/v2/{orgId}/Users": {
         parameters: {
             query?: never;
@@ -7200,6 +7218,93 @@ export interface operations {
                 content: {
                     "text/html": string;
                 };
+            };
+            /** @description An HTML error page with a reference id; the reason is in the audit log under it */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    getOauthLogout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The confirmation page (no valid id_token_hint), or the signed-out page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description To the registered post_logout_redirect_uri (with state), or to the IdP with a SAML LogoutRequest */
+            302: {
+                headers: {
+                    /** @description Where the browser goes next */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An HTML error page with a reference id; the reason is in the audit log under it */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    postOauthLogout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    id_token_hint?: string;
+                    client_id?: string;
+                    post_logout_redirect_uri?: string;
+                    state?: string;
+                    csrf?: string;
+                    confirm?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The confirmation page (no valid id_token_hint), or the signed-out page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description To the registered post_logout_redirect_uri (with state), or to the IdP with a SAML LogoutRequest */
+            302: {
+                headers: {
+                    /** @description Where the browser goes next */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description An HTML error page with a reference id; the reason is in the audit log under it */
             "4XX": {

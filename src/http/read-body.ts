@@ -64,3 +64,17 @@ export async function readCapped(request: Pick<Request, "headers" | "body">, lim
 }
 
 const tooLarge = (limit: number) => new ApiError(413, "payload_too_large", `The request body exceeds ${limit} bytes.`);
+
+/**
+ * An `application/x-www-form-urlencoded` body of at most `limit` bytes (a hosted form's
+ * submission), or null when it is another type, too large or not UTF-8.
+ */
+export async function readUrlEncodedForm(request: Request, limit: number): Promise<URLSearchParams | null> {
+  const type = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
+  if (type !== "application/x-www-form-urlencoded") return null;
+  try {
+    return new URLSearchParams(await readCapped(request, limit));
+  } catch {
+    return null;
+  }
+}

@@ -1,7 +1,7 @@
 import * as z from "zod/mini";
 import type { Env } from "../../env";
 import { sha256Hex } from "../../crypto/hash";
-import { readCapped } from "../../http/read-body";
+import { readUrlEncodedForm } from "../../http/read-body";
 import { route, type RouteContext } from "../../http/route";
 import { orgIdOfConnection, orgIdOfToken, randomToken } from "../../lib/ids";
 import type { LdapFormRefusal } from "../../store/org/ldap-login-ops";
@@ -53,7 +53,7 @@ async function submitForm(ctx: LdapFormContext): Promise<Response> {
   const request = await readFormRequest(ctx);
   if (!request.ok) return request.response;
   const req = request.value;
-  const form = await readForm(ctx.request);
+  const form = await readUrlEncodedForm(ctx.request, MAX_FORM_BYTES);
   if (!form) return fail(env, req, "bad_request", "the form is not urlencoded, too large or not UTF-8");
   const username = (form.get("username") ?? "").trim();
   const password = form.get("password") ?? "";
@@ -194,16 +194,6 @@ export async function throttleKeys(username: string, request: Request) {
     ipKey: `ip:${await sha256Hex(ip)}`,
     attemptId: randomToken(12),
   };
-}
-
-async function readForm(request: Request): Promise<URLSearchParams | null> {
-  const type = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
-  if (type !== "application/x-www-form-urlencoded") return null;
-  try {
-    return new URLSearchParams(await readCapped(request, MAX_FORM_BYTES));
-  } catch {
-    return null;
-  }
 }
 
 const PATH = "/ldap/:connId/login";

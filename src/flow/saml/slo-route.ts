@@ -30,14 +30,11 @@ async function slo({ request, env, params }: RouteContext<unknown, unknown, { co
   return idpInitiatedLogout(env, read.message);
 }
 
-/** The IdP's LogoutResponse to an RP-initiated logout: not built yet (SPEC §9 `/oauth/logout`). */
-function logoutResponse(env: Env, message: SloMessage): Promise<Response> {
-  return loginFailureResponse(env, {
-    reason: "bad_request",
-    detail: "a LogoutResponse arrived, but RP-initiated logout is not built yet",
-    organizationId: message.organizationId,
-    connectionId: message.connectionId,
-  });
+/** The IdP's LogoutResponse to an RP-initiated logout's LogoutRequest (flow/saml/rp-logout-response.ts). */
+async function logoutResponse(env: Env, message: SloMessage): Promise<Response> {
+  // Not on a login's path: loaded on first use, not at isolate start (issue 11).
+  const { handleLogoutResponse } = await import("./rp-logout-response");
+  return handleLogoutResponse(env, message);
 }
 
 const failureScope = (_url: URL, params: Record<string, string>) => {

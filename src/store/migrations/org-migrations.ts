@@ -234,6 +234,18 @@ CREATE INDEX IF NOT EXISTS backchannel_deliveries_due ON backchannel_deliveries 
 CREATE INDEX IF NOT EXISTS backchannel_deliveries_by_expiry ON backchannel_deliveries (expires_at);
 `;
 
+/**
+ * RP-initiated logout (SPEC §9): the LogoutRequest we sent an IdP, single-use, until its
+ * LogoutResponse comes back (then kept spent, so a replay is told apart) or it expires.
+ */
+const LOGOUT_REQUESTS = `
+CREATE TABLE IF NOT EXISTS logout_requests (
+  relay_state TEXT PRIMARY KEY, request_id TEXT NOT NULL, connection_id TEXT NOT NULL, sid TEXT NOT NULL,
+  return_to TEXT, created_at TEXT NOT NULL, expires_at INTEGER NOT NULL, consumed_at TEXT
+);
+CREATE INDEX IF NOT EXISTS logout_requests_by_expiry ON logout_requests (expires_at);
+`;
+
 /** Every schema step of `OrganizationStore`, in order. */
 export const ORG_MIGRATIONS: readonly Migration[] = [
   sqlMigration(1, "initial", INITIAL_ORGANIZATION + INITIAL_LOGIN_STATE),
@@ -246,4 +258,5 @@ export const ORG_MIGRATIONS: readonly Migration[] = [
   sqlMigration(8, "directory-sync", DIRECTORY_SYNC),
   sqlMigration(9, "sessions", SESSIONS),
   sqlMigration(10, "idp-logout", IDP_LOGOUT),
+  sqlMigration(11, "logout-requests", LOGOUT_REQUESTS),
 ];

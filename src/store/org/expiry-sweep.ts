@@ -17,6 +17,7 @@ export const EXPIRING_TABLES = [
   "sessions",
   "logout_request_replay",
   "backchannel_deliveries",
+  "logout_requests",
 ] as const;
 
 /** How long an expired row may wait for the sweep: one sweep serves every row expiring in this window. */

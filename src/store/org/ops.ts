@@ -10,6 +10,7 @@ import { organizationOps } from "./organization-ops";
 import { setupLinkOps } from "./setup-link-ops";
 import { sessionOps } from "./session-ops";
 import { idpLogoutOps } from "./idp-logout-ops";
+import { rpLogoutOps } from "./rp-logout-ops";
 import { setupPortalOps } from "./setup-portal-ops";
 import { setupLdapTestOps } from "./setup-ldap-test-ops";
 import { tokenOps } from "./token-ops";
@@ -33,6 +34,7 @@ export const orgOps = {
   ...tokenOps,
   ...sessionOps,
   ...idpLogoutOps,
+  ...rpLogoutOps,
   ...acsOps,
   ...ldapLoginOps,
   ...oidcCacheOps,

@@ -1,6 +1,7 @@
 import * as z from "zod/mini";
 import { sha256Hex } from "../crypto/hash";
 import { notFound } from "../http/api-error";
+import { refuseOutboundUrls } from "../http/outbound-url";
 import { paginationQuery, pageRequest } from "../http/pagination";
 import { json } from "../http/problem";
 import { route, type RouteContext } from "../http/route";
@@ -75,8 +76,18 @@ export function clientView(client: ClientRecord): ClientView {
   return view;
 }
 
+/**
+ * edge-sso POSTs logout tokens to `backchannelLogoutUri` itself (SPEC §9): it follows the
+ * outbound URL policy like a webhook URL (no private or link-local literals, no credentials,
+ * loopback only with ALLOW_INSECURE_LOOPBACK_IDP), checked here and again at each attempt.
+ */
+function refuseBackchannelUri(env: RouteContext["env"], url: string | null | undefined): void {
+  refuseOutboundUrls(env, [{ path: "backchannelLogoutUri", url }]);
+}
+
 async function createClient(ctx: RouteContext<z.infer<typeof createClientBody>>) {
   const { body, env } = ctx;
+  refuseBackchannelUri(env, body.backchannelLogoutUri);
   const isPublic = body.public ?? false;
   const clientSecret = isPublic ? null : randomToken(32);
   const client = await appOp(
@@ -155,6 +166,7 @@ export const clientRoutes = [
       body,
       actor,
     }: RouteContext<z.infer<typeof updateClientBody>, undefined, { clientId: string }>) => {
+      refuseBackchannelUri(env, body.backchannelLogoutUri);
       const client = await appOp(
         env,
         "clients",

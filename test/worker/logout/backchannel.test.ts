@@ -12,7 +12,10 @@ import type { OrganizationStore } from "../../../src/store/organization-store";
 import { BACKCHANNEL_RETRY_SCHEDULE, nextAttemptAt } from "../../../src/webhooks/retry-schedule";
 import { STANDARD_DELIVERY_POLICY } from "../../../src/webhooks/delivery-policy";
 import type { BackchannelRow } from "../../../src/webhooks/backchannel-logout";
-import { eventually, expectStatus, orgEvents, post } from "../admin/helpers";
+import { forgetClient } from "../../../src/store/cache/app-records";
+import { appOp } from "../../../src/store/stores";
+import { eventually, expectStatus, orgEvents, patch, post } from "../admin/helpers";
+import { workerEnv } from "../oauth/helpers";
 import { exchangeCode, REDIRECT_URI } from "../flow/flow-helpers";
 import {
   bodyOf,
@@ -178,6 +181,37 @@ describe("back-channel logout", () => {
     // Spent: nothing more arrives.
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect(await received(app.name)).toHaveLength(attempts.length);
+    await useDeliveryPolicy(s.orgId, STANDARD_DELIVERY_POLICY);
+  });
+
+  it("a backchannelLogoutUri follows the outbound URL policy: refused when registered, and again when sending", async () => {
+    for (const uri of ["https://10.0.0.7/logout", "https://user:pw@app.example.com/logout", "https://[fe80::1]/bc"]) {
+      const created = await post("clients", { name: "Bad", redirectUris: [REDIRECT_URI], backchannelLogoutUri: uri });
+      expectStatus(created, 400);
+      expect(created.body.errors).toEqual([{ path: "backchannelLogoutUri", message: expect.any(String) }]);
+    }
+    const app = await client(true);
+    expectStatus(await patch(`clients/${app.clientId}`, { backchannelLogoutUri: "https://192.168.1.9/bc" }), 400);
+    // A URI stored before the policy (written past the admin API) is refused at the attempt.
+    await appOp(workerEnv, "clients", "updateClient", {
+      clientId: app.clientId,
+      backchannelLogoutUri: "https://10.1.2.3/bc",
+    });
+    forgetClient(app.clientId);
+    const s = await seedSlo("redirect");
+    await useDeliveryPolicy(s.orgId, {
+      backchannelSchedule: { delaysMs: [100], repeatMs: 100, giveUpAfterMs: 250, jitter: 0 },
+    });
+    const email = `pat@${s.domain}`;
+    await loginTo(s, app, email);
+    await idpLogout(s, email);
+    const [row] = await eventually(
+      () => rows(s.orgId),
+      (r) => r.length === 1 && r[0]!.status === "failed",
+      15_000,
+    );
+    expect(row!.last_status).toBeNull();
+    expect(row!.last_error).toMatch(/^refused: https:\/\/10\.1\.2\.3 is a private or link-local address$/);
     await useDeliveryPolicy(s.orgId, STANDARD_DELIVERY_POLICY);
   });
 

@@ -74,7 +74,10 @@ export async function runPhases(url, fixture, plan = {}) {
  * module evaluation of each bundle estimated as (load + first response) − the same for
  * a trivial module. `dependencies` are one bundle per import (dependency-bundles.mjs).
  */
-export async function runFresh(url, { bundles, dependencies, setup, rounds, compatibilityDate, compatibilityFlags }) {
+export async function runFresh(
+  url,
+  { bundles, dependencies, setup, rounds, cpuRounds, cpuRepeats, compatibilityDate, compatibilityFlags },
+) {
   const setupBody = JSON.stringify(setup);
   const request = {
     compatibilityDate,
@@ -92,6 +95,14 @@ export async function runFresh(url, { bundles, dependencies, setup, rounds, comp
     },
   };
   const samples = await post(url, "/fresh", request);
+  const cpu = await freshCpu(url, {
+    base: { compatibilityDate, compatibilityFlags },
+    bundles,
+    dependencies,
+    setupBody,
+    rounds: cpuRounds,
+    repeats: cpuRepeats,
+  });
   const firstMs = (name) => samples[name].map((s) => s.firstMs);
   const trivial = median(firstMs("trivial"));
   const firstVerify = samples.bench.map((s) => s.reported.firstMs);
@@ -112,8 +123,67 @@ export async function runFresh(url, { bundles, dependencies, setup, rounds, comp
     firstVerifySteps: Object.fromEntries(
       stepNames.map((step) => [step, median(samples.benchSteps.map((s) => s.reported[step]))]),
     ),
+    cpu,
     moduleEvalByImportMs: Object.fromEntries(
       Object.keys(dependencies).map((name) => [name, Math.max(0, round(median(firstMs(`dep:${name}`)) - trivial))]),
+    ),
+  };
+}
+
+/**
+ * The CPU time of fresh isolates, from /proc: the workerd process that runs the bench worker
+ * runs the isolates its Worker Loader starts too. Each call to /fresh loads one bundle
+ * `rounds` times (beside the trivial module the worker always adds) and is compared with a
+ * call that loads only the trivial module as often, so per load:
+ *
+ * - `trivialIsolateMs`: an isolate of the trivial module and its first request;
+ * - `mainModuleEvalMs`: (main bundle's isolate) − (trivial isolate): compiling and
+ *   evaluating the worker's modules, plus a 404 request (the route that needs no binding);
+ * - `firstVerifyMs`: the bench bundle's first request with one verification − the same
+ *   request without it (`/verify-once?verify=0`: same body parsed, same input built).
+ *
+ * `repeats` interleaved repetitions, median of each. Contention inflates wall time several
+ * times over on the shared machine and CPU time much less; CPU time includes V8's compiler
+ * and GC threads (work the isolate causes). The /proc clock ticks in 10 ms, so a call
+ * loads many isolates. Null when workerd restarted during a call.
+ */
+async function freshCpu(url, { base, bundles, dependencies, setupBody, rounds, repeats }) {
+  const port = Number(new URL(url).port);
+  const load = async (requested) => {
+    const before = await cpuSnapshot(port);
+    await post(url, "/fresh", { ...base, rounds, bundles: requested });
+    const delta = cpuDelta(before, await cpuSnapshot(port));
+    return delta ? delta.runtimeMs / rounds : null;
+  };
+  const verifyOnce = (verify) => ({
+    ...bundles.bench,
+    request: { path: `/verify-once?verify=${verify ? 1 : 0}`, method: "POST", body: setupBody },
+  });
+  const mainBundle = { ...bundles.main, request: { path: "/bench-no-such-route" } };
+  const samples = { trivial: [], main: [], verify: [], noVerify: [] };
+  for (let i = 0; i < repeats; i++) {
+    samples.trivial.push(await load({}));
+    samples.main.push(await load({ main: mainBundle }));
+    samples.verify.push(await load({ bench: verifyOnce(true) }));
+    samples.noVerify.push(await load({ bench: verifyOnce(false) }));
+  }
+  const deps = {};
+  for (const [name, b] of Object.entries(dependencies))
+    deps[name] = await load({ dep: { ...b, request: { path: "/" } } });
+  const med = (xs) => (xs.some((x) => x === null) ? null : median(xs));
+  const trivial = med(samples.trivial);
+  const diff = (a, b) => (a === null || b === null ? null : round(a - b));
+  const isolate = (x) => diff(x, trivial);
+  return {
+    rounds,
+    repeats,
+    trivialIsolateMs: trivial === null ? null : round(trivial),
+    mainIsolateMs: isolate(med(samples.main)),
+    mainModuleEvalMs: diff(isolate(med(samples.main)), trivial),
+    firstVerifyMs: diff(med(samples.verify), med(samples.noVerify)),
+    samples,
+    moduleEvalByImportMs: Object.fromEntries(
+      Object.entries(deps).map(([name, ms]) => [name, diff(isolate(ms), trivial)]),
     ),
   };
 }

@@ -6,7 +6,7 @@ import {
   completeLoginInput,
   createOrganization,
   pendingLogin,
-  profileOf,
+  redeemInput,
   type BenchOrg,
   type Operation,
 } from "./operations";
@@ -106,17 +106,8 @@ async function oneLoginsStorage(env: Env, org: BenchOrg, email: string): Promise
   const codeHash = crypto.randomUUID();
   const done = await orgOp(env, id, "completeLogin", completeLoginInput(org, email, codeHash));
   if (!done.ok) throw new Error(`completeLogin refused: ${done.reason}`);
-  const code = await orgOp(env, id, "consumeCode", { codeHash });
-  if (!code) throw new Error("the code was not found");
   const tokenHash = crypto.randomUUID();
-  await orgOp(env, id, "createAccessToken", {
-    tokenHash,
-    clientId: "client_bench",
-    memberId: code.memberId,
-    scope: code.scope,
-    profile: profileOf(org, email),
-    expiresAt: Date.now() + 3_600_000,
-    codeHash,
-  });
+  const redeemed = await orgOp(env, id, "redeemCode", redeemInput(codeHash, tokenHash));
+  if (!redeemed.ok) throw new Error(`redeemCode refused: ${redeemed.reason}`);
   if (!(await orgOp(env, id, "findAccessToken", { tokenHash }))) throw new Error("the access token was not found");
 }

@@ -13,6 +13,7 @@ import { DEFAULT_PLAN, timeBatches, timeOnce, type BatchPlan } from "./timing";
  *   POST /fresh         FreshRequest → fresh isolates through the Worker Loader
  *   POST /first-verify  BenchSetup → what a fresh isolate's first verifications cost
  *   POST /first-phases  BenchSetup → the same, step by step
+ *   POST /verify-once   BenchSetup → one verification (none with ?verify=0): a fresh isolate's CPU figure
  *   POST /growth        {rows} → a fresh org with `rows` rows per login table; adds op `growth.<rows>`
  */
 type BenchEnv = Env & { LOADER: WorkerLoader };
@@ -56,6 +57,14 @@ export default {
         return Response.json({ op: `growth.${rows}`, counts });
       }
       if (path === "/first-verify") return Response.json(await firstVerifications(await request.json<BenchSetup>()));
+      if (path === "/verify-once") {
+        // A fresh isolate's first request: read the setup and build the input, then verify once
+        // unless ?verify=0 (the same request without the verification, what the CPU figure subtracts).
+        const setup = await request.json<BenchSetup>();
+        const input = verifyInput(setup, setup.signed, false);
+        if (new URL(request.url).searchParams.get("verify") !== "0") await verifyOrThrow(input);
+        return Response.json({ ok: true });
+      }
       if (path === "/first-phases") {
         const setup = await request.json<BenchSetup>();
         return Response.json(await coldPhases(verifyInput(setup, setup.signed, false)));

@@ -126,8 +126,8 @@ export async function prepare(env: Env, setup: BenchSetup): Promise<Prepared> {
         completeLoginInput(org, setup.email, codeHash),
       );
       if (!done.ok) throw new Error(`completeLogin refused: ${done.reason}`);
-      const code = await orgOp(env, org.organizationId, "consumeCode", { codeHash });
-      if (!code) throw new Error("the code was not found");
+      const redeemed = await orgOp(env, org.organizationId, "redeemCode", redeemInput(codeHash, crypto.randomUUID()));
+      if (!redeemed.ok) throw new Error(`redeemCode refused: ${redeemed.reason}`);
     },
   };
   for (const [name, op] of Object.entries(operations)) {
@@ -224,6 +224,20 @@ export function completeLoginInput(org: BenchOrg, email: string, codeHash: strin
     codeExpiresAt: now + 60_000,
     // The login's session (SPEC §9), as flow/complete-login.ts opens it.
     session: { sid: newOrgToken(org.organizationId), saml: null, expiresAt: now + 8 * 3_600_000 },
+  };
+}
+
+/** What /oauth/token sends `redeemCode` for a code completeLoginInput minted (client_secret_post, no PKCE). */
+export function redeemInput(codeHash: string, tokenHash: string) {
+  return {
+    codeHash,
+    request: {
+      client: { clientId: "client_bench", redirectUris: ["http://127.0.0.1:9/callback"], public: false },
+      redirectUri: "http://127.0.0.1:9/callback",
+      codeVerifier: null,
+      verifierChallenge: null,
+    },
+    accessToken: { tokenHash, expiresAt: Date.now() + 3_600_000 },
   };
 }
 

@@ -35,6 +35,19 @@ export interface PkceInput {
  * Deterministic and I/O-free (WebCrypto's digest is async, hence the Promise).
  */
 export async function checkPkce(input: PkceInput): Promise<Result<null, TokenRefusal>> {
+  return checkPkceWith(input, await verifierChallenge(input.codeVerifier));
+}
+
+/** S256 of a well-formed code verifier, what {@link checkPkceWith} compares; null for none or a malformed one. */
+export async function verifierChallenge(codeVerifier: string | null): Promise<string | null> {
+  return codeVerifier !== null && isCodeVerifier(codeVerifier) ? s256Challenge(codeVerifier) : null;
+}
+
+/**
+ * {@link checkPkce} with the verifier's S256 already computed ({@link verifierChallenge}),
+ * synchronous: the org's object runs it inside the transaction that spends the code.
+ */
+export function checkPkceWith(input: PkceInput, presentedChallenge: string | null): Result<null, TokenRefusal> {
   const { codeChallenge, codeVerifier } = input;
   if (codeChallenge === null) {
     if (input.publicClient)
@@ -45,7 +58,7 @@ export async function checkPkce(input: PkceInput): Promise<Result<null, TokenRef
   }
   if (codeVerifier === null) return refuse("pkce_verifier_missing", "the code was issued with a code_challenge");
   if (!isCodeVerifier(codeVerifier)) return refuse("malformed_code_verifier", "code_verifier violates RFC 7636 §4.1");
-  if (!timingSafeEqual(await s256Challenge(codeVerifier), codeChallenge)) {
+  if (presentedChallenge === null || !timingSafeEqual(presentedChallenge, codeChallenge)) {
     return refuse("pkce_mismatch", "S256(code_verifier) differs from code_challenge");
   }
   return ok(null);

@@ -9,7 +9,7 @@ import type { AuthCode } from "../store/org/login-types";
 import { readClient } from "../store/cache/app-records";
 import { orgOp } from "../store/stores";
 import { checkClientAuth } from "./check-client-auth";
-import { checkCodeGrant } from "./check-code-grant";
+import { verifierChallenge } from "./check-pkce";
 import { profileView } from "./claims";
 import { signIdToken } from "./id-token";
 import { issuerOf } from "./issuer";
@@ -23,28 +23,31 @@ import { activeSigningKey } from "./signing-keys";
 
 /**
  * POST /oauth/token (RFC 6749 §4.1.3, OIDC Core §3.1.3), as a pipeline: read the form,
- * authenticate the client, consume the code, check its bindings, issue the tokens. Every
- * refusal is rendered by oauth-error.ts; an unexpected failure too, by the router for this
- * route's `oauth` audience — never as problem+json.
+ * authenticate the client, redeem the code (one round trip to the org's object: consume,
+ * check its bindings, store the access token), sign the ID token. Every refusal is rendered
+ * by oauth-error.ts; an unexpected failure too, by the router for this route's `oauth`
+ * audience — never as problem+json.
  */
 async function tokenEndpoint({ request, env }: RouteContext): Promise<Response> {
   const authorization = request.headers.get("authorization") || null;
   const origin = requestOrigin(request);
   const now = Date.now();
-  const { client, result } = await exchangeCode(env, request, authorization, origin);
+  const { client, result } = await exchangeCode(env, request, authorization, origin, now);
   // A browser app reads the answer, error or tokens, only from one of its client's origins.
   const cors = client && origin !== null && isClientOrigin(client, origin) ? allowOrigin(origin) : {};
   if (!result.ok) return tokenErrorResponse(result, { authorizationHeaderUsed: authorization !== null }, cors);
   return oauthJson(await issueTokens(env, result.value, now), 200, cors);
 }
 
-type Grant = { client: ClientRecord; code: AuthCode; codeHash: string };
+/** A redeemed code: the client, the code, and the access token stored for it. */
+type Grant = { client: ClientRecord; code: AuthCode; accessToken: string };
 
 async function exchangeCode(
   env: Env,
   request: Request,
   authorization: string | null,
   origin: string | null,
+  now: number,
 ): Promise<{ client: ClientRecord | null; result: Result<Grant, TokenRefusal> }> {
   const form = await readTokenForm(request);
   if (!form.ok) return { client: null, result: form };
@@ -61,23 +64,39 @@ async function exchangeCode(
     );
     return { client: client.value, result: refusal };
   }
-  return { client: client.value, result: await redeemCode(env, client.value, params.value) };
+  return { client: client.value, result: await redeemCode(env, client.value, params.value, now) };
 }
 
-/** Consumes the code (one-time and atomic) and checks its bindings to this request. */
-async function redeemCode(env: Env, client: ClientRecord, params: TokenRequest): Promise<Result<Grant, TokenRefusal>> {
+/**
+ * Redeems the code in the org's object, in one operation: consumed (one-time and atomic,
+ * spent even when a check fails: RFC 6749 §4.1.2), checked against this request, and the
+ * access token stored only when it holds.
+ */
+async function redeemCode(
+  env: Env,
+  client: ClientRecord,
+  params: TokenRequest,
+  now: number,
+): Promise<Result<Grant, TokenRefusal>> {
   const organizationId = orgIdOfToken(params.code);
   if (!organizationId) return refuse("malformed_code", "the code does not embed an organization");
-  // One-time and atomic: the code is spent even when a check below fails (RFC 6749 §4.1.2).
-  const codeHash = await sha256Hex(params.code);
-  const code = await orgOp(env, organizationId, "consumeCode", { codeHash });
-  const grant = await checkCodeGrant({
-    code,
-    client,
-    redirectUri: params.redirectUri,
-    codeVerifier: params.codeVerifier,
+  const accessToken = newOrgToken(organizationId);
+  const [codeHash, tokenHash, verifierS256] = await Promise.all([
+    sha256Hex(params.code),
+    sha256Hex(accessToken),
+    verifierChallenge(params.codeVerifier),
+  ]);
+  const grant = await orgOp(env, organizationId, "redeemCode", {
+    codeHash,
+    request: {
+      client: { clientId: client.clientId, redirectUris: client.redirectUris, public: client.public },
+      redirectUri: params.redirectUri,
+      codeVerifier: params.codeVerifier,
+      verifierChallenge: verifierS256,
+    },
+    accessToken: { tokenHash, expiresAt: now + ACCESS_TOKEN_TTL_S * 1000 },
   });
-  return grant.ok ? { ok: true, value: { client, code: grant.value, codeHash } } : grant;
+  return grant.ok ? { ok: true, value: { client, code: grant.value, accessToken } } : grant;
 }
 
 /** Reads the credentials, looks the client up and checks its secret (RFC 6749 §3.2.1). */
@@ -91,22 +110,12 @@ async function authenticateClient(env: Env, params: TokenRequest): Promise<Resul
 }
 
 /**
- * The successful response (RFC 6749 §5.1, OIDC Core §3.1.3.3): an opaque access token for
- * /oauth/userinfo (stored hashed in the org's object), the ID token and the profile.
+ * The successful response (RFC 6749 §5.1, OIDC Core §3.1.3.3): the opaque access token for
+ * /oauth/userinfo (stored hashed in the org's object by the redemption), the ID token and
+ * the profile.
  */
-async function issueTokens(env: Env, { client, code, codeHash }: Grant, now: number): Promise<TokenResponse> {
+async function issueTokens(env: Env, { client, code, accessToken }: Grant, now: number): Promise<TokenResponse> {
   const { profile } = code;
-  const accessToken = newOrgToken(profile.organizationId);
-  await orgOp(env, profile.organizationId, "createAccessToken", {
-    tokenHash: await sha256Hex(accessToken),
-    clientId: client.clientId,
-    memberId: code.memberId,
-    scope: code.scope,
-    profile,
-    expiresAt: now + ACCESS_TOKEN_TTL_S * 1000,
-    codeHash,
-    sid: code.sid,
-  });
   const idToken = await signIdToken({
     issuer: issuerOf(env.PUBLIC_URL),
     clientId: client.clientId,

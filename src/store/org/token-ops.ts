@@ -1,3 +1,6 @@
+import { checkCodeGrant, type CodeGrantRequest } from "../../oauth/check-code-grant";
+import type { TokenRefusal } from "../../oauth/oauth-error";
+import type { Result } from "../../oauth/result";
 import { one } from "../sql";
 import { recordEvent, type OrgContext } from "./context";
 import { sweepBy } from "./expiry-sweep";
@@ -107,6 +110,31 @@ function createAccessToken(
   sweepBy(ctx, input.expiresAt);
 }
 
+/**
+ * The token endpoint's one round trip (SPEC §1, §4): takes the code out, checks it against
+ * the request ({@link checkCodeGrant}), and only when it holds stores the access token
+ * issued from it, all in one transaction. A code a check refuses stays spent (RFC 6749
+ * §4.1.2); a spent code presented again revokes the tokens issued from it (consumeCode).
+ */
+function redeemCode(
+  ctx: OrgContext,
+  input: { codeHash: string; request: CodeGrantRequest; accessToken: { tokenHash: string; expiresAt: number } },
+): Result<AuthCode, TokenRefusal> {
+  const grant = checkCodeGrant({ ...input.request, code: consumeCode(ctx, { codeHash: input.codeHash }) });
+  if (!grant.ok) return grant;
+  const code = grant.value;
+  createAccessToken(ctx, {
+    ...input.accessToken,
+    clientId: code.clientId,
+    memberId: code.memberId,
+    scope: code.scope,
+    profile: code.profile,
+    codeHash: input.codeHash,
+    sid: code.sid,
+  });
+  return grant;
+}
+
 function findAccessToken(
   ctx: OrgContext,
   input: { tokenHash: string },
@@ -120,4 +148,4 @@ function findAccessToken(
   return { clientId: row.client_id, scope: row.scope, profile: JSON.parse(row.profile) as Profile };
 }
 
-export const tokenOps = { consumeCode, createAccessToken, findAccessToken };
+export const tokenOps = { consumeCode, createAccessToken, redeemCode, findAccessToken };

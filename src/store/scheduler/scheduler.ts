@@ -79,6 +79,7 @@ export class Scheduler<K extends string, C> {
    */
   async arm(force: boolean): Promise<void> {
     this.queue.changed = false;
+    this.queue.settled();
     const next = this.queue.earliest();
     const current = force ? null : await this.storage.getAlarm();
     if (next === null) {

@@ -45,11 +45,33 @@ export class TaskQueue<K extends string> {
   /** Set by every write; the object re-arms its alarm when it is set. */
   changed = false;
 
+  /**
+   * `due_at` (or null: no such task) of tasks read while every write of this queue was
+   * committed, by kind and key: `scheduleBy` on a login's path reads each task once per
+   * object instance, not once per operation. Any write empties it, and nothing read after
+   * a write is kept until the scheduler re-arms (`settled`, after the write committed or
+   * rolled back), so it never holds a value a rolled-back transaction wrote. Only this
+   * queue writes `scheduled_tasks` after the object started (migrations run before).
+   */
+  private readonly knownDue = new Map<string, number | null>();
+  private unsettled = false;
+
   constructor(private readonly sql: SqlStorage) {}
+
+  /** Called by the scheduler once the writes so far committed or rolled back (it re-arms then). */
+  settled(): void {
+    this.unsettled = false;
+  }
+
+  private wrote(): void {
+    this.knownDue.clear();
+    this.unsettled = true;
+  }
 
   /** Schedules task (kind, key) at `dueAt` (epoch ms), replacing its time if it exists. */
   schedule(kind: K, key: string, dueAt: number): void {
     this.changed = true;
+    this.wrote();
     this.sql.exec(
       `INSERT INTO scheduled_tasks (kind, key, due_at) VALUES (?, ?, ?)
        ON CONFLICT (kind, key) DO UPDATE SET due_at = excluded.due_at, attempts = 0, last_error = NULL, lease = NULL`,
@@ -65,13 +87,24 @@ export class TaskQueue<K extends string> {
    * otherwise), so calling it on a hot path is cheap.
    */
   scheduleBy(kind: K, key: string, dueAt: number): void {
-    const current = this.get(kind, key);
-    if (current && current.dueAt <= dueAt) return;
+    const current = this.dueAt(kind, key);
+    if (current !== null && current <= dueAt) return;
     this.schedule(kind, key, dueAt);
+  }
+
+  /** The task's `due_at`, or null when there is none: from `knownDue` when it can be. */
+  private dueAt(kind: K, key: string): number | null {
+    const id = `${kind}\u0000${key}`;
+    const known = this.knownDue.get(id);
+    if (known !== undefined) return known;
+    const due = this.get(kind, key)?.dueAt ?? null;
+    if (!this.unsettled) this.knownDue.set(id, due);
+    return due;
   }
 
   /** Removes task (kind, key); false when there was none. */
   cancel(kind: K, key: string): boolean {
+    this.wrote();
     const removed = this.sql.exec("DELETE FROM scheduled_tasks WHERE kind = ? AND key = ?", kind, key).rowsWritten > 0;
     if (removed) this.changed = true;
     return removed;
@@ -107,6 +140,7 @@ export class TaskQueue<K extends string> {
 
   /** Marks a task as running under `lease` until `until`: if the object dies, it is due again then. */
   lease(task: ScheduledTask<K>, lease: string, until: number): void {
+    this.wrote();
     this.sql.exec(
       "UPDATE scheduled_tasks SET lease = ?, due_at = ? WHERE kind = ? AND key = ?",
       lease,
@@ -121,6 +155,7 @@ export class TaskQueue<K extends string> {
    * row still carries it (an operation that rescheduled the task meanwhile wins).
    */
   finish(task: ScheduledTask<K>, next: number | null, lease: string | null): void {
+    this.wrote();
     const where = "WHERE kind = ? AND key = ? AND (? IS NULL OR lease = ?)";
     if (next === null) this.sql.exec(`DELETE FROM scheduled_tasks ${where}`, task.kind, task.key, lease, lease);
     else
@@ -136,6 +171,7 @@ export class TaskQueue<K extends string> {
 
   /** Records a failed run and makes the task due again at `retryAt`; it is never dropped. */
   fail(task: ScheduledTask<K>, error: string, retryAt: number, lease: string | null): void {
+    this.wrote();
     this.sql.exec(
       `UPDATE scheduled_tasks SET attempts = attempts + 1, last_error = ?, due_at = ?, lease = NULL
        WHERE kind = ? AND key = ? AND (? IS NULL OR lease = ?)`,

@@ -183,7 +183,7 @@ describe("real routes with a store operation failing", () => {
     const response = await run(
       ALL_ROUTES,
       tokenRequest(s, newOrgToken(s.orgId)),
-      failingOp("ORGS", "consumeCode", new Error(SECRET)),
+      failingOp("ORGS", "redeemCode", new Error(SECRET)),
     );
     expect(response.status).toBe(500);
     expect(response.headers.get("cache-control")).toBe("no-store");

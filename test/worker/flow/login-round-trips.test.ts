@@ -63,8 +63,8 @@ describe("a login's Durable Object round trips", () => {
     }
     expect(status).toBe(200);
 
-    // Authorize (routeDomain, createPendingLogin), ACS (claimAcsLogin, completeLogin), token (consumeCode,
-    // createAccessToken), userinfo (findAccessToken): every one to the org's object.
+    // Authorize (routeDomain, createPendingLogin), ACS (claimAcsLogin, completeLogin), token (redeemCode:
+    // consume, check, store the access token), userinfo (findAccessToken): every one to the org's object.
     const summary = calls.map((c) => `${c.kind}:${c.name}/${c.op}`).join(", ");
     expect(
       calls.filter((c) => c.kind !== "org" || c.name !== s.orgId),
@@ -75,8 +75,7 @@ describe("a login's Durable Object round trips", () => {
       "createPendingLogin",
       "claimAcsLogin",
       "completeLogin",
-      "consumeCode",
-      "createAccessToken",
+      "redeemCode",
       "findAccessToken",
     ]);
 

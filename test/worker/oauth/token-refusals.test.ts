@@ -2,6 +2,8 @@
  * SPEC §4 and §8: every refusal of POST /oauth/token, each an RFC 6749 §5.2 error with
  * no-store headers, never problem+json and never a 500. The description names the reason.
  */
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import {
   basic,
@@ -118,6 +120,23 @@ describe("PKCE (RFC 7636 §4.6)", () => {
       "invalid_grant",
       /does not match/,
     );
+  });
+
+  it("a refused redemption stores no access token, and leaves the code spent for the right verifier too", async () => {
+    const { challenge, verifier } = await pkcePair();
+    const { verifier: wrong } = await pkcePair();
+    const code = await issueCode(tenant, { clientId: publicClient.clientId, codeChallenge: challenge });
+    const tokens = () =>
+      runInDurableObject(env.ORGS.get(env.ORGS.idFromName(tenant.orgId)), async (_o, state) => {
+        return state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM access_tokens").one().n;
+      });
+    const before = await tokens();
+    const attempt = (v: string) => tokenRequest(grant(code, { client_id: publicClient.clientId, code_verifier: v }));
+    expectOAuthError(await attempt(wrong), 400, "invalid_grant", /does not match/);
+    expect(await tokens()).toBe(before);
+    // Consumed, checked and refused in one operation: the code is spent (RFC 6749 §4.1.2).
+    expectOAuthError(await attempt(verifier), 400, "invalid_grant", NOT_FOUND);
+    expect(await tokens()).toBe(before);
   });
 
   it("requires the verifier when the code has a challenge, from confidential clients too", async () => {

@@ -128,6 +128,42 @@ describe("Scheduler", () => {
     expect(result.due).toEqual([["n", t0 + 2 * HOUR]]);
   });
 
+  it("scheduleBy reads a task once, and never keeps what a rolled-back transaction wrote", async () => {
+    const t0 = Date.now() + 10 * HOUR;
+    const result = await withScheduler(logging, async ({ scheduler, storage }) => {
+      const q = scheduler.queue;
+      q.schedule("report", "r", t0 + 2 * HOUR);
+      await scheduler.syncAlarm();
+      q.scheduleBy("report", "r", t0 + 3 * HOUR); // read, then known
+      // Written behind the queue's back: a known task is not read again…
+      storage.sql.exec("UPDATE scheduled_tasks SET due_at = ? WHERE key = 'r'", t0 + 5 * HOUR);
+      q.scheduleBy("report", "r", t0 + 4 * HOUR);
+      const whileKnown = q.get("report", "r")!.dueAt;
+      // …and any write of the queue forgets it.
+      q.schedule("notice", "n", t0 + 6 * HOUR);
+      await scheduler.syncAlarm();
+      q.scheduleBy("report", "r", t0 + 4 * HOUR);
+      const afterWrite = q.get("report", "r")!.dueAt;
+      // A transaction moves the task earlier, reads it again, and rolls back: the earlier
+      // time is not kept, so a later scheduleBy still moves the committed task.
+      expect(() =>
+        storage.transactionSync(() => {
+          q.scheduleBy("report", "r", t0 + HOUR);
+          q.scheduleBy("report", "r", t0 + 2 * HOUR);
+          throw new Error("roll back");
+        }),
+      ).toThrow("roll back");
+      await scheduler.syncAlarm();
+      q.scheduleBy("report", "r", t0 + 3 * HOUR);
+      await scheduler.syncAlarm();
+      return { whileKnown, afterWrite, end: q.get("report", "r")!.dueAt, alarm: await storage.getAlarm() };
+    });
+    expect(result.whileKnown).toBe(t0 + 5 * HOUR);
+    expect(result.afterWrite).toBe(t0 + 4 * HOUR);
+    expect(result.end).toBe(t0 + 3 * HOUR);
+    expect(result.alarm).toBe(t0 + 3 * HOUR);
+  });
+
   it("a handler may ask to run again: the task is rescheduled, not removed", async () => {
     const t0 = Date.now() + 10 * HOUR;
     const result = await withScheduler(

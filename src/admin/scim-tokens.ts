@@ -14,16 +14,23 @@ const createScimTokenBody = z.strictObject({
 });
 
 /**
- * Mints a SCIM bearer token of the org (SPEC §10): `scim_` + 256 random bits, stored only as
- * its SHA-256 hash and shown once; it works only on `/scim/v2/{orgId}` of this org.
+ * A new SCIM bearer token (SPEC §10): `scim_` + 256 random bits, its record's ID, and the
+ * SHA-256 hash that is all the org's object keeps; the token is shown once. The admin API and
+ * the setup portal's SCIM step both mint with it.
  */
-async function createScimToken(ctx: RouteContext<z.infer<typeof createScimTokenBody>, undefined, { orgId: string }>) {
+export async function newScimToken(): Promise<{ id: string; token: string; tokenHash: string }> {
   const token = `scim_${randomToken(32)}`;
+  return { id: newId("scimtok"), token, tokenHash: await sha256Hex(token) };
+}
+
+/** POST …/scim-tokens: a token of the org; it works only on `/scim/v2/{orgId}` of this org. */
+async function createScimToken(ctx: RouteContext<z.infer<typeof createScimTokenBody>, undefined, { orgId: string }>) {
+  const { id, token, tokenHash } = await newScimToken();
   const record = await orgOp(
     ctx.env,
     ctx.params.orgId,
     "createScimToken",
-    { id: newId("scimtok"), name: ctx.body.name, tokenHash: await sha256Hex(token) },
+    { id, name: ctx.body.name, tokenHash },
     actorName(ctx.actor),
   );
   return json({ ...record, token }, 201);

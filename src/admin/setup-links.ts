@@ -22,6 +22,8 @@ const createSetupLinkBody = z.strictObject({
       ),
   ),
   connectionType: z.optional(z.enum(["saml", "oidc", "ldap"])),
+  /** The portal then offers the SCIM step: a SCIM token for the org, its base URL and a guide (SPEC §2, §10). */
+  scim: z.optional(z.boolean()),
 });
 
 const setupLinkView = z.object({
@@ -29,6 +31,7 @@ const setupLinkView = z.object({
   status: z.enum(["active", "expired", "revoked", "used"]),
   connectionType: z.nullable(z.enum(["saml", "oidc", "ldap"])),
   connectionId: z.nullable(z.string()),
+  scim: z.boolean(),
   expiresAt: z.string(),
   createdAt: z.string(),
   revokedAt: z.optional(z.string()),
@@ -60,6 +63,7 @@ async function createSetupLink(
       tokenHash: await sha256Hex(token),
       csrfToken: randomToken(),
       connectionType: body.connectionType ?? null,
+      scim: body.scim ?? false,
       expiresAt: Date.now() + lifetime * 1000,
     },
     actorName(ctx.actor),

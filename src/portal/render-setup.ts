@@ -10,10 +10,18 @@ import { portalPage } from "./portal-page";
 import type { PortalSession } from "./portal-session";
 import { activateStep, testStep } from "./step-test-activate";
 import { idpSideStep } from "./step-idp-side";
+import { scimStep } from "./step-scim";
 import { chooseProvider, configureIdp, type PortalStep, type PortalView } from "./steps";
 
-/** The portal's steps, in order (SPEC §9). A new step goes here, e.g. SCIM tokens before Activate. */
-export const PORTAL_STEPS: readonly PortalStep[] = [chooseProvider, configureIdp, idpSideStep, testStep, activateStep];
+/** The portal's steps, in order (SPEC §9); SCIM (SPEC §10) before Activate, which ends the link. */
+export const PORTAL_STEPS: readonly PortalStep[] = [
+  chooseProvider,
+  configureIdp,
+  idpSideStep,
+  testStep,
+  scimStep,
+  activateStep,
+];
 
 /** The guide of a connection the portal made: by its name, else its provider and protocol. */
 export function guideOf(connection: ConnectionRecord): IdpGuide {
@@ -43,6 +51,8 @@ export async function renderSetup(
     values?: Record<string, string>;
     posted?: string;
     activationErrors?: string[];
+    /** A SCIM token this request minted: shown once. */
+    scimToken?: string;
     status?: number;
   } = {},
 ): Promise<Response> {
@@ -60,18 +70,23 @@ export async function renderSetup(
     values: outcome.values ?? {},
     posted: outcome.posted ?? null,
     activationErrors: outcome.activationErrors ?? [],
+    scimTokens: session.link.scim
+      ? await orgOp(env, session.organization.id, "setupScimTokens", { linkId: session.link.id })
+      : [],
+    mintedScimToken: outcome.scimToken ?? null,
   };
-  const steps = PORTAL_STEPS.filter((s) => s.applies(view));
+  const listed = PORTAL_STEPS.filter((s) => s.listed?.(view) ?? true);
+  const steps = listed.filter((s) => s.applies(view));
   const current = steps.find((s) => !s.done(view))?.id;
   const cards = steps.map(
     (s) =>
-      `<section class="card" id="${s.id}" aria-labelledby="${s.id}-h">${s.render(view).replace("<h2>", `<h2 id="${s.id}-h">`)}</section>`,
+      `<section class="card" id="${s.id}" aria-labelledby="${s.id}-h">${s.render(view).replace("<h2>", `<h2 id="${s.id}-h">${listed.indexOf(s) + 1}. `)}</section>`,
   );
   return portalPage(env, {
     title: "Set up single sign-on",
     status: outcome.status ?? 200,
     organizationName: session.organization.name,
-    nav: PORTAL_STEPS.map((s) => ({
+    nav: listed.map((s) => ({
       id: s.id,
       title: s.title,
       state: s.done(view) && s.applies(view) ? "done" : s.id === current ? "current" : "todo",

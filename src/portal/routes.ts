@@ -1,5 +1,6 @@
 import { initialSettings } from "../admin/connections/create-connection";
 import { actorName } from "../admin/auth";
+import { newScimToken } from "../admin/scim-tokens";
 import { activationErrors } from "../connections/check-complete";
 import { ApiError } from "../http/api-error";
 import { route, type RouteContext } from "../http/route";
@@ -112,6 +113,28 @@ async function ldapTest(ctx: Ctx<{ token: string }>) {
     const connection = session.connection;
     if (connection?.type !== "ldap") return seeOther(session, "test");
     return runLdapTestSignIn(ctx.env, ctx.request, session, connection, form);
+  });
+}
+
+/**
+ * POST …/scim-token: mints a SCIM token for the org (SPEC §2: only a link created with
+ * `scim: true`, re-checked in the write) and answers the portal with it, shown this once.
+ */
+async function mintScimToken(ctx: Ctx<{ token: string }>) {
+  return withSession(ctx, async (session) => {
+    await readPortalForm(ctx.env, ctx.request, session);
+    if (!session.link.scim)
+      throw new ApiError(403, "forbidden", "This setup link was not created for directory sync (SCIM).");
+    const { id, token, tokenHash } = await newScimToken();
+    const guide = session.connection ? ` (${session.connection.name})` : "";
+    await orgOp(
+      ctx.env,
+      session.organization.id,
+      "mintSetupScimToken",
+      { linkId: session.link.id, id, name: `Setup link ${session.link.id}${guide}`, tokenHash },
+      actorName(session.actor),
+    );
+    return renderSetup(ctx.env, session, { scimToken: token, posted: "scim" });
   });
 }
 
@@ -273,6 +296,15 @@ export const portalRoutes = [
     summary: "Save the IdP entity ID a verified test response named",
     success: { status: 303, description: "Back to the portal" },
     handler: useEntityId,
+  }),
+  route({
+    ...portalRoute,
+    method: "POST",
+    path: "/setup/:token/scim-token",
+    form: portalForms.csrfOnly,
+    summary: "Mint a SCIM token for the org (links created with scim: true only); shown once",
+    success: { status: 200, description: "The portal with the token, shown this once", contentType: "text/html" },
+    handler: mintScimToken,
   }),
   route({
     ...portalRoute,

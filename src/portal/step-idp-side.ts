@@ -11,7 +11,7 @@ export const idpSideStep: PortalStep = {
     const connection = v.session.connection!;
     const saved = idpSideGiven(connection) && v.posted !== "idp";
     const intro =
-      `<h2>3. Give us your identity provider's details</h2><p class="lead">${v.guide!.whereToFindIdpSide}</p>` +
+      `<h2>Give us your identity provider's details</h2><p class="lead">${v.guide!.whereToFindIdpSide}</p>` +
       (saved ? `<p class="notice ok">Saved. You can replace them below, or run the test sign-in.</p>` : "");
     switch (connection.type) {
       case "saml":

@@ -15,7 +15,7 @@ export const testStep: PortalStep = {
     const ready = idpSideGiven(connection);
     const button = connection.type === "ldap" ? ldapTestForm(v, ready) : redirectTestForm(v, ready);
     return (
-      `<h2>4. Test sign-in</h2><p class="lead">Sign in through your ${connection.type === "ldap" ? "directory" : "identity provider"} to see exactly what the app would receive.</p>` +
+      `<h2>Test sign-in</h2><p class="lead">Sign in through your ${connection.type === "ldap" ? "directory" : "identity provider"} to see exactly what the app would receive.</p>` +
       (ready ? "" : `<p class="notice info">Give your identity provider's details in step 3 first.</p>`) +
       button +
       `<h3>Last sign-in attempts</h3>${attemptsTable(v.attempts, connection.type)}`
@@ -75,7 +75,7 @@ export const activateStep: PortalStep = {
       ? `<div class="notice bad" role="alert"><p><strong>Not yet:</strong></p><ul>${v.activationErrors.map((e) => `<li>${escapeHtml(e)}</li>`).join("")}</ul></div>`
       : "";
     return (
-      `<h2>5. Activate</h2><p class="lead">When the test sign-in shows the right profile, turn single sign-on on. Your users then sign in through ${escapeHtml(v.guide!.name)}, and this link stops working.</p>` +
+      `<h2>Activate</h2><p class="lead">When the test sign-in shows the right profile, turn single sign-on on. Your users then sign in through ${escapeHtml(v.guide!.name)}, and this link stops working.</p>` +
       errors +
       `<form method="post" action="${v.session.base}/activate">${csrfField(v)}<button class="btn" type="submit">Activate single sign-on</button></form>`
     );

@@ -1,5 +1,6 @@
 import type { Env } from "../env";
 import { escapeHtml } from "../flow/html";
+import type { ScimTokenRecord } from "../store/org/scim/scim-token-ops";
 import type { SignInAttempt } from "../store/org/setup-portal-ops";
 import type { ConnectionRecord } from "../store/org/types";
 import type { IdpGuide, SpValues } from "./guides";
@@ -22,19 +23,25 @@ export interface PortalView {
   posted: string | null;
   /** Activation refusals in plain words. */
   activationErrors: string[];
+  /** The SCIM tokens this link minted (records only), when the link offers the SCIM step. */
+  scimTokens: ScimTokenRecord[];
+  /** A SCIM token minted by this very request: shown once, in this answer only. */
+  mintedScimToken: string | null;
 }
 
 /**
  * One step of the portal (SPEC §9). The page shows the steps in this order, each a card
  * with an anchor the side navigation links to; a step is `done` when its part of the
- * connection is in place. To add a step (e.g. handing out SCIM tokens), add an entry to
- * {@link PORTAL_STEPS} and, for its form, a route in routes.ts.
+ * connection is in place; the page numbers the listed steps in order. To add a step, add an
+ * entry to {@link PORTAL_STEPS} and, for its form, a route in routes.ts.
  */
 export interface PortalStep {
   id: string;
   title: string;
   /** Whether the step applies to this connection (all do, unless a protocol has no such step). */
   applies(view: PortalView): boolean;
+  /** Whether the side navigation lists the step at all (default: yes, even before it applies). */
+  listed?(view: PortalView): boolean;
   done(view: PortalView): boolean;
   render(view: PortalView): string;
 }
@@ -66,7 +73,7 @@ export function field(
   );
 }
 
-function copyRow(id: string, label: string, text: string): string {
+export function copyRow(id: string, label: string, text: string): string {
   return `<div class="copy"><span>${escapeHtml(label)}</span><code id="${id}">${escapeHtml(text)}</code><button type="button" data-copy="${id}" aria-label="Copy ${escapeHtml(label)}">Copy</button></div>`;
 }
 
@@ -77,11 +84,11 @@ export const chooseProvider: PortalStep = {
   done: (v) => v.session.connection !== null,
   render(v) {
     if (v.guide)
-      return `<h2>1. Identity provider</h2><p>You are setting up <strong>${escapeHtml(v.guide.name)}</strong>.</p>`;
+      return `<h2>Identity provider</h2><p>You are setting up <strong>${escapeHtml(v.guide.name)}</strong>.</p>`;
     const allowed = v.session.link.connectionType;
     const guides = IDP_GUIDES.filter((g) => !allowed || g.protocol === allowed);
     return (
-      `<h2>1. Choose your identity provider</h2><p class="lead">Pick the service your company signs in with. You get a guide written for it.</p>` +
+      `<h2>Choose your identity provider</h2><p class="lead">Pick the service your company signs in with. You get a guide written for it.</p>` +
       (v.errors.provider ? `<p class="error" role="alert">${escapeHtml(v.errors.provider)}</p>` : "") +
       `<form method="post" action="${v.session.base}/provider">${csrfField(v)}<div class="providers">` +
       guides
@@ -117,7 +124,7 @@ export const configureIdp: PortalStep = {
             copyRow("sp-redirect", "Redirect URI", sp.oidcRedirectUri)
           : "";
     return (
-      `<h2>2. Configure ${escapeHtml(guide.name)}</h2>${values}` +
+      `<h2>Configure ${escapeHtml(guide.name)}</h2>${values}` +
       `<h3>Step by step</h3><div class="guide"><ol>${guide
         .steps(sp)
         .map((s) => `<li>${s}</li>`)

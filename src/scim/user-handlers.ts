@@ -8,12 +8,13 @@ import { applyPatch } from "./scim-engine";
 import { ifMatchVersion, notModified, readScimBody, scimCaller, scimJson } from "./scim-response";
 import { attributeList } from "./list-query";
 import { toUserWrite } from "./user-write";
+import { scimBaseUrl } from "./base-url";
 
 type Ctx = RouteContext<undefined, undefined, { orgId: string; userId?: string }>;
 
-/** The org's SCIM base URL (SPEC §10), from PUBLIC_URL, never the Host header. */
+/** The org's SCIM base URL of a request's route (scim/base-url.ts). */
 export const scimBase = (ctx: { env: { PUBLIC_URL: string }; params: { orgId: string } }) =>
-  `${ctx.env.PUBLIC_URL.replace(/\/$/, "")}/scim/v2/${ctx.params.orgId}`;
+  scimBaseUrl(ctx.env.PUBLIC_URL, ctx.params.orgId);
 
 const selection = (url: URL) => ({
   attributes: attributeList(url, "attributes"),

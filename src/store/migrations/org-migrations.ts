@@ -246,6 +246,16 @@ CREATE TABLE IF NOT EXISTS logout_requests (
 CREATE INDEX IF NOT EXISTS logout_requests_by_expiry ON logout_requests (expires_at);
 `;
 
+/**
+ * Setup links that may hand out a SCIM token (SPEC §2 `setup-links {scim: true}`, §10):
+ * links of earlier releases could not, and keep that; and which link minted a token (the
+ * portal lists its own), none for tokens the admin API minted.
+ */
+const SETUP_LINK_SCIM = `
+ALTER TABLE setup_links ADD COLUMN scim INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE scim_tokens ADD COLUMN setup_link_id TEXT;
+`;
+
 /** Every schema step of `OrganizationStore`, in order. */
 export const ORG_MIGRATIONS: readonly Migration[] = [
   sqlMigration(1, "initial", INITIAL_ORGANIZATION + INITIAL_LOGIN_STATE),
@@ -259,4 +269,5 @@ export const ORG_MIGRATIONS: readonly Migration[] = [
   sqlMigration(9, "sessions", SESSIONS),
   sqlMigration(10, "idp-logout", IDP_LOGOUT),
   sqlMigration(11, "logout-requests", LOGOUT_REQUESTS),
+  sqlMigration(12, "setup-link-scim", SETUP_LINK_SCIM),
 ];

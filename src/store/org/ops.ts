@@ -13,6 +13,7 @@ import { idpLogoutOps } from "./idp-logout-ops";
 import { rpLogoutOps } from "./rp-logout-ops";
 import { setupPortalOps } from "./setup-portal-ops";
 import { setupLdapTestOps } from "./setup-ldap-test-ops";
+import { setupScimOps } from "./setup-scim-ops";
 import { tokenOps } from "./token-ops";
 import { deliveryOps } from "../../webhooks/delivery-ops";
 import { scimTokenOps } from "./scim/scim-token-ops";
@@ -45,6 +46,7 @@ export const orgOps = {
   ...scimGroupOps,
   ...setupPortalOps,
   ...setupLdapTestOps,
+  ...setupScimOps,
 };
 
 export type OrgOps = typeof orgOps;

@@ -13,6 +13,8 @@ export interface SetupLinkView {
   status: SetupLinkStatus;
   connectionType: SsoType | null;
   connectionId: string | null;
+  /** Whether the link may mint a SCIM token for the org (created with `scim: true`). */
+  scim: boolean;
   expiresAt: string;
   createdAt: string;
   revokedAt?: string;
@@ -34,6 +36,7 @@ type SetupLinkRow = {
   created_at: string;
   revoked_at: string | null;
   used_at: string | null;
+  scim: number;
 };
 
 function statusOf(row: SetupLinkRow, now: number): SetupLinkStatus {
@@ -48,6 +51,7 @@ function toView(row: SetupLinkRow, now: number): SetupLinkView {
     status: statusOf(row, now),
     connectionType: row.connection_type as SsoType | null,
     connectionId: row.connection_id,
+    scim: row.scim === 1,
     expiresAt: new Date(row.expires_at).toISOString(),
     createdAt: row.created_at,
     ...(row.revoked_at ? { revokedAt: row.revoked_at } : {}),
@@ -69,6 +73,8 @@ export interface CreateSetupLinkInput {
   tokenHash: string;
   csrfToken: string;
   connectionType: SsoType | null;
+  /** Whether the portal offers the SCIM step and may mint a SCIM token. */
+  scim: boolean;
   /** Epoch ms. */
   expiresAt: number;
 }
@@ -78,17 +84,19 @@ function createSetupLink(ctx: OrgContext, input: CreateSetupLinkInput): SetupLin
   const org = requireOrganization(ctx);
   if (!org.ssoAllowed) throw ssoNotAllowed();
   ctx.sql.exec(
-    `INSERT INTO setup_links (id, token_hash, csrf_token, connection_type, connection_id, expires_at, created_at)
-     VALUES (?, ?, ?, ?, NULL, ?, ?)`,
+    `INSERT INTO setup_links (id, token_hash, csrf_token, connection_type, connection_id, expires_at, created_at, scim)
+     VALUES (?, ?, ?, ?, NULL, ?, ?, ?)`,
     input.id,
     input.tokenHash,
     input.csrfToken,
     input.connectionType,
     input.expiresAt,
     ctx.now.toISOString(),
+    input.scim ? 1 : 0,
   );
   recordEvent(ctx, org.id, "setup_link.created", input.id, {
     connectionType: input.connectionType,
+    scim: input.scim,
     expiresAt: new Date(input.expiresAt).toISOString(),
   });
   return toView(requireLinkRow(ctx, input.id), ctx.now.getTime());

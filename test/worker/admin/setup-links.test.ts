@@ -50,7 +50,7 @@ describe("setup links", () => {
 
   it("lists each link with status, type, connection and times, in the shape SPEC §2 gives", async () => {
     const org = await createOrg();
-    const a = await createLink(org.id, { connectionType: "oidc" });
+    const a = await createLink(org.id, { connectionType: "oidc", scim: true });
     const b = await createLink(org.id);
     expectStatus(await del(`organizations/${org.id}/setup-links/${b.id}`), 204);
     const links = await listLinks(org.id);
@@ -60,6 +60,7 @@ describe("setup links", () => {
         status: "active",
         connectionType: "oidc",
         connectionId: null,
+        scim: true,
         expiresAt: a.expiresAt,
         createdAt: expect.any(String),
       },
@@ -68,6 +69,7 @@ describe("setup links", () => {
         status: "revoked",
         connectionType: null,
         connectionId: null,
+        scim: false,
         expiresAt: b.expiresAt,
         createdAt: expect.any(String),
         revokedAt: expect.any(String),

@@ -24,10 +24,21 @@ const toRecord = (r: TokenRow): ScimTokenRecord => ({
 /** `lastUsedAt` is refreshed at most this often, so a sync's reads do not each write it. */
 const LAST_USED_GRANULARITY_MS = 60_000;
 
-function createScimToken(ctx: OrgContext, input: { id: string; name: string; tokenHash: string }): ScimTokenRecord {
+/** A new token's record; `setupLinkId` when the setup portal's SCIM step minted it. */
+function createScimToken(
+  ctx: OrgContext,
+  input: { id: string; name: string; tokenHash: string; setupLinkId?: string },
+): ScimTokenRecord {
   const org = requireOrganization(ctx);
   const now = ctx.now.toISOString();
-  ctx.sql.exec("INSERT INTO scim_tokens VALUES (?, ?, ?, ?, NULL)", input.id, input.name, input.tokenHash, now);
+  ctx.sql.exec(
+    "INSERT INTO scim_tokens (id, name, token_hash, created_at, last_used_at, setup_link_id) VALUES (?, ?, ?, ?, NULL, ?)",
+    input.id,
+    input.name,
+    input.tokenHash,
+    now,
+    input.setupLinkId ?? null,
+  );
   recordEvent(ctx, org.id, "scim_token.created", input.id, { name: input.name });
   return { id: input.id, name: input.name, createdAt: now, lastUsedAt: null };
 }

@@ -1163,6 +1163,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/setup/{token}/scim-token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mint a SCIM token for the org (links created with scim: true only); shown once */
+        post: operations["postSetupTokenScimToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/setup/{token}/activate": {
         parameters: {
             query?: never;
@@ -4029,6 +4046,7 @@ export interface operations {
                             status: "active" | "expired" | "revoked" | "used";
                             connectionType: ("saml" | "oidc" | "ldap") | null;
                             connectionId: string | null;
+                            scim: boolean;
                             expiresAt: string;
                             createdAt: string;
                             revokedAt?: string;
@@ -4118,6 +4136,7 @@ export interface operations {
                     expiresInSeconds?: number;
                     /** @enum {string} */
                     connectionType?: "saml" | "oidc" | "ldap";
+                    scim?: boolean;
                 };
             };
         };
@@ -4224,6 +4243,7 @@ export interface operations {
                         status: "active" | "expired" | "revoked" | "used";
                         connectionType: ("saml" | "oidc" | "ldap") | null;
                         connectionId: string | null;
+                        scim: boolean;
                         expiresAt: string;
                         createdAt: string;
                         revokedAt?: string;
@@ -8275,6 +8295,44 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description An HTML error page with a reference id; the reason is in the audit log under it */
+            "4XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    postSetupTokenScimToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @description The link's CSRF token, from the portal page */
+                    csrf: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The portal with the token, shown this once */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
             };
             /** @description An HTML error page with a reference id; the reason is in the audit log under it */
             "4XX": {

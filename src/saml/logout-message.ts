@@ -7,7 +7,7 @@ import { parseInstant } from "./instant";
 import { NS } from "./namespaces";
 import { parseXml } from "./parse-xml";
 import { readSignature } from "./read-signature";
-import { fail, SamlError, type SamlResult } from "./saml-error";
+import { fail, SamlError } from "./saml-error";
 import { trustedCertificates, verificationKey } from "./trusted-keys";
 import { verifySignature } from "./verify-signature";
 
@@ -47,10 +47,27 @@ export interface SignedLogoutMessageInput {
  * element may be read afterwards.
  */
 export async function openSignedLogoutMessage(input: SignedLogoutMessageInput): Promise<Element> {
-  const { policy } = input;
+  const root = await openLogoutMessage(input);
+  await checkLogoutSignature(root, input);
+  return root;
+}
+
+/**
+ * The message decoded in its binding and parsed under SPEC §5's input rules, its root
+ * checked — not yet its signature: nothing in it may be trusted before {@link checkLogoutSignature}.
+ */
+export async function openLogoutMessage(
+  input: Pick<SignedLogoutMessageInput, "binding" | "value" | "rootName">,
+): Promise<Element> {
   const xml = input.binding === "post" ? decodeSamlMessage(input.value) : await inflate(input.value);
   const root = parseXml(xml).document.documentElement!;
   if (!isElementNamed(root, NS.protocol, input.rootName)) fail("malformed_xml", `the root is not a ${input.rootName}`);
+  return root;
+}
+
+/** Requires the message's signature by a configured IdP certificate, in its binding (see openSignedLogoutMessage). */
+export async function checkLogoutSignature(root: Element, input: SignedLogoutMessageInput): Promise<void> {
+  const { policy } = input;
   if (input.binding === "post") {
     const trusted = trustedCertificates(policy.idpCertificates);
     const signature = readSignature(root, { allowSha1: policy.allowSha1, trusted });
@@ -59,7 +76,6 @@ export async function openSignedLogoutMessage(input: SignedLogoutMessageInput): 
   } else {
     await verifyQuerySignature(input.rawQuery, input.parameter, policy);
   }
-  return root;
 }
 
 /**
@@ -154,15 +170,4 @@ export async function inflate(encoded: string): Promise<string> {
     offset += chunk.byteLength;
   }
   return decodeXmlBytes(out);
-}
-
-/** Runs a verification, turning any failure into a SamlError result (SPEC §5 codes). */
-export async function asSamlResult<T>(run: () => Promise<T>): Promise<SamlResult<T>> {
-  try {
-    return { ok: true, value: await run() };
-  } catch (error) {
-    if (error instanceof SamlError) return { ok: false, error };
-    const message = error instanceof Error ? error.message : String(error);
-    return { ok: false, error: new SamlError("malformed_xml", `unexpected failure: ${message}`) };
-  }
 }

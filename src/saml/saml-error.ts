@@ -107,3 +107,18 @@ export type SamlResult<T> = { ok: true; value: T } | { ok: false; error: SamlErr
 export function fail(code: SamlErrorCode, detail: string): never {
   throw new SamlError(code, detail);
 }
+
+/**
+ * Runs a verification, turning any failure into its result: a SamlError is the rejection
+ * (SPEC §5 codes); anything else (a bug, a platform failure deep in parsing) rejects as
+ * `malformed_xml` with its message in the detail. Every verifier's entry point uses it.
+ */
+export async function asSamlResult<T>(run: () => Promise<T>): Promise<SamlResult<T>> {
+  try {
+    return { ok: true, value: await run() };
+  } catch (error) {
+    if (error instanceof SamlError) return { ok: false, error };
+    const message = error instanceof Error ? error.message : String(error);
+    return { ok: false, error: new SamlError("malformed_xml", `unexpected failure: ${message}`) };
+  }
+}

@@ -2,13 +2,13 @@ import type { Element } from "@xmldom/xmldom";
 import { attr, childrenNamed, strictText } from "./dom";
 import { parseInstant } from "./instant";
 import {
-  asSamlResult,
   checkLogoutMessageHeader,
-  openSignedLogoutMessage,
+  checkLogoutSignature,
+  openLogoutMessage,
   type LogoutMessagePolicy,
 } from "./logout-message";
 import { NS } from "./namespaces";
-import { fail, type SamlResult } from "./saml-error";
+import { asSamlResult, fail, type SamlError } from "./saml-error";
 
 export { inflate, verifyQuerySignature, type LogoutMessagePolicy } from "./logout-message";
 
@@ -39,23 +39,36 @@ export interface VerifiedLogoutRequest {
 const REQUEST_LIFETIME_MS = 5 * 60_000;
 
 /**
+ * The outcome of {@link verifyLogoutRequest}. A rejection carries the request's ID when the
+ * message parsed as a LogoutRequest — unverified, only for the InResponseTo of the refusal
+ * the IdP gets back (SAML core 3.7.3.2) — and null when it did not.
+ */
+export type LogoutRequestResult =
+  { ok: true; value: VerifiedLogoutRequest } | { ok: false; error: SamlError; requestId: string | null };
+
+/**
  * Decides whether an IdP's LogoutRequest (SAML core 3.7.1) may end sessions: the input
  * rules of SPEC §5, a signature by a configured IdP certificate — enveloped (POST) or over
  * the query string (Redirect, bindings 3.4.4.1) — Issuer, Destination and freshness. The
  * replay cache is the caller's. Pure: the clock comes in.
  */
-export function verifyLogoutRequest(input: VerifyLogoutRequestInput): Promise<SamlResult<VerifiedLogoutRequest>> {
-  return asSamlResult(async () => {
-    const root = await openSignedLogoutMessage({
+export async function verifyLogoutRequest(input: VerifyLogoutRequestInput): Promise<LogoutRequestResult> {
+  let requestId: string | null = null;
+  const result = await asSamlResult(async () => {
+    const message = {
       binding: input.binding,
       value: input.samlRequest,
       rawQuery: input.rawQuery ?? "",
       parameter: "SAMLRequest",
       rootName: "LogoutRequest",
       policy: input.policy,
-    });
+    } as const;
+    const root = await openLogoutMessage(message);
+    requestId = attr(root, "ID") || null;
+    await checkLogoutSignature(root, message);
     return readRequest(root, input.policy, input.now.getTime());
   });
+  return result.ok ? result : { ...result, requestId };
 }
 
 function readRequest(root: Element, policy: LogoutMessagePolicy, now: number): VerifiedLogoutRequest {

@@ -1,12 +1,7 @@
 import { attr } from "./dom";
 import { checkStatus } from "./check-status";
-import {
-  asSamlResult,
-  checkLogoutMessageHeader,
-  openSignedLogoutMessage,
-  type LogoutMessagePolicy,
-} from "./logout-message";
-import { fail, type SamlResult } from "./saml-error";
+import { checkLogoutMessageHeader, openSignedLogoutMessage, type LogoutMessagePolicy } from "./logout-message";
+import { asSamlResult, fail, type SamlResult } from "./saml-error";
 
 /** The IdP's LogoutResponse as it arrived, in either binding (SAML bindings 3.4, 3.5). */
 export interface VerifyLogoutResponseInput {

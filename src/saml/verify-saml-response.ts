@@ -8,7 +8,7 @@ import { parseDecrypted } from "./parse-decrypted";
 import { parseXml } from "./parse-xml";
 import { readSignature, type SignatureToVerify } from "./read-signature";
 import { readVerifiedLogin, type SamlLogin } from "./read-verified-login";
-import { fail, SamlError, type SamlResult } from "./saml-error";
+import { asSamlResult, fail, type SamlResult } from "./saml-error";
 import { trustedCertificates } from "./trusted-keys";
 import { verifySignature } from "./verify-signature";
 
@@ -70,13 +70,7 @@ export async function verifySamlResponse(input: VerifySamlResponseInput): Promis
   if (!(input.now instanceof Date) || Number.isNaN(input.now.getTime())) {
     throw new TypeError("verifySamlResponse: `now` must be a valid Date");
   }
-  try {
-    return { ok: true, value: await verify(input) };
-  } catch (error) {
-    if (error instanceof SamlError) return { ok: false, error };
-    const message = error instanceof Error ? error.message : String(error);
-    return { ok: false, error: new SamlError("malformed_xml", `unexpected failure: ${message}`) };
-  }
+  return asSamlResult(() => verify(input));
 }
 
 async function verify(input: VerifySamlResponseInput): Promise<SamlLogin> {

@@ -2,7 +2,6 @@ import type { Env } from "../../env";
 import { sloEndpoint, spUrls } from "../../connections/settings";
 import { randomBase32 } from "../../lib/ids";
 import { buildLogoutResponse, STATUS, type LogoutStatus, type SamlErrorCode } from "../../saml";
-import { logoutRequestIdOf } from "../../saml/logout-request-id";
 import { verifyLogoutRequest } from "../../saml/verify-logout-request";
 import { orgOp } from "../../store/stores";
 import { loginFailureResponse } from "../login-error";
@@ -50,7 +49,7 @@ export async function idpInitiatedLogout(env: Env, message: SloMessage): Promise
     },
     now: new Date(now),
   });
-  const requestId = verified.ok ? verified.value.id : await logoutRequestIdOf(message.binding, message.value);
+  const requestId = verified.ok ? verified.value.id : verified.requestId;
   if (!verified.ok && requestId === null)
     return page("bad_request", `not a LogoutRequest: ${verified.error.code}: ${verified.error.detail}`);
   let refusal: { reason: LogoutRefusal; detail: string } | null = verified.ok

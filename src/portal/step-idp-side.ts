@@ -22,8 +22,17 @@ export const idpSideStep: PortalStep = {
           form(
             v,
             "oidc",
-            field(v, { name: "issuer", label: "Issuer URL", hint: "e.g. https://login.example.com" }) +
-              field(v, { name: "clientId", label: "Client ID" }) +
+            field(v, {
+              name: "issuer",
+              label: "Issuer URL",
+              hint: "e.g. https://login.example.com",
+              value: v.values.issuer ?? connection.settings.oidc.issuer ?? "",
+            }) +
+              field(v, {
+                name: "clientId",
+                label: "Client ID",
+                value: v.values.clientId ?? connection.settings.oidc.clientId ?? "",
+              }) +
               field(v, {
                 name: "clientSecret",
                 label: "Client secret",
@@ -33,29 +42,50 @@ export const idpSideStep: PortalStep = {
             "Save",
           )
         );
-      case "ldap":
+      case "ldap": {
+        const ldap = connection.settings.ldap;
+        /** What the admin just typed, else what is saved (never the bind password). */
+        const saved = (name: "serverUri" | "bindDn" | "baseDn" | "searchFilter") => v.values[name] ?? ldap[name] ?? "";
         return (
           intro +
           form(
             v,
             "ldap",
-            field(v, { name: "serverUri", label: "Server URI", hint: "ldaps://ldap.example.com:636" }) +
+            field(v, {
+              name: "serverUri",
+              label: "Server URI",
+              hint: "ldaps://ldap.example.com:636",
+              value: saved("serverUri"),
+            }) +
               `<div class="field"><label><input type="checkbox" name="startTls"${connection.settings.ldap.startTls ? " checked" : ""}> Use StartTLS (for ldap:// URIs)</label></div>` +
-              field(v, { name: "bindDn", label: "Bind DN", hint: "The service account that searches for users" }) +
-              field(v, { name: "bindPassword", label: "Bind password", type: "password", hint: "Stored encrypted." }) +
+              field(v, {
+                name: "bindDn",
+                label: "Bind DN",
+                hint: "The service account that searches for users",
+                value: saved("bindDn"),
+              }) +
+              field(v, {
+                name: "bindPassword",
+                label: "Bind password",
+                type: "password",
+                hint: "Stored encrypted. Leave empty to keep the saved one.",
+              }) +
               field(v, {
                 name: "baseDn",
                 label: "Base DN",
                 hint: "Where the users are, e.g. ou=people,dc=example,dc=com",
+                value: saved("baseDn"),
               }) +
               field(v, {
                 name: "searchFilter",
                 label: "Search filter",
                 hint: "%(user)s is what the user types, e.g. (mail=%(user)s)",
+                value: saved("searchFilter"),
               }),
             "Save",
           )
         );
+      }
     }
   },
 };

@@ -237,4 +237,65 @@ describe("browser end to end", () => {
     await phone.close();
     await context.close();
   }, 120_000);
+
+  it("shows a failed OIDC test sign-in's reason, and hands out a SCIM token once", async () => {
+    const shots = join(process.cwd(), "test-artifacts", "portal");
+    await mkdir(shots, { recursive: true });
+    const { peer, close } = await startOidcPeer([`${system.issuer}/oidc/callback`]);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const org = await admin("POST", "/organizations", { name: "Sync Browser Co", domains: ["sync-browser.example"] });
+      const link = (await admin("POST", `/organizations/${org.id}/setup-links`, { scim: true })) as unknown as {
+        url: string;
+      };
+      const page = await context.newPage();
+      await page.goto(link.url);
+      await page.click('button[value="generic-oidc"]');
+      await page.fill("#f-issuer", peer.issuer);
+      await page.fill("#f-clientId", peer.clients.basic.clientId);
+      await page.fill("#f-clientSecret", "a-client-secret-the-provider-never-issued");
+      await page.click('#idp button:has-text("Save")');
+      await page.waitForSelector("text=Saved. You can replace them below");
+      // The test sign-in in a new tab: a real login at the provider, refused at the token endpoint.
+      const [tab] = await Promise.all([
+        context.waitForEvent("page"),
+        page.click('button:has-text("Run test sign-in")'),
+      ]);
+      await tab.waitForURL((url) => url.toString().startsWith(peer.issuer));
+      await tab.fill('input[name="login"]', "ann@sync-browser.example");
+      await tab.fill('input[name="password"]', peer.password);
+      await Promise.all([tab.waitForURL(/\/setup\/.+\/tests\/req_/), tab.click("button")]);
+      await tab.waitForSelector("text=The test sign-in failed.");
+      const result = (await tab.textContent("main"))!;
+      expect(result).toContain("Your provider refused the client ID or client secret.");
+      expect(result).toContain("Copy the client secret again");
+      expect(result).toContain("token_endpoint_error: HTTP 401 invalid_client");
+      await tab.screenshot({ path: join(shots, "8-oidc-test-failed.png"), fullPage: true });
+      await tab.close();
+      // The SCIM step: the base URL, the chosen IdP's guide, and a token shown once.
+      await page.reload();
+      expect(await page.textContent("#scim-base")).toBe(`${system.issuer}/scim/v2/${org.id}`);
+      expect(await page.textContent("#test")).toContain("Failed");
+      await page.click('button:has-text("Create SCIM token")');
+      await page.waitForSelector("text=it is shown only this once");
+      const token = (await page.textContent("#scim-token"))!;
+      expect(token).toMatch(/^scim_/);
+      await page.locator("#scim").screenshot({ path: join(shots, "9-scim-token.png") });
+      const users = await fetch(`${system.issuer}/scim/v2/${org.id}/Users`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(users.status).toBe(200);
+      await page.goto(link.url);
+      expect(await page.content()).not.toContain(token);
+      expect(await page.textContent("#scim")).toContain("You created a SCIM token with this link");
+      await page.screenshot({ path: join(shots, "10-scim-step.png"), fullPage: true });
+      const created = (await admin("GET", `/organizations/${org.id}/events?type=scim_token.created`)) as unknown as {
+        data: { actor: string }[];
+      };
+      expect(created.data.map((e) => e.actor)).toEqual([expect.stringMatching(/^setup_link:sl_/)]);
+    } finally {
+      await context.close();
+      await close();
+    }
+  }, 120_000);
 });

@@ -59,6 +59,10 @@ describe("setup portal: LDAP test sign-in", () => {
     expect(portal).toContain(`action="${link.path}/ldap-test"`);
     expect(portal).toMatch(/<input id="f-password" name="password"[^>]* type="password" value=""/);
     expect(portal).not.toContain("test sign-in runs for SAML");
+    // Step 3 shows what is saved, never the bind password.
+    expect(portal).toContain(`value="${ldap.plainUrl}"`);
+    expect(portal).toContain(`value="${ldap.baseDn}"`);
+    expect(portal).not.toContain(ldap.service.password);
     const html = await runTest(link, alice.mail, alice.password);
     expect(html).toContain("The test sign-in worked.");
     expect(html).toContain(`<td>${alice.mail}</td>`);

@@ -63,6 +63,8 @@ describe("setup portal: OIDC test sign-in", () => {
     const { html: portal, response } = await open(link);
     expect(portal).toContain("Run test sign-in");
     expect(portal).not.toContain("test sign-in runs for SAML");
+    expect(portal).toContain(`value="${provider.issuer}"`);
+    expect(portal).not.toContain(provider.clients.basic.clientSecret);
     expect(response.headers.get("content-security-policy")).toContain(`form-action 'self' ${provider.issuer}`);
     const { idpUrl, cookie } = await startTest(link);
     expect(idpUrl.origin).toBe(provider.issuer);

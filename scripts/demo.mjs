@@ -32,6 +32,8 @@ const seeded = await seedSamlDemo({
   edgeUrl: issuer,
   adminKey,
   redirectUri: app.redirectUri,
+  postLogoutRedirectUri: app.postLogoutRedirectUri,
+  idpSloUrl: `${idp.url}/slo`,
   idpMetadataXml: idp.metadataXml,
   domain: "example.com",
 });
@@ -55,7 +57,8 @@ edge-sso     ${issuer}   (organization ${seeded.organizationId}, SAML connection
 dev IdP      ${idp.url}
 sample app   ${app.url}
 
-Open this URL and sign in as jane@example.com:
+Open this URL and sign in as jane@example.com, then "Sign out" (edge-sso ends the session,
+logs out at the dev IdP with a signed LogoutRequest, and returns to the app):
 
   ${app.url}/login
 

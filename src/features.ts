@@ -6,7 +6,7 @@
  * against it.
  */
 export const BUILT: Readonly<Record<Feature, boolean>> = {
-  logout: false,
+  logout: true,
 };
 
 /**

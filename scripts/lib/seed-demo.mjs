@@ -6,6 +6,8 @@ export async function seedSamlDemo({
   edgeUrl,
   adminKey,
   redirectUri,
+  postLogoutRedirectUri,
+  idpSloUrl,
   idpMetadataXml,
   domain,
   orgName = "Example Inc",
@@ -20,7 +22,11 @@ export async function seedSamlDemo({
     if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
     return text ? JSON.parse(text) : null;
   };
-  const client = await call("POST", "/clients", { name: "Sample app", redirectUris: [redirectUri] });
+  const client = await call("POST", "/clients", {
+    name: "Sample app",
+    redirectUris: [redirectUri],
+    ...(postLogoutRedirectUri ? { postLogoutRedirectUris: [postLogoutRedirectUri] } : {}),
+  });
   const slug = `demo-${Date.now().toString(36)}`;
   const org = await call("POST", "/organizations", { name: orgName, slug });
   await call("PATCH", `/organizations/${org.id}`, { domains: [domain] }).catch(async (error) => {
@@ -39,6 +45,11 @@ export async function seedSamlDemo({
   await call("POST", `/organizations/${org.id}/connections/${connection.id}/idp-metadata`, {
     metadataXml: idpMetadataXml,
   });
+  // Single logout at the dev IdP (its metadata names no SLO endpoint): LogoutRequests signed.
+  if (idpSloUrl)
+    await call("PATCH", `/organizations/${org.id}/connections/${connection.id}`, {
+      saml: { idpSloUrl, idpSloBinding: "redirect", signLogoutRequests: true },
+    });
   await call("POST", `/organizations/${org.id}/connections/${connection.id}/activate`);
   return {
     client: { clientId: client.clientId, clientSecret: client.clientSecret },

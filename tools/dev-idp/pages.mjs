@@ -49,14 +49,21 @@ export function loginPage({ pendingId, spEntityId, users }) {
  * @param {string} options.samlResponse base64
  * @param {string | null} options.relayState
  * @param {string} options.nonce CSP nonce of the submitting script
+ * @param {string} [options.message] what the page says while it submits
  */
-export function autoPostPage({ acsUrl, samlResponse, relayState, nonce }) {
+export function autoPostPage({
+  acsUrl,
+  samlResponse,
+  relayState,
+  nonce,
+  message = "Signed in. Sending you back to the application.",
+}) {
   const relay = relayState === null ? "" : `<input type="hidden" name="RelayState" value="${escapeHtml(relayState)}">`;
   return page(
     "Dev IdP: continue",
     `<form id="saml-post" method="post" action="${escapeHtml(acsUrl)}">` +
       `<input type="hidden" name="SAMLResponse" value="${escapeHtml(samlResponse)}">${relay}` +
-      `<p>Signed in. Sending you back to the application.</p><button type="submit">Continue</button></form>`,
+      `<p>${escapeHtml(message)}</p><button type="submit">Continue</button></form>`,
     `<script nonce="${escapeHtml(nonce)}">document.getElementById("saml-post").submit();</script>`,
   );
 }

@@ -15,6 +15,7 @@ import { idpMetadataXml } from "./metadata.mjs";
 import { autoPostPage, errorPage, loginPage } from "./pages.mjs";
 import { SignRequestError, createResponseSigner, parseSignRequest } from "./sign-response.mjs";
 import { createLogoutSigner, parseLogoutSignRequest, verifyLogoutMessage } from "./logout-messages.mjs";
+import { parseSpLogoutRequest, spSloUrlOf } from "./sp-logout.mjs";
 
 /** @typedef {import("./sign-response.mjs").DevIdpUser} DevIdpUser */
 /** @typedef {import("./authn-request.mjs").AuthnRequest} AuthnRequest */
@@ -28,6 +29,7 @@ import { createLogoutSigner, parseLogoutSignRequest, verifyLogoutMessage } from 
  * @property {string} [autoLoginEmail] sign every AuthnRequest in as this email, without the login page
  * @property {{keyPath: string, certPath: string}} [key] an RSA key and certificate (PEM files) instead of a fresh pair
  * @property {Record<string, string>} [spSigningCertificates] SP entity ID → PEM, to verify HTTP-Redirect signatures
+ * @property {Record<string, string>} [spSloUrls] SP entity ID → its SLO URL (default: the entity ID + `/slo`, edge-sso's)
  */
 
 /**
@@ -164,6 +166,52 @@ export async function startDevIdp(options = {}) {
   }
 
   /**
+   * An SP's LogoutRequest at `/slo` (SAML profiles 4.4.3): the IdP session ends (the dev IdP
+   * keeps none) and the SP gets a LogoutResponse with Success, signed, in the same binding:
+   * a redirect with the signed query (HTTP-Redirect), or a self-submitting form (HTTP-POST).
+   * @param {"redirect" | "post"} binding
+   * @param {string} xml the LogoutRequest
+   * @param {string | null} relayState
+   * @param {import("node:http").ServerResponse} response
+   * @param {boolean} wantsJson
+   */
+  async function answerSpLogout(binding, xml, relayState, response, wantsJson) {
+    const logoutRequest = parseSpLogoutRequest(xml);
+    const destination = spSloUrlOf(logoutRequest, options.spSloUrls);
+    const signed = await signLogout({
+      kind: "response",
+      binding,
+      destination,
+      inResponseTo: logoutRequest.id,
+      ...(relayState !== null ? { relayState } : {}),
+    });
+    if (wantsJson)
+      return send(
+        response,
+        200,
+        "application/json",
+        JSON.stringify({ request: logoutRequest, destination, ...signed }),
+      );
+    if (binding === "redirect") {
+      response.writeHead(302, { location: `${destination}?${signed.query}`, "cache-control": "no-store" });
+      return response.end();
+    }
+    const nonce = randomBytes(16).toString("base64");
+    response.setHeader(
+      "content-security-policy",
+      `default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-${nonce}'; form-action *`,
+    );
+    const message = "Signed out at the dev IdP. Sending you back to the application.";
+    const form = /** @type {string} */ (signed.form);
+    send(
+      response,
+      200,
+      "text/html; charset=utf-8",
+      autoPostPage({ acsUrl: destination, samlResponse: form, relayState, nonce, message }),
+    );
+  }
+
+  /**
    * @param {import("node:http").ServerResponse} response
    * @param {number} status
    * @param {string} type
@@ -223,6 +271,18 @@ export async function startDevIdp(options = {}) {
         if (!email) throw new HttpError(400, "choose a user");
         pending.delete(/** @type {string} */ (form.get("pending")));
         return respondToAcs(entry.request, entry.relayState, email, response, wantsJson);
+      }
+      case "GET /slo": {
+        const samlRequest = url.searchParams.get("SAMLRequest");
+        if (!samlRequest) throw new HttpError(400, "missing SAMLRequest");
+        const xml = decodeRedirectRequest(samlRequest);
+        return answerSpLogout("redirect", xml, url.searchParams.get("RelayState"), response, wantsJson);
+      }
+      case "POST /slo": {
+        const form = new URLSearchParams(await readBody(request));
+        const samlRequest = form.get("SAMLRequest");
+        if (!samlRequest) throw new HttpError(400, "missing SAMLRequest");
+        return answerSpLogout("post", decodePostRequest(samlRequest), form.get("RelayState"), response, wantsJson);
       }
       case "POST /slo/sign": {
         let body;

@@ -1,7 +1,9 @@
 // A tiny sample app: what a customer's app does with edge-sso. "/" links to a login that
 // starts a standard OIDC authorization-code flow with PKCE; "/callback" exchanges the code
 // at edge-sso's token endpoint, verifies the ID token against its JWKS with jose, and shows
-// the decoded token and the normalized profile.
+// the decoded token and the normalized profile. "/logout" signs out through edge-sso's
+// /oauth/logout (RP-Initiated Logout 1.0) with the ID token as id_token_hint; edge-sso ends the
+// session (and the IdP's, for SAML) and returns to "/signed-out" with the state it was given.
 import { createHash, randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import { createRemoteJWKSet, jwtVerify } from "jose";
@@ -19,6 +21,10 @@ export async function startSampleApp({ issuer, port = 0, host = "127.0.0.1", log
   let clientId = "";
   let clientSecret = "";
   const sessions = new Map();
+  /** Signed-in users by the app's own session cookie: their ID token, for the logout's id_token_hint. */
+  const signedIn = new Map();
+  /** Logouts on their way, by state. */
+  const loggingOut = new Set();
   const jwks = createRemoteJWKSet(new URL(`${issuer}/.well-known/jwks.json`));
   let base = "";
 
@@ -59,7 +65,38 @@ export async function startSampleApp({ issuer, port = 0, host = "127.0.0.1", log
       return res.end();
     }
     if (url.pathname === "/callback") return callback(url, res);
+    if (url.pathname === "/logout") return logout(req, res);
+    if (url.pathname === "/signed-out") return signedOut(url, res);
     res.writeHead(404).end("not found");
+  }
+
+  function logout(req, res) {
+    const cookie = /(?:^|;\s*)sample_session=([^;]+)/.exec(req.headers.cookie ?? "")?.[1] ?? "";
+    const user = signedIn.get(cookie);
+    signedIn.delete(cookie);
+    const end = new URL(`${issuer}/oauth/logout`);
+    const state = b64url(randomBytes(16));
+    loggingOut.add(state);
+    if (user) end.searchParams.set("id_token_hint", user.idToken);
+    end.searchParams.set("client_id", clientId);
+    end.searchParams.set("post_logout_redirect_uri", `${base}/signed-out`);
+    end.searchParams.set("state", state);
+    res.writeHead(302, { location: end.toString(), "set-cookie": "sample_session=; Path=/; Max-Age=0; HttpOnly" });
+    res.end();
+  }
+
+  function signedOut(url, res) {
+    const state = url.searchParams.get("state") ?? "";
+    const known = loggingOut.delete(state);
+    res.writeHead(known ? 200 : 400, { "content-type": "text/html; charset=utf-8" });
+    res.end(
+      page(
+        "Signed out",
+        known
+          ? `<h1 id="signed-out">Signed out</h1><p>edge-sso ended the session and sent you back here with this app's state.</p><p><a class="button" href="/login">Sign in again</a></p>`
+          : `<h1>Unknown logout</h1><p id="error">state ${escape(state)} is not a logout this app started</p>`,
+      ),
+    );
   }
 
   async function callback(url, res) {
@@ -100,13 +137,19 @@ export async function startSampleApp({ issuer, port = 0, host = "127.0.0.1", log
     }
     const { payload } = await jwtVerify(tokens.id_token, jwks, { issuer, audience: clientId });
     if (payload.nonce !== session.nonce) throw new Error("nonce mismatch");
-    res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+    const appSession = b64url(randomBytes(16));
+    signedIn.set(appSession, { idToken: tokens.id_token });
+    res.writeHead(200, {
+      "content-type": "text/html; charset=utf-8",
+      "set-cookie": `sample_session=${appSession}; Path=/; HttpOnly; SameSite=Lax`,
+    });
     res.end(
       page(
         "Signed in",
         `<h1>Signed in as <span id="email">${escape(payload.email)}</span></h1>` +
           `<h2>ID token (verified against edge-sso's JWKS)</h2><pre id="id-token">${escape(JSON.stringify(payload, null, 2))}</pre>` +
-          `<h2>Profile</h2><pre id="profile">${escape(JSON.stringify(tokens.profile, null, 2))}</pre><p><a href="/">Back</a></p>`,
+          `<h2>Profile</h2><pre id="profile">${escape(JSON.stringify(tokens.profile, null, 2))}</pre>` +
+          `<p><a class="button" id="logout" href="/logout">Sign out</a> <a href="/">Back</a></p>`,
       ),
     );
   }
@@ -122,6 +165,7 @@ export async function startSampleApp({ issuer, port = 0, host = "127.0.0.1", log
   return {
     url: base,
     redirectUri: `${base}/callback`,
+    postLogoutRedirectUri: `${base}/signed-out`,
     setClient(client) {
       clientId = client.clientId;
       clientSecret = client.clientSecret;

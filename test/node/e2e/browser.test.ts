@@ -85,6 +85,25 @@ describe("browser end to end", () => {
     expect(profile).toMatchObject({ connectionType: "saml", firstName: "Jane", lastName: "Doe" });
     const idToken = JSON.parse((await page.textContent("#id-token"))!);
     expect(idToken.iss).toBe(system.issuer);
+    // Sign out (SPEC §9): the app's /logout → /oauth/logout with the ID token as hint → the dev
+    // IdP's SLO endpoint with our signed LogoutRequest → its signed LogoutResponse at
+    // /saml/{connId}/slo → the app's registered post_logout_redirect_uri with its state.
+    const visited: string[] = [];
+    page.on("request", (request) => {
+      if (request.isNavigationRequest()) visited.push(new URL(request.url()).origin + new URL(request.url()).pathname);
+    });
+    await Promise.all([
+      page.waitForURL((url) => url.toString().startsWith(`${system.appUrl}/signed-out`)),
+      page.click("#logout"),
+    ]);
+    expect(await page.textContent("#signed-out")).toBe("Signed out");
+    expect(visited).toEqual([
+      `${system.appUrl}/logout`,
+      `${system.issuer}/oauth/logout`,
+      `${system.idpUrl}/slo`,
+      expect.stringMatching(new RegExp(`^${system.issuer}/saml/conn_[0-9a-z]+/slo$`)),
+      `${system.appUrl}/signed-out`,
+    ]);
     await page.close();
   });
 

@@ -47,6 +47,8 @@ export async function startSystem(): Promise<System> {
     edgeUrl: issuer,
     adminKey: ADMIN_KEY,
     redirectUri: app.redirectUri,
+    postLogoutRedirectUri: app.postLogoutRedirectUri,
+    idpSloUrl: `${idp.url}/slo`,
     idpMetadataXml: idp.metadataXml,
     domain,
   });

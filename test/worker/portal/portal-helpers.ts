@@ -61,6 +61,16 @@ export async function submit(
   return page(`${link.path}${action}`, { method: "POST", headers, body });
 }
 
+/** A finished test sign-in's answer: a 303 to this link's result page, whose HTML is returned. */
+export async function resultPageOf(link: Link, finished: Response): Promise<string> {
+  expect(finished.status, await finished.clone().text()).toBe(303);
+  const location = finished.headers.get("location")!;
+  expect(location).toMatch(new RegExp(`^${link.path}/tests/req_`));
+  const result = await page(location);
+  expect(result.status).toBe(200);
+  return result.text();
+}
+
 /** Chooses an IdP in the portal (303 asserted) and returns the link's connection ID. */
 export async function chooseIdp(link: Link, provider = "okta"): Promise<string> {
   const response = await submit(link, "/provider", { provider });

@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { orgEvents } from "../admin/helpers";
 import { signInAtOidcProvider, warmUp } from "../oidc/helpers";
-import { chooseIdp, newLink, open, page, rows, submit, type Link } from "./portal-helpers";
+import { chooseIdp, newLink, open, page, resultPageOf, rows, submit, type Link } from "./portal-helpers";
 
 const provider = inject("oidcProvider");
 const hostile = inject("hostileOidc");
@@ -33,13 +33,7 @@ async function startTest(link: Link): Promise<{ idpUrl: URL; cookie: string }> {
 /** Our callback, as the browser reaches it; a test ends with a 303 to its result page. */
 async function finish(link: Link, callbackUrl: string, cookie: string): Promise<string> {
   const url = new URL(callbackUrl);
-  const reply = await page(`${url.pathname}${url.search}`, { headers: { cookie } });
-  expect(reply.status, await reply.clone().text()).toBe(303);
-  const location = reply.headers.get("location")!;
-  expect(location).toMatch(new RegExp(`^${link.path}/tests/req_`));
-  const result = await page(location);
-  expect(result.status).toBe(200);
-  return result.text();
+  return resultPageOf(link, await page(`${url.pathname}${url.search}`, { headers: { cookie } }));
 }
 
 /** The hostile provider lets the login through at once; its answer is the callback URL. */

@@ -2,10 +2,10 @@ import type { RouteContext } from "../http/route";
 import type { ScimGroupRecord } from "../store/org/scim/scim-group-ops";
 import { orgOp } from "../store/stores";
 import { toGroupSteps, toGroupWrite } from "./group-write";
-import { attributeList, listResponse, projectAttributes, readListQuery } from "./list-query";
+import { attributeList, listResponse, readListQuery } from "./list-query";
 import { readPatchOperations } from "./patch-request";
 import { GROUP_SCHEMA } from "./schema-ids";
-import { etagOf, ifMatchVersion, notModified, readScimBody, scimCaller, scimJson } from "./scim-response";
+import { etagOf, ifMatchVersion, readScimBody, resourceAnswer, scimCaller, scimJson } from "./scim-response";
 import { scimBase } from "./user-handlers";
 
 type Ctx = RouteContext<undefined, undefined, { orgId: string; groupId?: string }>;
@@ -38,11 +38,6 @@ function wantsMembers(url: URL): boolean {
   return selected.length === 0 || selected.some((a) => a.split(".")[0] === "members" || a.endsWith(":members"));
 }
 
-const selection = (url: URL) => ({
-  attributes: attributeList(url, "attributes"),
-  excludedAttributes: attributeList(url, "excludedAttributes"),
-});
-
 export async function listGroups(ctx: Ctx): Promise<Response> {
   const caller = await scimCaller(ctx.request, ctx.params.orgId);
   const query = readListQuery(ctx.url);
@@ -64,11 +59,7 @@ export async function getGroup(ctx: Ctx): Promise<Response> {
     id: ctx.params.groupId!,
     withMembers: wantsMembers(ctx.url),
   });
-  if (notModified(ctx.request, group.version))
-    return new Response(null, { status: 304, headers: { etag: etagOf(group.version) } });
-  return scimJson(projectAttributes(renderGroup(group, scimBase(ctx)), selection(ctx.url)), 200, {
-    version: group.version,
-  });
+  return resourceAnswer(ctx.request, ctx.url, group.version, () => renderGroup(group, scimBase(ctx)));
 }
 
 export async function createGroup(ctx: Ctx): Promise<Response> {

@@ -27,6 +27,11 @@ export function attributeList(url: URL, name: string): string[] {
     .filter((a) => a !== "");
 }
 
+/** A request's `attributes` and `excludedAttributes` (RFC 7644 §3.4.2.5), for projectAttributes. */
+export function attributeSelection(url: URL): { attributes: string[]; excludedAttributes: string[] } {
+  return { attributes: attributeList(url, "attributes"), excludedAttributes: attributeList(url, "excludedAttributes") };
+}
+
 /**
  * Reads a list query. RFC 7644 §3.4.2.4: a startIndex below 1 is 1, a negative count is 0,
  * and a count above the maximum gets the maximum (MAX_PAGE_SIZE) — never an error.
@@ -37,8 +42,7 @@ export function readListQuery(url: URL): ListQuery {
     filter: filter && filter.trim() !== "" ? parseFilter(filter) : null,
     startIndex: Math.max(1, integer(url, "startIndex", 1)),
     count: Math.min(MAX_PAGE_SIZE, Math.max(0, integer(url, "count", MAX_PAGE_SIZE))),
-    attributes: attributeList(url, "attributes"),
-    excludedAttributes: attributeList(url, "excludedAttributes"),
+    ...attributeSelection(url),
   };
 }
 

@@ -1,6 +1,7 @@
 import { isOrgId } from "../lib/ids";
 import { sha256Hex } from "../crypto/hash";
 import { readCapped } from "../http/read-body";
+import { attributeSelection, projectAttributes } from "./list-query";
 import { MAX_SCIM_BODY_BYTES } from "./schema-ids";
 import { scimError, scimUnauthorized } from "./scim-error";
 
@@ -35,6 +36,21 @@ export function notModified(request: Request, version: number): boolean {
   const header = request.headers.get("if-none-match");
   if (!header) return false;
   return header.split(",").some((tag) => tag.trim() === "*" || tag.trim().replace(/^W\//, "") === `"${version}"`);
+}
+
+/**
+ * The answer to a GET of one resource (RFC 7644 §3.4.1, §3.14): 304 when `If-None-Match`
+ * names its version, else the resource, projected by the request's attribute selection,
+ * with its ETag.
+ */
+export function resourceAnswer(
+  request: Request,
+  url: URL,
+  version: number,
+  resource: () => Record<string, unknown>,
+): Response {
+  if (notModified(request, version)) return new Response(null, { status: 304, headers: { etag: etagOf(version) } });
+  return scimJson(projectAttributes(resource(), attributeSelection(url)), 200, { version });
 }
 
 /** The SCIM request's org and the hash of its bearer token, or 401 (SPEC §10). */

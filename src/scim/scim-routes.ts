@@ -45,43 +45,60 @@ function scimRoute(
   });
 }
 
+type Operation = [summary: string, handler: Handler];
+
+/**
+ * The six routes of a resource type (RFC 7644 §3.3–3.6; Users and Groups have the same
+ * shape): list and create on the collection, get, replace, patch and delete on `/{id}`.
+ */
+function resourceRoutes(r: {
+  path: string;
+  id: string;
+  schema: ResponseComponent;
+  listSchema: ResponseComponent;
+  list: Operation;
+  create: Operation;
+  get: Operation;
+  replace: Operation;
+  patch: Operation;
+  delete: Operation;
+}): Route[] {
+  const one = `${r.path}/${r.id}`;
+  return [
+    scimRoute("GET", r.path, r.list[0], { status: 200, schema: r.listSchema }, r.list[1]),
+    scimRoute("POST", r.path, r.create[0], { status: 201, schema: r.schema }, r.create[1]),
+    scimRoute("GET", one, r.get[0], { status: 200, schema: r.schema }, r.get[1]),
+    scimRoute("PUT", one, r.replace[0], { status: 200, schema: r.schema }, r.replace[1]),
+    scimRoute("PATCH", one, r.patch[0], { status: 200, schema: r.schema }, r.patch[1]),
+    scimRoute("DELETE", one, r.delete[0], { status: 204 }, r.delete[1]),
+  ];
+}
+
 export const scimRoutes: Route[] = [
-  scimRoute(
-    "GET",
-    "/Users",
-    "List or filter users (filter, startIndex, count)",
-    { status: 200, schema: "ScimUserList" },
-    users("listUsers"),
-  ),
-  scimRoute("POST", "/Users", "Create (or adopt) a user", { status: 201, schema: "ScimUser" }, users("createUser")),
-  scimRoute("GET", "/Users/:userId", "Get a user", { status: 200, schema: "ScimUser" }, users("getUser")),
-  scimRoute("PUT", "/Users/:userId", "Replace a user", { status: 200, schema: "ScimUser" }, users("replaceUser")),
-  scimRoute(
-    "PATCH",
-    "/Users/:userId",
-    "Patch a user (add, remove, replace)",
-    { status: 200, schema: "ScimUser" },
-    users("patchUser"),
-  ),
-  scimRoute("DELETE", "/Users/:userId", "Deprovision a user (a tombstone)", { status: 204 }, users("deleteUser")),
-  scimRoute(
-    "GET",
-    "/Groups",
-    "List or filter groups (excludedAttributes=members skips reading members)",
-    { status: 200, schema: "ScimGroupList" },
-    groups("listGroups"),
-  ),
-  scimRoute("POST", "/Groups", "Create a group", { status: 201, schema: "ScimGroup" }, groups("createGroup")),
-  scimRoute("GET", "/Groups/:groupId", "Get a group", { status: 200, schema: "ScimGroup" }, groups("getGroup")),
-  scimRoute("PUT", "/Groups/:groupId", "Replace a group", { status: 200, schema: "ScimGroup" }, groups("replaceGroup")),
-  scimRoute(
-    "PATCH",
-    "/Groups/:groupId",
-    "Patch a group (members add/remove/replace, displayName)",
-    { status: 200, schema: "ScimGroup" },
-    groups("patchGroup"),
-  ),
-  scimRoute("DELETE", "/Groups/:groupId", "Delete a group", { status: 204 }, groups("deleteGroup")),
+  ...resourceRoutes({
+    path: "/Users",
+    id: ":userId",
+    schema: "ScimUser",
+    listSchema: "ScimUserList",
+    list: ["List or filter users (filter, startIndex, count)", users("listUsers")],
+    create: ["Create (or adopt) a user", users("createUser")],
+    get: ["Get a user", users("getUser")],
+    replace: ["Replace a user", users("replaceUser")],
+    patch: ["Patch a user (add, remove, replace)", users("patchUser")],
+    delete: ["Deprovision a user (a tombstone)", users("deleteUser")],
+  }),
+  ...resourceRoutes({
+    path: "/Groups",
+    id: ":groupId",
+    schema: "ScimGroup",
+    listSchema: "ScimGroupList",
+    list: ["List or filter groups (excludedAttributes=members skips reading members)", groups("listGroups")],
+    create: ["Create a group", groups("createGroup")],
+    get: ["Get a group", groups("getGroup")],
+    replace: ["Replace a group", groups("replaceGroup")],
+    patch: ["Patch a group (members add/remove/replace, displayName)", groups("patchGroup")],
+    delete: ["Delete a group", groups("deleteGroup")],
+  }),
   scimRoute(
     "GET",
     "/ServiceProviderConfig",

@@ -1,12 +1,11 @@
 import { ApiError } from "../http/api-error";
 import type { RouteContext } from "../http/route";
 import { orgOp } from "../store/stores";
-import { listResponse, projectAttributes, readListQuery } from "./list-query";
+import { listResponse, readListQuery } from "./list-query";
 import { readPatchOperations } from "./patch-request";
 import { renderUser, writableUser } from "./render-user";
 import { applyPatch } from "./scim-engine";
-import { ifMatchVersion, notModified, readScimBody, scimCaller, scimJson } from "./scim-response";
-import { attributeList } from "./list-query";
+import { ifMatchVersion, readScimBody, resourceAnswer, scimCaller, scimJson } from "./scim-response";
 import { toUserWrite } from "./user-write";
 import { scimBaseUrl } from "./base-url";
 
@@ -15,11 +14,6 @@ type Ctx = RouteContext<undefined, undefined, { orgId: string; userId?: string }
 /** The org's SCIM base URL of a request's route (scim/base-url.ts). */
 export const scimBase = (ctx: { env: { PUBLIC_URL: string }; params: { orgId: string } }) =>
   scimBaseUrl(ctx.env.PUBLIC_URL, ctx.params.orgId);
-
-const selection = (url: URL) => ({
-  attributes: attributeList(url, "attributes"),
-  excludedAttributes: attributeList(url, "excludedAttributes"),
-});
 
 /** GET /Users (RFC 7644 §3.4.2): a filtered page, counted and paged in SQL. */
 export async function listUsers(ctx: Ctx): Promise<Response> {
@@ -42,11 +36,7 @@ export async function getUser(ctx: Ctx): Promise<Response> {
     tokenHash: caller.tokenHash,
     id: ctx.params.userId!,
   });
-  if (notModified(ctx.request, user.version))
-    return new Response(null, { status: 304, headers: { etag: `W/"${user.version}"` } });
-  return scimJson(projectAttributes(renderUser(user, scimBase(ctx)), selection(ctx.url)), 200, {
-    version: user.version,
-  });
+  return resourceAnswer(ctx.request, ctx.url, user.version, () => renderUser(user, scimBase(ctx)));
 }
 
 /** POST /Users (RFC 7644 §3.3): 201 with Location and ETag. */

@@ -257,10 +257,16 @@ export function markdown(results) {
       "| SCIM | value |",
       "|---|---|",
     );
+    const cpu = (c) => (c ? `; CPU ${c.runtime} ms workerd + ${c.entry} ms proxy per request` : "");
     row([
       "POST /Users (create)",
-      `${num(d.create.perSec)}/s, p50 ${d.create.p50Ms} ms, p99 ${d.create.p99Ms} ms (${num(d.create.count)} in ${d.create.seconds} s)`,
+      `${num(d.create.perSec)}/s, p50 ${d.create.p50Ms} ms, p99 ${d.create.p99Ms} ms (${num(d.create.count)} in ${d.create.seconds} s)${cpu(d.create.cpuMsPerOp)}`,
     ]);
+    for (const p of d.peers ?? [])
+      row([
+        `peer: ${p.name}`,
+        `${num(p.perSec)}/s, p50 ${p.p50Ms} ms, p99 ${p.p99Ms} ms (${num(p.count)})${cpu(p.cpuMsPerOp)}`,
+      ]);
     row([
       "GET /Users?filter=userName eq (indexed)",
       `${num(d.lookup.perSec)}/s, p50 ${d.lookup.p50Ms} ms, p99 ${d.lookup.p99Ms} ms`,

@@ -3,7 +3,10 @@
 // filters (indexed), a displayName co filter (a scan, counted in SQL), and every page of the
 // directory with startIndex/count — with the time of each and the resident memory of the
 // workerd processes before and after. A wrong answer (a count, a missing or repeated user,
-// a filter that finds not exactly its user) fails the bench.
+// a filter that finds not exactly its user) fails the bench. Creates are set against two
+// peers in the same run, at the same concurrency and with the workerd CPU of each: a SCIM
+// request that only authenticates (GET /ServiceProviderConfig) and a plain member create
+// through the admin API (a write with its audit event and outbox rows, no SCIM).
 import { execFileSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -11,6 +14,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { startWranglerDev } from "../../scripts/lib/wrangler-dev.mjs";
 import { freePort } from "./load.mjs";
+import { cpuDelta, cpuSnapshot } from "./proc-cpu.mjs";
 import { percentile, round } from "./stats.mjs";
 
 const ADMIN_KEY = "bench-root-admin-key-0123456789abcdef";
@@ -61,6 +65,11 @@ export async function runScimBench({ users, concurrency, lookups, log }) {
     vars: { PUBLIC_URL: base, ADMIN_API_KEY: ADMIN_KEY, SECRETS_KEY },
   });
   try {
+    /** CPU ms per request of wrangler's proxy (`entry`) and of the workerd that runs the worker, or null. */
+    const cpuPerOp = (before, after, count) => {
+      const d = cpuDelta(before, after);
+      return d && { entry: round(d.entryMs / count), runtime: round(d.runtimeMs / count) };
+    };
     const api = async (path, body) => {
       const res = await fetch(`${base}/api/v1${path}`, {
         method: "POST",
@@ -83,10 +92,20 @@ export async function runScimBench({ users, concurrency, lookups, log }) {
       return JSON.parse(text);
     };
     const name = (i) => `user${String(i).padStart(6, "0")}@dir.bench.example`;
+    const summary = (latencies, seconds) => {
+      const sorted = [...latencies].sort((a, b) => a - b);
+      return {
+        count: sorted.length,
+        perSec: round(sorted.length / seconds),
+        p50Ms: round(percentile(sorted, 50)),
+        p99Ms: round(percentile(sorted, 99)),
+      };
+    };
     await scim("GET", "/Users?count=1", undefined, 200);
     const rssBefore = treeRssMiB(edge.pid);
 
     log(`scim: creating ${users} users, ${concurrency} at a time`);
+    const createCpu = await cpuSnapshot(port);
     const createStart = performance.now();
     const createLatencies = await inParallel(users, concurrency, (i) =>
       scim(
@@ -104,6 +123,7 @@ export async function runScimBench({ users, concurrency, lookups, log }) {
       ),
     );
     const createS = (performance.now() - createStart) / 1000;
+    const createCpuPerOp = cpuPerOp(createCpu, await cpuSnapshot(port), users);
 
     log(`scim: ${lookups} userName eq filters`);
     const lookupStart = performance.now();
@@ -141,19 +161,34 @@ export async function runScimBench({ users, concurrency, lookups, log }) {
     if (seen.size !== users) throw new Error(`scim: paging saw ${seen.size} distinct users of ${users}`);
     const rssAfter = treeRssMiB(edge.pid);
 
-    const summary = (latencies, seconds) => {
-      const sorted = [...latencies].sort((a, b) => a - b);
+    // The peers of a create, in the same run and at the same concurrency.
+    const peerRequests = Math.min(users, 1000);
+    const peer = async (name, task) => {
+      log(`scim: peer ${name}, ${peerRequests} requests`);
+      const before = await cpuSnapshot(port);
+      const start = performance.now();
+      const latencies = await inParallel(peerRequests, concurrency, task);
+      const seconds = (performance.now() - start) / 1000;
       return {
-        count: sorted.length,
-        perSec: round(sorted.length / seconds),
-        p50Ms: round(percentile(sorted, 50)),
-        p99Ms: round(percentile(sorted, 99)),
+        name,
+        ...summary(latencies, seconds),
+        cpuMsPerOp: cpuPerOp(before, await cpuSnapshot(port), peerRequests),
       };
     };
+    const peers = [
+      await peer("GET /ServiceProviderConfig (the token check, one round trip, no write)", () =>
+        scim("GET", "/ServiceProviderConfig", undefined, 200),
+      ),
+      await peer("admin POST …/users (a member create: event and outbox, no SCIM)", (i) =>
+        api(`/organizations/${org.id}/users`, { email: `admin${i}@dir.bench.example` }),
+      ),
+    ];
+
     return {
       users,
       concurrency,
-      create: { ...summary(createLatencies, createS), seconds: round(createS) },
+      create: { ...summary(createLatencies, createS), seconds: round(createS), cpuMsPerOp: createCpuPerOp },
+      peers,
       lookup: summary(lookupLatencies, lookupS),
       scan: { ms: round(scanMs), matched: scan.totalResults },
       pages: { ...summary(pageLatencies, pagesS), seconds: round(pagesS) },

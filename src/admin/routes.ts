@@ -2,6 +2,7 @@ import type { Route } from "../http/route";
 import { apiKeyRoutes } from "./api-keys";
 import { clientRoutes } from "./clients";
 import { connectionRoutes } from "./connections/routes";
+import { spKeyRoutes } from "./connections/sp-key-routes";
 import { eventRoutes } from "./events";
 import { ldapTestRoutes } from "./ldap-tests";
 import { organizationRoutes } from "./organizations";
@@ -19,6 +20,7 @@ export const adminRoutes: Route[] = [
   ...organizationRoutes,
   ...ssoRoutes,
   ...connectionRoutes,
+  ...spKeyRoutes,
   ...userRoutes,
   ...setupLinkRoutes,
   ...scimTokenRoutes,

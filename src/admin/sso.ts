@@ -31,7 +31,7 @@ async function getActiveConnection(ctx: RouteContext<undefined, undefined, { org
   if (org.activeSso !== "none") {
     const page = await orgOp(ctx.env, org.id, "listConnections", { limit: 1, type: org.activeSso, state: "active" });
     const connection = page.data[0];
-    if (connection) return json(connectionView(connection, ctx.env.PUBLIC_URL));
+    if (connection) return json(await connectionView(connection, ctx.env.PUBLIC_URL));
   }
   throw notFound("Active SSO connection");
 }

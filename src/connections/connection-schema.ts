@@ -6,7 +6,28 @@ import { storedLdapSettings, storedOidcSettings, storedSamlSettings } from "./st
  * settings, so the document cannot drift from what is stored. Secrets never appear: only
  * `clientSecretSet` / `bindPasswordSet`.
  */
-const { spSigningCertificate: _signing, spEncryptionCertificate: _encryption, ...samlView } = storedSamlSettings.shape;
+const {
+  spSigningCertificate: _signing,
+  spEncryptionCertificate: _encryption,
+  spPendingKeys: _pending,
+  spPreviousKeys: _previous,
+  ...samlView
+} = storedSamlSettings.shape;
+
+/** SPEC §9: each IdP and SP certificate of the connection, with its dates and where it stands. */
+export const connectionCertificateSchema = z.object({
+  role: z.enum(["idp_signing", "sp_signing", "sp_encryption"]),
+  /** SHA-256 of the DER, lower-case hex without separators. */
+  fingerprintSha256: z.string(),
+  notBefore: z.string(),
+  notAfter: z.string(),
+  /**
+   * `active` in use; `pending` published by `sp-keys/rotate`, not yet activated; `previous`
+   * replaced by `sp-keys/activate`, still decrypting until `DELETE …/sp-keys/previous`;
+   * `expired` past notAfter.
+   */
+  status: z.enum(["active", "pending", "previous", "expired"]),
+});
 
 export const connectionSchema = z.object({
   id: z.string(),
@@ -28,10 +49,14 @@ export const connectionSchema = z.object({
     /** SAML connections: the SP certificates (PEM), for the IdP's configuration. */
     signingCertificate: z.optional(z.string()),
     encryptionCertificate: z.optional(z.string()),
+    /** A pair published by `sp-keys/rotate` and not yet activated (SPEC §9), else absent. */
+    pendingSigningCertificate: z.optional(z.string()),
+    pendingEncryptionCertificate: z.optional(z.string()),
   }),
   saml: z.nullable(z.object(samlView)),
   oidc: z.nullable(z.object({ ...storedOidcSettings.shape, clientSecretSet: z.boolean() })),
   ldap: z.nullable(z.object({ ...storedLdapSettings.shape, bindPasswordSet: z.boolean() })),
+  certificates: z.array(connectionCertificateSchema),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -51,3 +76,9 @@ export const spMetadataSchema = z.object({
   wantAssertionsSigned: z.boolean(),
 });
 export type SpMetadataView = z.output<typeof spMetadataSchema>;
+
+/** `POST …/sp-keys/rotate` → 201: the new pair's certificates (PEM); their private keys are write-only. */
+export const spKeyRotationSchema = z.object({
+  signing: z.string(),
+  encryption: z.string(),
+});

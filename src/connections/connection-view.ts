@@ -4,9 +4,14 @@ import { spUrls } from "./settings";
 
 /**
  * A connection as the API shows it: every setting, never a secret. Secrets show only as
- * `…Set: true|false` so an admin can tell one is configured.
+ * `…Set: true|false` so an admin can tell one is configured. `certificates` lists each
+ * certificate's role, fingerprint, dates and status at `now` (SPEC §9).
  */
-export function connectionView(connection: ConnectionRecord, publicUrl: string): ConnectionView {
+export async function connectionView(
+  connection: ConnectionRecord,
+  publicUrl: string,
+  now: Date = new Date(),
+): Promise<ConnectionView> {
   const settings = connection.settings;
   const saml = connection.type === "saml" ? connection.settings.saml : null;
   const urls = spUrls(publicUrl, connection.id);
@@ -16,7 +21,15 @@ export function connectionView(connection: ConnectionRecord, publicUrl: string):
     ...(saml
       ? { signingCertificate: saml.spSigningCertificate, encryptionCertificate: saml.spEncryptionCertificate }
       : {}),
+    ...(saml?.spPendingKeys
+      ? {
+          pendingSigningCertificate: saml.spPendingKeys.signingCertificate,
+          pendingEncryptionCertificate: saml.spPendingKeys.encryptionCertificate,
+        }
+      : {}),
   };
+  // Certificates are parsed with @peculiar/x509: loaded on first use (bench/README.md, module evaluation).
+  const { connectionCertificates } = await import("./certificate-list");
   return {
     id: connection.id,
     organizationId: connection.organizationId,
@@ -29,7 +42,9 @@ export function connectionView(connection: ConnectionRecord, publicUrl: string):
     idpInitiatedClientId: settings.idpInitiatedClientId,
     idpInitiatedRedirectUri: settings.idpInitiatedRedirectUri,
     sp,
-    saml: saml ? omit(saml, ["spSigningCertificate", "spEncryptionCertificate"]) : null,
+    saml: saml
+      ? omit(saml, ["spSigningCertificate", "spEncryptionCertificate", "spPendingKeys", "spPreviousKeys"])
+      : null,
     oidc:
       connection.type === "oidc"
         ? { ...connection.settings.oidc, clientSecretSet: "clientSecret" in connection.secrets }
@@ -38,6 +53,7 @@ export function connectionView(connection: ConnectionRecord, publicUrl: string):
       connection.type === "ldap"
         ? { ...connection.settings.ldap, bindPasswordSet: "bindPassword" in connection.secrets }
         : null,
+    certificates: await connectionCertificates(connection, now),
     createdAt: connection.createdAt,
     updatedAt: connection.updatedAt,
   };

@@ -25,7 +25,25 @@ export type ConnectionSettings = SamlConnectionSettings | OidcConnectionSettings
 export type CommonSettings = Omit<SamlConnectionSettings, "saml">;
 
 /** Names of the sealed secrets a connection may hold. */
-export type SecretName = "spSigningKey" | "spEncryptionKey" | "clientSecret" | "bindPassword";
+export type SecretName =
+  | "spSigningKey"
+  | "spEncryptionKey"
+  | "spPendingSigningKey"
+  | "spPendingEncryptionKey"
+  | "spPreviousSigningKey"
+  | "spPreviousEncryptionKey"
+  | "clientSecret"
+  | "bindPassword";
+
+/** The sealed SP private keys (SPEC §2: write-only); a change shows as its certificate's. */
+export const SP_KEY_SECRETS: readonly SecretName[] = [
+  "spSigningKey",
+  "spEncryptionKey",
+  "spPendingSigningKey",
+  "spPendingEncryptionKey",
+  "spPreviousSigningKey",
+  "spPreviousEncryptionKey",
+];
 
 /** A connection's sealed secrets by name (crypto/seal.ts); only those it has. */
 export type ConnectionSecrets = Partial<Record<SecretName, string>>;
@@ -53,6 +71,8 @@ export function defaultSamlSettings(spSigningCertificate: string, spEncryptionCe
     attributeMapping: {},
     spSigningCertificate,
     spEncryptionCertificate,
+    spPendingKeys: null,
+    spPreviousKeys: null,
   };
 }
 

@@ -18,6 +18,9 @@ const attributeMapping = z.object({
   roles: z.optional(z.string()),
 });
 
+/** An SP key pair's public halves, as published in SP metadata (the private keys are sealed in `secrets`). */
+const spKeyCertificates = z.object({ signingCertificate: z.string(), encryptionCertificate: z.string() });
+
 export const storedSamlSettings = z.object({
   idpEntityId: nullableText,
   idpSsoUrl: nullableText,
@@ -41,6 +44,13 @@ export const storedSamlSettings = z.object({
   /** Public halves of the SP key pairs; the private keys are sealed in `secrets`. */
   spSigningCertificate: z.string(),
   spEncryptionCertificate: z.string(),
+  /**
+   * SP key rollover (SPEC §9): the pair `sp-keys/rotate` published beside the active one
+   * (sealed keys `spPendingSigningKey`/`spPendingEncryptionKey`), and the pair an activation
+   * replaced, still trusted for decryption (`spPreviousSigningKey`/`spPreviousEncryptionKey`).
+   */
+  spPendingKeys: z._default(z.nullable(spKeyCertificates), null),
+  spPreviousKeys: z._default(z.nullable(spKeyCertificates), null),
 });
 
 export const storedOidcSettings = z.object({

@@ -12,7 +12,7 @@ import {
   problemSchema,
   ssoSettingsSchema,
 } from "../admin/response-schemas";
-import { connectionSchema, spMetadataSchema } from "../connections/connection-schema";
+import { connectionSchema, spKeyRotationSchema, spMetadataSchema } from "../connections/connection-schema";
 import {
   discoverySchema,
   jwksSchema,
@@ -67,6 +67,7 @@ export const RESPONSE_COMPONENTS = {
   Connection: connectionSchema,
   ConnectionPage: pageOf(connectionSchema),
   SpMetadata: spMetadataSchema,
+  SpKeyRotation: spKeyRotationSchema,
   Member: memberSchema,
   MemberPage: pageOf(memberSchema),
   Event: eventSchema,

@@ -1,8 +1,8 @@
 /**
  * The event types a webhook endpoint can subscribe to (SPEC §6): those of sections 2 and 6
- * and 10 that edge-sso emits today, plus `webhook.disabled`. Types of later work
- * (certificate notices) join the list when they are built, so nothing unbuilt can be
- * subscribed to. `user.logged_out`: a session ended (SPEC §9), from either side.
+ * and 10 that edge-sso emits today, plus `webhook.disabled`; a type joins the list when
+ * what emits it is built, so nothing unbuilt can be subscribed to. `user.logged_out`: a
+ * session ended (SPEC §9), from either side. `connection.certificate_expiring`: SPEC §9 notices.
  */
 export const WEBHOOK_EVENT_TYPES = [
   "sso_configuration.enabled",
@@ -23,6 +23,7 @@ export const WEBHOOK_EVENT_TYPES = [
   "login.failed",
   "user.logged_out",
   "domain.removed",
+  "connection.certificate_expiring",
   "webhook.disabled",
 ] as const;
 

@@ -55,7 +55,7 @@ export async function createConnection(
     },
     actorName(ctx.actor),
   );
-  return json(connectionView(record, env.PUBLIC_URL), 201);
+  return json(await connectionView(record, env.PUBLIC_URL), 201);
 }
 
 /** The new connection's type, settings and sealed secrets (SAML: freshly generated SP key pairs). */

@@ -44,13 +44,16 @@ async function listConnections(ctx: RouteContext<undefined, z.infer<typeof listC
     type: query.type,
     state: query.state,
   });
-  return json({ data: page.data.map((c) => connectionView(c, env.PUBLIC_URL)), nextCursor: page.nextCursor });
+  return json({
+    data: await Promise.all(page.data.map((c) => connectionView(c, env.PUBLIC_URL))),
+    nextCursor: page.nextCursor,
+  });
 }
 
 async function getConnection(ctx: ConnectionContext) {
   await guardConnectionRoute(ctx, false);
   const connection = await orgOp(ctx.env, ctx.params.orgId, "getConnection", { id: ctx.params.connId });
-  return json(connectionView(connection, ctx.env.PUBLIC_URL));
+  return json(await connectionView(connection, ctx.env.PUBLIC_URL));
 }
 
 /** Activation checks the IdP side first; 409 `connection_incomplete` names what is missing. */
@@ -67,7 +70,7 @@ async function activateConnection(ctx: ConnectionContext) {
     { id: current.id, expectedUpdatedAt: current.updatedAt },
     actorName(ctx.actor),
   );
-  return json(connectionView(record, env.PUBLIC_URL));
+  return json(await connectionView(record, env.PUBLIC_URL));
 }
 
 async function deactivateConnection(ctx: ConnectionContext) {
@@ -79,7 +82,7 @@ async function deactivateConnection(ctx: ConnectionContext) {
     { id: ctx.params.connId },
     actorName(ctx.actor),
   );
-  return json(connectionView(record, ctx.env.PUBLIC_URL));
+  return json(await connectionView(record, ctx.env.PUBLIC_URL));
 }
 
 async function deleteConnection(ctx: ConnectionContext) {

@@ -35,6 +35,12 @@ export async function spMetadataXml(connection: ConnectionRecord, publicUrl: str
     sloUrl: details.sloUrl,
     signingCertificatePem: saml.spSigningCertificate,
     encryptionCertificatePem: saml.spEncryptionCertificate,
+    // SP key rollover (SPEC §9): the pending pair, or the replaced one until it is removed.
+    rolloverCertificates: [saml.spPendingKeys, saml.spPreviousKeys].flatMap((pair) =>
+      pair
+        ? [{ signingCertificatePem: pair.signingCertificate, encryptionCertificatePem: pair.encryptionCertificate }]
+        : [],
+    ),
     nameIdFormat: details.nameIdFormat ?? undefined,
     wantAssertionsSigned: saml.wantAssertionsSigned,
     authnRequestsSigned: saml.signAuthnRequests,

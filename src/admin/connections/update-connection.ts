@@ -62,7 +62,7 @@ export async function updateConnection(
     },
     actorName(ctx.actor),
   );
-  return json(connectionView(record, env.PUBLIC_URL));
+  return json(await connectionView(record, env.PUBLIC_URL));
 }
 
 /** Applies the request's block of the connection's own protocol to its settings. */
@@ -122,7 +122,7 @@ export async function setIdpMetadata(
     },
     actorName(ctx.actor),
   );
-  return json(connectionView(record, env.PUBLIC_URL));
+  return json(await connectionView(record, env.PUBLIC_URL));
 }
 
 /**

@@ -94,7 +94,12 @@ export async function verificationPolicy(
   saml: SamlSettings,
 ): Promise<SamlVerificationPolicy> {
   const urls = spUrls(env.PUBLIC_URL, connection.id);
-  const sealed = connection.secrets.spEncryptionKey;
+  // SP key rollover (SPEC §9): the active key, the pending one (already published in SP
+  // metadata, so an IdP may encrypt to it) and the one the last activation replaced.
+  const { spEncryptionKey, spPendingEncryptionKey, spPreviousEncryptionKey } = connection.secrets;
+  const sealed = [spEncryptionKey, spPendingEncryptionKey, spPreviousEncryptionKey].filter(
+    (key): key is string => key !== undefined,
+  );
   return {
     idpEntityId: saml.idpEntityId ?? "",
     idpCertificates: saml.idpCertificates,
@@ -106,6 +111,6 @@ export async function verificationPolicy(
     allowSha1: saml.allowSha1,
     clockSkewSeconds: saml.clockSkewSeconds,
     mappedAttributes: mappedAttributeNames(saml.attributeMapping),
-    spDecryptionKeys: sealed ? [await unseal(env, sealed)] : [],
+    spDecryptionKeys: await Promise.all(sealed.map((key) => unseal(env, key))),
   };
 }

@@ -18,6 +18,11 @@ export interface SpMetadataInput {
   sloUrl: string | null;
   signingCertificatePem: string;
   encryptionCertificatePem: string;
+  /**
+   * Further pairs published beside the active one during an SP key rollover (SPEC §9): each
+   * certificate gets its own KeyDescriptor after the active one of its use.
+   */
+  rolloverCertificates?: { signingCertificatePem: string; encryptionCertificatePem: string }[];
   /** A short name from SPEC §2 (`emailAddress`, ...) or a full NameID format URN; default `unspecified`. */
   nameIdFormat?: string;
   wantAssertionsSigned: boolean;
@@ -35,16 +40,17 @@ const HTTP_POST = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST";
  * @throws TypeError when a certificate is not a valid X.509 certificate.
  */
 export function buildSpMetadata(input: SpMetadataInput): string {
-  const signing = certificateBase64(input.signingCertificatePem, "signing");
-  const encryption = certificateBase64(input.encryptionCertificatePem, "encryption");
+  const pairs = [input, ...(input.rolloverCertificates ?? [])];
+  const signing = pairs.map((pair) => certificateBase64(pair.signingCertificatePem, "signing"));
+  const encryption = pairs.map((pair) => certificateBase64(pair.encryptionCertificatePem, "encryption"));
   const nameIdFormat = resolveNameIdFormat(input.nameIdFormat);
   const lines = [
     `<?xml version="1.0" encoding="UTF-8"?>`,
     `<md:EntityDescriptor xmlns:md="${MD}" xmlns:ds="${DS}" entityID="${escapeXml(input.entityId)}">`,
     `  <md:SPSSODescriptor AuthnRequestsSigned="${input.authnRequestsSigned}" ` +
       `WantAssertionsSigned="${input.wantAssertionsSigned}" protocolSupportEnumeration="${SAML2_PROTOCOL}">`,
-    ...keyDescriptor("signing", signing),
-    ...keyDescriptor("encryption", encryption),
+    ...signing.flatMap((certificate) => keyDescriptor("signing", certificate)),
+    ...encryption.flatMap((certificate) => keyDescriptor("encryption", certificate)),
     ...singleLogoutServices(input.sloUrl),
     `    <md:NameIDFormat>${escapeXml(nameIdFormat)}</md:NameIDFormat>`,
     `    <md:AssertionConsumerService Binding="${HTTP_POST}" Location="${escapeXml(input.acsUrl)}" ` +

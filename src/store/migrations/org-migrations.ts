@@ -256,6 +256,30 @@ ALTER TABLE setup_links ADD COLUMN scim INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE scim_tokens ADD COLUMN setup_link_id TEXT;
 `;
 
+/**
+ * Certificate expiry notices (SPEC §9, store/org/certificate-expiry-task.ts): which
+ * threshold (30, 7, 1 days) already fired for which certificate of which connection; and
+ * the first check of every connection an older release left live, due when the object starts.
+ */
+const CERTIFICATE_NOTICES = `
+CREATE TABLE IF NOT EXISTS certificate_notices (
+  connection_id TEXT NOT NULL, fingerprint TEXT NOT NULL, threshold_days INTEGER NOT NULL, fired_at TEXT NOT NULL,
+  PRIMARY KEY (connection_id, fingerprint, threshold_days)
+);
+`;
+
+const certificateNotices: Migration = {
+  version: 13,
+  name: "certificate-notices",
+  up(sql, now) {
+    sql.exec(CERTIFICATE_NOTICES);
+    sql.exec(
+      `INSERT OR IGNORE INTO scheduled_tasks (kind, key, due_at) SELECT 'certificate-expiry', id, ? FROM connections WHERE state != 'draft'`,
+      now.getTime(),
+    );
+  },
+};
+
 /** Every schema step of `OrganizationStore`, in order. */
 export const ORG_MIGRATIONS: readonly Migration[] = [
   sqlMigration(1, "initial", INITIAL_ORGANIZATION + INITIAL_LOGIN_STATE),
@@ -270,4 +294,5 @@ export const ORG_MIGRATIONS: readonly Migration[] = [
   sqlMigration(10, "idp-logout", IDP_LOGOUT),
   sqlMigration(11, "logout-requests", LOGOUT_REQUESTS),
   sqlMigration(12, "setup-link-scim", SETUP_LINK_SCIM),
+  certificateNotices,
 ];

@@ -1,14 +1,20 @@
 import { ApiError, conflict, notFound } from "../../http/api-error";
 import { changedFields } from "../../lib/changed-fields";
 import { all, one, toPage, type Page, type PageRequest } from "../sql";
+import { scheduleCertificateCheck } from "./certificate-expiry-task";
 import { recordEvent, routingChanged, type OrgContext } from "./context";
 import { rowToConnection, type ConnectionRow } from "./connection-rows";
 import { requireOrganization } from "./organization-ops";
 import { requireLinkConnection } from "./setup-portal-ops";
-import type { ConnectionSecrets, ConnectionSettings } from "../../connections/settings";
+import {
+  SP_KEY_SECRETS,
+  type ConnectionSecrets,
+  type ConnectionSettings,
+  type SecretName,
+} from "../../connections/settings";
 import type { ConnectionRecord, ConnectionState, OrganizationRecord, SsoType } from "./types";
 
-function requireConnection(ctx: OrgContext, id: string): ConnectionRecord {
+export function requireConnection(ctx: OrgContext, id: string): ConnectionRecord {
   const org = requireOrganization(ctx);
   const row = one<ConnectionRow>(ctx.sql, "SELECT * FROM connections WHERE id = ?", id);
   if (!row) throw notFound("Connection");
@@ -29,7 +35,12 @@ function assertOrgDomains(org: OrganizationRecord, domains: string[]): void {
   }
 }
 
-function writeConnection(ctx: OrgContext, c: ConnectionRecord): void {
+/**
+ * Writes a connection. A write to a connection that is not a draft may add a certificate:
+ * its expiry check is due now (SPEC §9 "on add").
+ */
+export function writeConnection(ctx: OrgContext, c: ConnectionRecord): void {
+  if (c.state !== "draft") scheduleCertificateCheck(ctx, c.id);
   ctx.sql.exec(
     `INSERT OR REPLACE INTO connections (id, type, name, provider, state, domains, settings, secrets, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -122,7 +133,21 @@ function updateConnection(ctx: OrgContext, patch: ConnectionPatch): ConnectionRe
     secrets: { ...current.secrets, ...patch.secrets },
     updatedAt: ctx.now.toISOString(),
   };
-  const changed = connectionChanges(current, next, patch.secrets ?? {});
+  return saveConnectionChange(ctx, current, next, patch.secrets ?? {});
+}
+
+/**
+ * Writes a changed connection and records `connection.updated` (and, for an active one,
+ * `sso_configuration.updated`) naming the fields that changed; `secrets` are those the
+ * change sets. A change that changes nothing writes and records nothing.
+ */
+export function saveConnectionChange(
+  ctx: OrgContext,
+  current: ConnectionRecord,
+  next: ConnectionRecord,
+  secrets: ConnectionSecrets,
+): ConnectionRecord {
+  const changed = connectionChanges(current, next, secrets);
   if (changed.length === 0) return current;
   writeConnection(ctx, next);
   recordEvent(ctx, current.organizationId, "connection.updated", current.id, { changed });
@@ -138,7 +163,7 @@ function connectionChanges(before: ConnectionRecord, after: ConnectionRecord, se
   const fields = (c: ConnectionRecord) => ({ name: c.name, provider: c.provider, domains: c.domains, ...c.settings });
   const secretNames = Object.keys(secrets)
     // A new SP key pair shows as its certificate's change; a secret of the protocol by its name.
-    .filter((name) => name !== "spSigningKey" && name !== "spEncryptionKey")
+    .filter((name) => !SP_KEY_SECRETS.includes(name as SecretName))
     .map((name) => `${before.type}.${name}`);
   return [...changedFields(fields(before), fields(after), [before.type]), ...secretNames];
 }
@@ -168,6 +193,7 @@ function activateConnection(ctx: OrgContext, input: { id: string; expectedUpdate
   if (org.activeSso === "none") {
     ctx.sql.exec("UPDATE organization SET active_sso = ?, updated_at = ?", current.type, now);
   }
+  scheduleCertificateCheck(ctx, current.id);
   recordEvent(ctx, org.id, "connection.activated", current.id, { type: current.type });
   recordEvent(ctx, org.id, "sso_configuration.enabled", current.id, { type: current.type });
   routingChanged(ctx, org.id);

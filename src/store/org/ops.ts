@@ -8,6 +8,7 @@ import { memberOps } from "./member-ops";
 import { oidcCacheOps } from "./oidc-cache-ops";
 import { organizationOps } from "./organization-ops";
 import { setupLinkOps } from "./setup-link-ops";
+import { spKeyOps } from "./sp-key-ops";
 import { sessionOps } from "./session-ops";
 import { idpLogoutOps } from "./idp-logout-ops";
 import { rpLogoutOps } from "./rp-logout-ops";
@@ -29,6 +30,7 @@ export const orgOps = {
   ...organizationOps,
   ...domainOps,
   ...connectionOps,
+  ...spKeyOps,
   ...memberOps,
   ...eventOps,
   ...loginOps,

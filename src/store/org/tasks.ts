@@ -5,15 +5,17 @@ import { deliverBackchannelLogout } from "../../webhooks/backchannel-logout";
 import { deliverWebhooks, type OutboxDeps } from "../../webhooks/deliver-task";
 import type { OutboxTaskKind } from "../../webhooks/outbox";
 import type { OrgContext } from "./context";
+import { certificateExpiryCheck, type CERTIFICATE_CHECK_KIND } from "./certificate-expiry-task";
 import { expirySweep } from "./expiry-sweep";
 
 /**
  * Every kind of task an organization's object schedules (its one alarm, SPEC §1). Adding
  * a kind here without a handler below does not compile. The outbox's two kinds copy events
  * to the app-wide feed and deliver webhooks; `backchannel-logout` sends logout tokens
- * (webhooks/backchannel-logout.ts); IdP metadata refresh and certificate notices each add theirs.
+ * (webhooks/backchannel-logout.ts); `certificate-expiry` checks one connection's certificates
+ * (SPEC §9); IdP metadata refresh adds its own.
  */
-export type OrgTaskKind = "expiry-sweep" | "backchannel-logout" | OutboxTaskKind;
+export type OrgTaskKind = "expiry-sweep" | "backchannel-logout" | typeof CERTIFICATE_CHECK_KIND | OutboxTaskKind;
 
 /**
  * What a task's handler runs with: an operation's context (actor `system`, the scheduler's
@@ -28,6 +30,7 @@ export interface OrgTaskContext extends OrgContext {
 export function orgTaskHandlers(outbox: OutboxDeps): TaskHandlers<OrgTaskKind, OrgTaskContext> {
   return {
     "expiry-sweep": expirySweep,
+    "certificate-expiry": certificateExpiryCheck,
     "event-feed": forwardToFeed(outbox.env, outbox.storage),
     "webhook-deliveries": deliverWebhooks(outbox),
     "backchannel-logout": deliverBackchannelLogout(outbox),

@@ -20,7 +20,7 @@ import claimV0 from "../../fixtures/storage/domain-claim-v0.sql?raw";
 import claimV0Rows from "../../fixtures/storage/domain-claim-v0-rows.sql?raw";
 import orgV0 from "../../fixtures/storage/org-v0.sql?raw";
 import orgV0Rows from "../../fixtures/storage/org-v0-rows.sql?raw";
-import { createOrg, expectStatus, get, mintKey, patch, post } from "../admin/helpers";
+import { createOrg, eventually, expectStatus, get, mintKey, patch, post } from "../admin/helpers";
 import { schemaShape, shapeBuiltBy, tableRows, writeAsUnversionedRelease } from "./legacy-object";
 
 const ORG_ID = "org_01m8t1qyba0bs1qp35g5gpw115";
@@ -99,11 +99,26 @@ describe("upgrading an object of the unversioned release", () => {
     expect(after.rows).toEqual(upgraded);
     expect(after.shape).toEqual(await freshShape(env.ORGS.get(env.ORGS.newUniqueId())));
 
+    // Migration 13 (certificate notices) makes the first certificate check of the live
+    // connection due at start: the object's alarm runs it, and it is due again a day later.
+    const check = await eventually(
+      () =>
+        runInDurableObject(stub, (store: OrganizationStore) =>
+          store.scheduler.queue.get("certificate-expiry", CONN_ID),
+        ),
+      (task) => task !== null && task.dueAt > Date.now() + 12 * 3_600_000,
+    );
+    expect(check?.attempts).toBe(0);
+
     // The rows the old release left expired get their first sweep, on the object's alarm.
-    const sweep = await runInDurableObject(stub, async (store: OrganizationStore, state) => ({
-      task: store.scheduler.queue.get("expiry-sweep", "login-state"),
-      alarm: await state.storage.getAlarm(),
-    }));
+    const sweep = await eventually(
+      () =>
+        runInDurableObject(stub, async (store: OrganizationStore, state) => ({
+          task: store.scheduler.queue.get("expiry-sweep", "login-state"),
+          alarm: await state.storage.getAlarm(),
+        })),
+      (read) => read.alarm !== null && read.alarm === read.task?.dueAt,
+    );
     expect(sweep.task?.dueAt).toBeGreaterThan(Date.now());
     expect(sweep.alarm).toBe(sweep.task?.dueAt);
     await runInDurableObject(stub, (store: OrganizationStore) => store.scheduler.useClock(() => sweep.task!.dueAt));

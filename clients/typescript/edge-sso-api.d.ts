@@ -233,6 +233,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/organizations/{orgId}/connections/{connId}/sp-keys/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish a new SP signing and encryption key pair beside the active one (409 while one is pending or the previous pair is kept) */
+        post: operations["postApiV1OrganizationsOrgIdConnectionsConnIdSpKeysRotate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/connections/{connId}/sp-keys/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign and decrypt with the pending SP key pair; the replaced pair keeps decrypting (409 when none is pending) */
+        post: operations["postApiV1OrganizationsOrgIdConnectionsConnIdSpKeysActivate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organizations/{orgId}/connections/{connId}/sp-keys/previous": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove the SP key pair the last activation replaced (404 when there is none) */
+        delete: operations["deleteApiV1OrganizationsOrgIdConnectionsConnIdSpKeysPrevious"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/organizations/{orgId}/users": {
         parameters: {
             query?: never;
@@ -1293,6 +1344,8 @@ export interface components {
                 metadataUrl: string;
                 signingCertificate?: string;
                 encryptionCertificate?: string;
+                pendingSigningCertificate?: string;
+                pendingEncryptionCertificate?: string;
             };
             saml: {
                 /** @default null */
@@ -1399,6 +1452,15 @@ export interface components {
                 };
                 bindPasswordSet: boolean;
             } | null;
+            certificates: {
+                /** @enum {string} */
+                role: "idp_signing" | "sp_signing" | "sp_encryption";
+                fingerprintSha256: string;
+                notBefore: string;
+                notAfter: string;
+                /** @enum {string} */
+                status: "active" | "pending" | "previous" | "expired";
+            }[];
             createdAt: string;
             updatedAt: string;
         };
@@ -1416,6 +1478,10 @@ export interface components {
             encryptionCertificate: string | null;
             authnRequestsSigned: boolean;
             wantAssertionsSigned: boolean;
+        };
+        SpKeyRotation: {
+            signing: string;
+            encryption: string;
         };
         Member: {
             id: string;
@@ -3667,6 +3733,262 @@ export interface operations {
             };
         };
     };
+    postApiV1OrganizationsOrgIdConnectionsConnIdSpKeysRotate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                connId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new pair's certificates (PEM) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpKeyRotation"];
+                };
+            };
+            /** @description Invalid request (validation_failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden or sso_not_allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiV1OrganizationsOrgIdConnectionsConnIdSpKeysActivate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                connId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The connection */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Connection"];
+                };
+            };
+            /** @description Invalid request (validation_failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden or sso_not_allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteApiV1OrganizationsOrgIdConnectionsConnIdSpKeysPrevious: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                orgId: string;
+                connId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request (validation_failed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing or unknown API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden or sso_not_allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getApiV1OrganizationsOrgIdUsers: {
         parameters: {
             query?: {
@@ -5727,7 +6049,7 @@ export interface operations {
             content: {
                 "application/json": {
                     url: string;
-                    events: ("sso_configuration.enabled" | "sso_configuration.updated" | "sso_configuration.disabled" | "connection.created" | "connection.deleted" | "user.created" | "user.updated" | "user.deactivated" | "user.deleted" | "group.created" | "group.updated" | "group.deleted" | "group.user_added" | "group.user_removed" | "login.succeeded" | "login.failed" | "user.logged_out" | "domain.removed" | "webhook.disabled" | "*")[];
+                    events: ("sso_configuration.enabled" | "sso_configuration.updated" | "sso_configuration.disabled" | "connection.created" | "connection.deleted" | "user.created" | "user.updated" | "user.deactivated" | "user.deleted" | "group.created" | "group.updated" | "group.deleted" | "group.user_added" | "group.user_removed" | "login.succeeded" | "login.failed" | "user.logged_out" | "domain.removed" | "connection.certificate_expiring" | "webhook.disabled" | "*")[];
                     enabled?: boolean;
                 };
             };
@@ -5988,7 +6310,7 @@ export interface operations {
             content: {
                 "application/json": {
                     url?: string;
-                    events?: ("sso_configuration.enabled" | "sso_configuration.updated" | "sso_configuration.disabled" | "connection.created" | "connection.deleted" | "user.created" | "user.updated" | "user.deactivated" | "user.deleted" | "group.created" | "group.updated" | "group.deleted" | "group.user_added" | "group.user_removed" | "login.succeeded" | "login.failed" | "user.logged_out" | "domain.removed" | "webhook.disabled" | "*")[];
+                    events?: ("sso_configuration.enabled" | "sso_configuration.updated" | "sso_configuration.disabled" | "connection.created" | "connection.deleted" | "user.created" | "user.updated" | "user.deactivated" | "user.deleted" | "group.created" | "group.updated" | "group.deleted" | "group.user_added" | "group.user_removed" | "login.succeeded" | "login.failed" | "user.logged_out" | "domain.removed" | "connection.certificate_expiring" | "webhook.disabled" | "*")[];
                     enabled?: boolean;
                 };
             };

@@ -381,6 +381,16 @@ async function exerciseEverything(system: System, api: EdgeSsoClient, checker: R
   const noToken = await api.GET("/oauth/userinfo", { headers: { authorization: "" } });
   expect(noToken.response.status).toBe(401);
 
+  // SP key rollover (after the login, which used the first pair).
+  const newPair = ok(await api.POST("/api/v1/organizations/{orgId}/connections/{connId}/sp-keys/rotate", connPath));
+  expect(newPair.signing).toContain("-----BEGIN CERTIFICATE-----");
+  const switched = ok(await api.POST("/api/v1/organizations/{orgId}/connections/{connId}/sp-keys/activate", connPath));
+  expect(switched.certificates.filter((c) => c.status === "previous").map((c) => c.role)).toEqual([
+    "sp_signing",
+    "sp_encryption",
+  ]);
+  await api.DELETE("/api/v1/organizations/{orgId}/connections/{connId}/sp-keys/previous", connPath);
+
   ok(await api.POST("/api/v1/organizations/{orgId}/connections/{connId}/deactivate", connPath));
 
   // Deletions (204, no body).

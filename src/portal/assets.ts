@@ -57,6 +57,8 @@ input:focus-visible,textarea:focus-visible,button:focus-visible,a:focus-visible,
 table{width:100%;border-collapse:collapse;font-size:.9rem}
 th,td{text-align:left;padding:.5rem .4rem;border-bottom:1px solid var(--line);vertical-align:top}
 th{color:var(--muted);font-weight:600}
+th[scope=row]{width:11rem;padding-right:1rem;overflow-wrap:anywhere}
+td{overflow-wrap:anywhere}
 .pill{display:inline-block;padding:.05rem .5rem;border-radius:999px;font-size:.8rem;font-weight:600}
 .pill.ok{background:var(--ok-soft);color:var(--ok)}.pill.bad{background:var(--bad-soft);color:var(--bad)}
 .or{color:var(--muted);text-align:center;margin:1rem 0}

@@ -317,4 +317,53 @@ describe("browser end to end", () => {
       await close();
     }
   }, 120_000);
+
+  it("runs an LDAP test sign-in from the portal against slapd: the failing step, then the profile", async () => {
+    const shots = join(process.cwd(), "test-artifacts", "portal");
+    const ldap = inject("ldap");
+    const alice = ldap.users.alice;
+    const org = await admin("POST", "/organizations", { name: "Directory Portal Co" });
+    const link = (await admin("POST", `/organizations/${org.id}/setup-links`, {
+      connectionType: "ldap",
+    })) as unknown as {
+      url: string;
+    };
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(link.url);
+    await page.click('button[value="ldap"]');
+    await page.fill("#f-serverUri", ldap.plainUrl);
+    await page.fill("#f-bindDn", ldap.service.dn);
+    await page.fill("#f-bindPassword", ldap.service.password);
+    await page.fill("#f-baseDn", ldap.baseDn);
+    await page.click('#idp button:has-text("Save")');
+    await page.waitForSelector("text=Saved. You can replace them below");
+    expect(await page.inputValue("#f-serverUri")).toBe(ldap.plainUrl);
+    expect(await page.inputValue("#f-bindPassword")).toBe("");
+    // A user the filter does not find: the failing step, in plain words.
+    await page.fill("#f-username", alice.uid);
+    await page.fill("#f-password", alice.password);
+    await Promise.all([
+      page.waitForURL(/\/setup\/.+\/tests\/req_/),
+      page.click('#test button:has-text("Run test sign-in")'),
+    ]);
+    const failed = (await page.textContent("main"))!;
+    expect(failed).toContain("No directory entry matched this username.");
+    expect(failed).toContain(`search: no entry matched (mail=${alice.uid}) under ${ldap.baseDn}`);
+    expect(failed).not.toContain(alice.password);
+    await page.screenshot({ path: join(shots, "11-ldap-test-failed.png"), fullPage: true });
+    await page.click("text=Back to setup");
+    await page.fill("#f-username", alice.mail);
+    await page.fill("#f-password", alice.password);
+    await Promise.all([
+      page.waitForURL(/\/setup\/.+\/tests\/req_/),
+      page.click('#test button:has-text("Run test sign-in")'),
+    ]);
+    await page.waitForSelector("text=The test sign-in worked.");
+    const worked = (await page.textContent("main"))!;
+    expect(worked).toContain(alice.mail);
+    expect(worked).toContain("Liddell");
+    expect(worked).toContain("Directory attributes");
+    await page.screenshot({ path: join(shots, "12-ldap-test-profile.png"), fullPage: true });
+    await page.close();
+  }, 120_000);
 });

@@ -139,6 +139,8 @@ export async function runFresh(
  * - `trivialIsolateMs`: an isolate of the trivial module and its first request;
  * - `mainModuleEvalMs`: (main bundle's isolate) − (trivial isolate): compiling and
  *   evaluating the worker's modules, plus a 404 request (the route that needs no binding);
+ * - `mainCompileOnlyMs`: the trivial module's isolate with the main bundle beside it as a
+ *   module nothing imports, − the trivial isolate: what compiling the uploaded code costs;
  * - `firstVerifyMs`: the bench bundle's first request with one verification − the same
  *   request without it (`/verify-once?verify=0`: same body parsed, same input built).
  *
@@ -147,6 +149,8 @@ export async function runFresh(
  * and GC threads (work the isolate causes). The /proc clock ticks in 10 ms, so a call
  * loads many isolates. Null when workerd restarted during a call.
  */
+const TRIVIAL_JS = "export default { fetch() { return new Response('{}'); } };";
+
 async function freshCpu(url, { base, bundles, dependencies, setupBody, rounds, repeats }) {
   const port = Number(new URL(url).port);
   const load = async (requested) => {
@@ -160,10 +164,19 @@ async function freshCpu(url, { base, bundles, dependencies, setupBody, rounds, r
     request: { path: `/verify-once?verify=${verify ? 1 : 0}`, method: "POST", body: setupBody },
   });
   const mainBundle = { ...bundles.main, request: { path: "/bench-no-such-route" } };
-  const samples = { trivial: [], main: [], verify: [], noVerify: [] };
+  // The trivial module as the main module, the worker's bundle beside it, never imported:
+  // workerd compiles every module of a worker when the isolate starts, so this is the cost
+  // of the uploaded code alone, without evaluating any of it.
+  const unusedBundle = {
+    mainModule: "trivial.js",
+    modules: { "trivial.js": TRIVIAL_JS, "unused.js": bundles.main.modules[bundles.main.mainModule] },
+    request: { path: "/" },
+  };
+  const samples = { trivial: [], main: [], unused: [], verify: [], noVerify: [] };
   for (let i = 0; i < repeats; i++) {
     samples.trivial.push(await load({}));
     samples.main.push(await load({ main: mainBundle }));
+    samples.unused.push(await load({ unused: unusedBundle }));
     samples.verify.push(await load({ bench: verifyOnce(true) }));
     samples.noVerify.push(await load({ bench: verifyOnce(false) }));
   }
@@ -180,6 +193,7 @@ async function freshCpu(url, { base, bundles, dependencies, setupBody, rounds, r
     trivialIsolateMs: trivial === null ? null : round(trivial),
     mainIsolateMs: isolate(med(samples.main)),
     mainModuleEvalMs: diff(isolate(med(samples.main)), trivial),
+    mainCompileOnlyMs: diff(isolate(med(samples.unused)), trivial),
     firstVerifyMs: diff(med(samples.verify), med(samples.noVerify)),
     samples,
     moduleEvalByImportMs: Object.fromEntries(

@@ -4,7 +4,6 @@ import type { StartFailure } from "./failure-reasons";
 import type { PendingLogin } from "../store/org/login-types";
 import type { ConnectionRecord } from "../store/org/types";
 import { startLdap } from "./ldap/start-ldap";
-import { startOidc } from "./oidc/start-oidc";
 import { startSaml } from "./saml/start-saml";
 
 /** How a login leaves for the IdP, and what the pending login must remember for the way back. */
@@ -12,8 +11,11 @@ export type StartResult =
   | { ok: true; response: Response; upstream: Record<string, string> | null }
   | { ok: false; reason: StartFailure | OidcFailureReason; detail: string; outboundDetail?: string };
 
-/** Sends the browser to the connection's IdP, by protocol. */
-export function startLogin(
+/**
+ * Sends the browser to the connection's IdP, by protocol. OIDC's client (oauth4webapi) is
+ * loaded by an isolate's first OIDC login, not at start.
+ */
+export async function startLogin(
   env: Env,
   connection: ConnectionRecord,
   pending: PendingLogin,
@@ -23,7 +25,7 @@ export function startLogin(
     case "saml":
       return startSaml(env, connection, pending, now);
     case "oidc":
-      return startOidc(env, connection, pending, now);
+      return (await import("./oidc/start-oidc")).startOidc(env, connection, pending, now);
     case "ldap":
       return startLdap(env, connection, pending);
   }

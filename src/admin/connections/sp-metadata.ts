@@ -1,6 +1,6 @@
 import type { SpMetadataView } from "../../connections/connection-schema";
 import { spUrls } from "../../connections/settings";
-import { nameIdFormatUri } from "../../saml";
+import { nameIdFormatUri } from "../../saml/outbound";
 import type { ConnectionRecord } from "../../store/org/types";
 
 /** SP details as JSON (seed 000 `sso_url`/`audience_uri`, seed 002 `entityId`/`acsUrl`/`logoutUrl`). */

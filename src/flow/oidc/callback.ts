@@ -6,7 +6,6 @@ import { route, type RouteContext } from "../../http/route";
 import { orgIdOfToken } from "../../lib/ids";
 import type { PendingLogin } from "../../store/org/login-types";
 import { orgOp } from "../../store/stores";
-import { completeOidcLogin } from "./complete-oidc-login";
 import { findConnectionOfType } from "../find-connection";
 import { withRetry } from "../retry-login";
 
@@ -57,6 +56,8 @@ async function oidcCallback({ request, env, url }: RouteContext): Promise<Respon
   }
   const idpError = params.get("error");
   if (idpError !== null) return idpErrorResponse(env, pending, idpError, params.get("error_description"), headers);
+  // The code exchange (oauth4webapi) is loaded by an isolate's first OIDC callback, not at start.
+  const { completeOidcLogin } = await import("./complete-oidc-login");
   const outcome = await completeOidcLogin(env, input);
   if (!outcome.ok)
     return loginFailureResponse(env, withRetry(env, outcome.failure, pending), outcome.redirect, headers);

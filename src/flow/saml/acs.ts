@@ -2,10 +2,9 @@ import * as z from "zod/mini";
 import { readCapped } from "../../http/read-body";
 import { route, type RouteContext } from "../../http/route";
 import { orgIdOfConnection, orgIdOfToken } from "../../lib/ids";
-import { SAML_LIMITS } from "../../saml";
+import { SAML_LIMITS } from "../../saml/outbound";
 import { orgOp } from "../../store/stores";
 import { browserBindingHashes, clearBindingCookie } from "../browser-binding";
-import { completeSamlLogin } from "./complete-saml-login";
 import type { BrowserFailureReason } from "../failure-reasons";
 import { loginFailureResponse } from "../login-error";
 import { withRetry } from "../retry-login";
@@ -58,6 +57,8 @@ async function acs({
   }
   if (relayState && !pending && !connection.settings.saml.allowIdpInitiated)
     return fail("unknown_relay_state", "RelayState names no pending login (expired, used or forged)");
+  // The verifier (src/saml, xmldom) is loaded by an isolate's first ACS request, not at start.
+  const { completeSamlLogin } = await import("./complete-saml-login");
   const outcome = await completeSamlLogin(env, { connection, samlResponse, pending, now: Date.now() });
   if (!outcome.ok) {
     const failure = pending ? withRetry(env, outcome.failure, pending) : outcome.failure;

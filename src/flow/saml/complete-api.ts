@@ -9,7 +9,6 @@ import { parseBasicCredentials } from "../../oauth/read-client-credentials";
 import type { ClientRecord } from "../../store/app/client-ops";
 import { readClient } from "../../store/cache/app-records";
 import { orgOp } from "../../store/stores";
-import { completeSamlLogin } from "./complete-saml-login";
 import { failureMessage } from "../failure-reasons";
 import { recordLoginFailure } from "../login-error";
 
@@ -81,6 +80,8 @@ async function completeSaml({ env, request, body: raw }: RouteContext<Body>): Pr
   if (connection.type !== "saml" || !connection.settings.saml.acsUrlOverride) {
     throw new ApiError(400, "login_failed", "The connection has no acsUrlOverride: its ACS is edge-sso's own.");
   }
+  // The verifier is loaded on first use, as by the ACS (acs.ts).
+  const { completeSamlLogin } = await import("./complete-saml-login");
   const outcome = await completeSamlLogin(env, {
     connection,
     samlResponse: body.SAMLResponse,

@@ -1,5 +1,5 @@
 import { readCapped } from "../../http/read-body";
-import { SAML_LIMITS } from "../../saml";
+import { SAML_LIMITS } from "../../saml/outbound";
 
 /**
  * A SAML message that reached `/saml/{connId}/slo` (SPEC §3, §9), in either binding

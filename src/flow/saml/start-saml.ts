@@ -1,7 +1,7 @@
 import type { Env } from "../../env";
 import { spUrls } from "../../connections/settings";
 import { unseal } from "../../crypto/seal";
-import { buildAuthnRequest, encodePostBinding, encodeRedirectBinding, signXml } from "../../saml";
+import { buildAuthnRequest, encodePostBinding, encodeRedirectBinding } from "../../saml/outbound";
 import type { PendingLogin } from "../../store/org/login-types";
 import type { SamlConnection } from "../../store/org/types";
 import type { StartResult } from "../start-login";
@@ -53,7 +53,11 @@ export async function startSaml(
       response: new Response(null, { status: 302, headers: { location, "cache-control": "no-store" } }),
     };
   }
-  if (keyPem) xml = await signXml(xml, { privateKeyPem: keyPem, certificatePem: saml.spSigningCertificate });
+  if (keyPem) {
+    // The XML signer (xmldom) is loaded by an isolate's first signed AuthnRequest, not at start.
+    const { signXml } = await import("../../saml");
+    xml = await signXml(xml, { privateKeyPem: keyPem, certificatePem: saml.spSigningCertificate });
+  }
   return {
     ok: true,
     upstream: null,

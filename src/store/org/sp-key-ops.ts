@@ -1,5 +1,5 @@
 import { conflict, notFound } from "../../http/api-error";
-import type { ConnectionSecrets } from "../../connections/settings";
+import type { ConnectionSecrets, SamlSettings } from "../../connections/settings";
 import { requireConnection, saveConnectionChange } from "./connection-ops";
 import type { OrgContext } from "./context";
 import type { SamlConnection } from "./types";
@@ -33,6 +33,21 @@ function withoutSecrets(secrets: ConnectionSecrets, names: (keyof ConnectionSecr
   return copy;
 }
 
+/** The connection with SP key settings and its secrets replaced, as of now. */
+function withSpKeys(
+  ctx: OrgContext,
+  current: SamlConnection,
+  saml: Partial<SamlSettings>,
+  secrets: ConnectionSecrets,
+): SamlConnection {
+  return {
+    ...current,
+    settings: { ...current.settings, saml: { ...current.settings.saml, ...saml } },
+    secrets,
+    updatedAt: ctx.now.toISOString(),
+  };
+}
+
 function rotateSpKeys(ctx: OrgContext, input: { id: string; pair: NewSpKeyPair }): SamlConnection {
   const current = requireSamlConnection(ctx, input.id);
   const saml = current.settings.saml;
@@ -44,21 +59,8 @@ function rotateSpKeys(ctx: OrgContext, input: { id: string; pair: NewSpKeyPair }
     );
   const { pair } = input;
   const secrets = { spPendingSigningKey: pair.sealedSigningKey, spPendingEncryptionKey: pair.sealedEncryptionKey };
-  const next: SamlConnection = {
-    ...current,
-    settings: {
-      ...current.settings,
-      saml: {
-        ...saml,
-        spPendingKeys: {
-          signingCertificate: pair.signingCertificate,
-          encryptionCertificate: pair.encryptionCertificate,
-        },
-      },
-    },
-    secrets: { ...current.secrets, ...secrets },
-    updatedAt: ctx.now.toISOString(),
-  };
+  const pending = { signingCertificate: pair.signingCertificate, encryptionCertificate: pair.encryptionCertificate };
+  const next = withSpKeys(ctx, current, { spPendingKeys: pending }, { ...current.secrets, ...secrets });
   return saveConnectionChange(ctx, current, next, secrets) as SamlConnection;
 }
 
@@ -81,36 +83,23 @@ function activateSpKeys(ctx: OrgContext, input: { id: string }): SamlConnection 
     ...(spSigningKey ? { spPreviousSigningKey: spSigningKey } : {}),
     ...(spEncryptionKey ? { spPreviousEncryptionKey: spEncryptionKey } : {}),
   };
-  const next: SamlConnection = {
-    ...current,
-    settings: {
-      ...current.settings,
-      saml: {
-        ...saml,
-        spSigningCertificate: pending.signingCertificate,
-        spEncryptionCertificate: pending.encryptionCertificate,
-        spPendingKeys: null,
-        spPreviousKeys: {
-          signingCertificate: saml.spSigningCertificate,
-          encryptionCertificate: saml.spEncryptionCertificate,
-        },
-      },
+  const switched = {
+    spSigningCertificate: pending.signingCertificate,
+    spEncryptionCertificate: pending.encryptionCertificate,
+    spPendingKeys: null,
+    spPreviousKeys: {
+      signingCertificate: saml.spSigningCertificate,
+      encryptionCertificate: saml.spEncryptionCertificate,
     },
-    secrets,
-    updatedAt: ctx.now.toISOString(),
   };
-  return saveConnectionChange(ctx, current, next, {}) as SamlConnection;
+  return saveConnectionChange(ctx, current, withSpKeys(ctx, current, switched, secrets), {}) as SamlConnection;
 }
 
 function dropPreviousSpKeys(ctx: OrgContext, input: { id: string }): SamlConnection {
   const current = requireSamlConnection(ctx, input.id);
   if (!current.settings.saml.spPreviousKeys) throw notFound("Previous SP key pair");
-  const next: SamlConnection = {
-    ...current,
-    settings: { ...current.settings, saml: { ...current.settings.saml, spPreviousKeys: null } },
-    secrets: withoutSecrets(current.secrets, ["spPreviousSigningKey", "spPreviousEncryptionKey"]),
-    updatedAt: ctx.now.toISOString(),
-  };
+  const secrets = withoutSecrets(current.secrets, ["spPreviousSigningKey", "spPreviousEncryptionKey"]);
+  const next = withSpKeys(ctx, current, { spPreviousKeys: null }, secrets);
   return saveConnectionChange(ctx, current, next, {}) as SamlConnection;
 }
 

@@ -6,10 +6,11 @@ import { startOidc } from "../flow/oidc/start-oidc";
 import { startSaml } from "../flow/saml/start-saml";
 import { newId, newOrgToken } from "../lib/ids";
 import type { PendingLogin, SetupTestMark, VerifiedIdentity } from "../store/org/login-types";
-import type { SetupTestProfile, SetupTestResult } from "../store/org/setup-portal-ops";
+import type { SetupTestProfile, SetupTestRecord, SetupTestResult } from "../store/org/setup-portal-ops";
 import type { ConnectionRecord, OidcConnection, OrganizationRecord, SamlConnection } from "../store/org/types";
 import { orgOp } from "../store/stores";
-import { portalPage } from "./portal-page";
+import { ApiError } from "../http/api-error";
+import { linkEndedPage, portalPage } from "./portal-page";
 import type { PortalSession } from "./portal-session";
 import { testFix } from "./test-fixes";
 
@@ -114,19 +115,27 @@ export async function finishTestSignIn(
   },
 ): Promise<Response> {
   const { connection, portal } = input;
-  const record = await orgOp(
-    env,
-    connection.organizationId,
-    "recordSetupTest",
-    {
-      id: newId("req"),
-      linkId: portal.linkId,
-      connectionId: connection.id,
-      result: input.result,
-      assertion: input.assertion ?? null,
-    },
-    `setup_link:${portal.linkId}`,
-  );
+  let record: SetupTestRecord;
+  try {
+    record = await orgOp(
+      env,
+      connection.organizationId,
+      "recordSetupTest",
+      {
+        id: newId("req"),
+        linkId: portal.linkId,
+        connectionId: connection.id,
+        result: input.result,
+        assertion: input.assertion ?? null,
+      },
+      `setup_link:${portal.linkId}`,
+    );
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.status !== 403) throw error;
+    const ended = linkEndedPage(env, 410, "This setup link no longer works", "It ended while the test sign-in ran.");
+    for (const [name, value] of new Headers(input.headers)) ended.headers.append(name, value);
+    return ended;
+  }
   const headers = new Headers(input.headers);
   headers.set("location", `/setup/${portal.token}/tests/${record.id}`);
   headers.set("cache-control", "no-store");

@@ -91,7 +91,8 @@ export interface SetupTestRecord {
 /**
  * Records a test sign-in (never a login: no code, no member): the result for the portal
  * page and the audit event `connection.test_succeeded|test_failed`. A verified assertion's
- * ID still enters the replay cache, so a test response cannot be replayed later.
+ * ID still enters the replay cache, so a test response cannot be replayed later. Only while
+ * the link is live.
  */
 function recordSetupTest(
   ctx: OrgContext,
@@ -104,6 +105,9 @@ function recordSetupTest(
   },
 ): SetupTestRecord {
   const org = requireOrganization(ctx);
+  // A link that ended while its test ran at the IdP (revoked, expired, its org's SSO
+  // disallowed) records nothing more: 403, and the portal says the link ended.
+  requireActiveLink(ctx, input.linkId);
   if (input.assertion) {
     const seen = one(
       ctx.sql,

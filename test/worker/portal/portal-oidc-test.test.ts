@@ -5,7 +5,7 @@
  * minted and no member created.
  */
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { orgEvents } from "../admin/helpers";
+import { del, orgEvents } from "../admin/helpers";
 import { signInAtOidcProvider, warmUp } from "../oidc/helpers";
 import { chooseIdp, newLink, open, page, resultPageOf, rows, submit, type Link } from "./portal-helpers";
 
@@ -141,6 +141,34 @@ describe("setup portal: OIDC test sign-in", () => {
     expect(await finish(link, callbackUrl.toString(), cookie)).toContain("The test sign-in worked.");
     const again = await page(path, { headers: { cookie } });
     expect(again.status).toBe(400);
+  });
+
+  it("starts no test without the link's CSRF token, or on a revoked link; a test in flight records nothing once the link ended", async () => {
+    const { link } = await oidcLink({
+      issuer: hostileIssuer("good"),
+      clientId: hostile.clientId,
+      clientSecret: hostile.clientSecret,
+    });
+    for (const csrf of [null, "wrong"]) {
+      const forged = await submit(link, "/test", {}, { csrf });
+      expect(forged.status).toBe(403);
+      expect(forged.headers.get("set-cookie")).toBeNull();
+    }
+    expect(await rows(link.orgId, "pending_logins")).toEqual([]);
+    const { idpUrl, cookie } = await startTest(link);
+    const callbackUrl = new URL(await throughHostile(idpUrl));
+    const { csrf } = await open(link);
+    expect((await del(`organizations/${link.orgId}/setup-links/${link.linkId}`)).status).toBe(204);
+    expect((await submit(link, "/test", {}, { csrf })).status).toBe(410);
+    // The IdP's answer for the test started before the revocation: the link ended, nothing recorded.
+    const answered = await page(`${callbackUrl.pathname}${callbackUrl.search}`, { headers: { cookie } });
+    const html = await answered.text();
+    expect(answered.status, html).toBe(410);
+    expect(html).toContain("It ended while the test sign-in ran.");
+    expect(answered.headers.get("set-cookie")).toMatch(/^esso_[^=]+=; .*Max-Age=0/);
+    expect(await rows(link.orgId, "setup_tests")).toEqual([]);
+    expect((await orgEvents(link.orgId)).some((e) => e.type.startsWith("connection.test_"))).toBe(false);
+    expect(await rows(link.orgId, "auth_codes")).toEqual([]);
   });
 
   it("explains a test that cannot start: the issuer's discovery does not answer", async () => {

@@ -1,5 +1,6 @@
 import { escapeXml } from "./escape-xml";
-import { NS, SAML_URI } from "./namespaces";
+import { protocolMessageAttributes } from "./protocol-message";
+import { SAML_URI } from "./namespaces";
 
 /** SPEC §2 `nameIdFormat` short names and the URIs they stand for. */
 export const NAME_ID_FORMATS = {
@@ -29,23 +30,15 @@ export interface AuthnRequestInput {
   issueInstant: Date;
 }
 
-const NC_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
-
 /**
  * The XML of a SAML 2.0 AuthnRequest (SAML core 3.4.1) asking for an HTTP-POST response
  * to `acsUrl`. Unsigned: sign it with {@link signXml} for the POST binding, or sign the
  * redirect query with {@link encodeRedirectBinding}.
  */
 export function buildAuthnRequest(input: AuthnRequestInput): string {
-  if (!NC_NAME.test(input.id)) throw new TypeError(`AuthnRequest ID "${input.id}" is not an xs:ID`);
   const format = input.nameIdFormat === undefined ? undefined : nameIdFormatUri(input.nameIdFormat);
   const attributes = [
-    `xmlns:samlp="${NS.protocol}"`,
-    `xmlns:saml="${NS.assertion}"`,
-    `ID="${input.id}"`,
-    `Version="2.0"`,
-    `IssueInstant="${input.issueInstant.toISOString()}"`,
-    `Destination="${escapeXml(input.destination)}"`,
+    ...protocolMessageAttributes("AuthnRequest", input),
     `AssertionConsumerServiceURL="${escapeXml(input.acsUrl)}"`,
     `ProtocolBinding="${SAML_URI.bindingPost}"`,
     ...(input.forceAuthn ? [`ForceAuthn="true"`] : []),

@@ -1,5 +1,5 @@
 import { escapeXml } from "./escape-xml";
-import { NS } from "./namespaces";
+import { protocolMessageAttributes } from "./protocol-message";
 
 /** Input of {@link buildLogoutRequest}. */
 export interface LogoutRequestInput {
@@ -22,8 +22,6 @@ export interface LogoutRequestInput {
   notOnOrAfter: Date;
 }
 
-const NC_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
-
 /**
  * The XML of a SAML 2.0 LogoutRequest (SAML core 3.7.1, profiles 4.4.4.1) naming the
  * session the SP ends: the NameID with its Format and qualifiers as the IdP asserted them, and
@@ -31,14 +29,8 @@ const NC_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
  * query with encodeRedirectBinding.
  */
 export function buildLogoutRequest(input: LogoutRequestInput): string {
-  if (!NC_NAME.test(input.id)) throw new TypeError(`LogoutRequest ID "${input.id}" is not an xs:ID`);
   const attributes = [
-    `xmlns:samlp="${NS.protocol}"`,
-    `xmlns:saml="${NS.assertion}"`,
-    `ID="${input.id}"`,
-    `Version="2.0"`,
-    `IssueInstant="${input.issueInstant.toISOString()}"`,
-    `Destination="${escapeXml(input.destination)}"`,
+    ...protocolMessageAttributes("LogoutRequest", input),
     `NotOnOrAfter="${input.notOnOrAfter.toISOString()}"`,
   ];
   const nameIdAttributes = [

@@ -1,5 +1,6 @@
 import { escapeXml } from "./escape-xml";
-import { NS, SAML_URI } from "./namespaces";
+import { protocolMessageAttributes } from "./protocol-message";
+import { SAML_URI } from "./namespaces";
 
 /** Top-level status codes of SAML core 3.2.2.2 a LogoutResponse of ours may carry. */
 export const STATUS = {
@@ -35,8 +36,6 @@ export interface LogoutResponseInput {
   issueInstant: Date;
 }
 
-const NC_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
-
 /**
  * The XML of a SAML 2.0 LogoutResponse (SAML core 3.7.2, a StatusResponseType): Issuer,
  * then Status with its StatusCode (a second-level code nested in it) and StatusMessage.
@@ -44,14 +43,8 @@ const NC_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
  * with encodeRedirectBinding (parameter `SAMLResponse`).
  */
 export function buildLogoutResponse(input: LogoutResponseInput): string {
-  if (!NC_NAME.test(input.id)) throw new TypeError(`LogoutResponse ID "${input.id}" is not an xs:ID`);
   const attributes = [
-    `xmlns:samlp="${NS.protocol}"`,
-    `xmlns:saml="${NS.assertion}"`,
-    `ID="${input.id}"`,
-    `Version="2.0"`,
-    `IssueInstant="${input.issueInstant.toISOString()}"`,
-    `Destination="${escapeXml(input.destination)}"`,
+    ...protocolMessageAttributes("LogoutResponse", input),
     ...(input.inResponseTo !== null ? [`InResponseTo="${escapeXml(input.inResponseTo)}"`] : []),
   ];
   const { code, subCode, message } = input.status;

@@ -100,24 +100,31 @@ function child(parent, ns, localName) {
 }
 
 /**
+ * The root element of an SP's SAMLRequest XML, parsed with @xmldom/xmldom (no DOCTYPE, every
+ * parser error fatal).
+ * @param {string} xml
+ */
+export function parseSamlRequestXml(xml) {
+  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new AuthnRequestError("DOCTYPE is not allowed");
+  try {
+    return new DOMParser({
+      onError: (level, message) => {
+        throw new Error(`${level}: ${message}`);
+      },
+    }).parseFromString(xml, "text/xml").documentElement;
+  } catch (error) {
+    throw new AuthnRequestError(`SAMLRequest is not well-formed XML: ${/** @type {Error} */ (error).message}`);
+  }
+}
+
+/**
  * Parse an AuthnRequest with @xmldom/xmldom, matching by namespace and local name.
  * @param {string} xml
  * @param {"redirect" | "post"} binding
  * @returns {AuthnRequest}
  */
 export function parseAuthnRequest(xml, binding) {
-  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new AuthnRequestError("DOCTYPE is not allowed");
-  let document;
-  try {
-    document = new DOMParser({
-      onError: (level, message) => {
-        throw new Error(`${level}: ${message}`);
-      },
-    }).parseFromString(xml, "text/xml");
-  } catch (error) {
-    throw new AuthnRequestError(`SAMLRequest is not well-formed XML: ${/** @type {Error} */ (error).message}`);
-  }
-  const root = document.documentElement;
+  const root = parseSamlRequestXml(xml);
   if (!root || root.namespaceURI !== NS.protocol || root.localName !== "AuthnRequest") {
     throw new AuthnRequestError("SAMLRequest is not a samlp:AuthnRequest");
   }

@@ -1,5 +1,4 @@
-import { DOMParser } from "@xmldom/xmldom";
-import { AuthnRequestError } from "./authn-request.mjs";
+import { AuthnRequestError, parseSamlRequestXml } from "./authn-request.mjs";
 import { NS } from "./xml.mjs";
 
 /**
@@ -22,18 +21,7 @@ import { NS } from "./xml.mjs";
  * @returns {SpLogoutRequest}
  */
 export function parseSpLogoutRequest(xml) {
-  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new AuthnRequestError("DOCTYPE is not allowed");
-  let document;
-  try {
-    document = new DOMParser({
-      onError: (level, message) => {
-        throw new Error(`${level}: ${message}`);
-      },
-    }).parseFromString(xml, "text/xml");
-  } catch (error) {
-    throw new AuthnRequestError(`SAMLRequest is not well-formed XML: ${/** @type {Error} */ (error).message}`);
-  }
-  const root = document.documentElement;
+  const root = parseSamlRequestXml(xml);
   if (!root || root.namespaceURI !== NS.protocol || root.localName !== "LogoutRequest")
     throw new AuthnRequestError("SAMLRequest is not a samlp:LogoutRequest");
   const id = root.getAttribute("ID");

@@ -29,7 +29,7 @@ export type IdpLogoutOutcome =
   { ok: true; endedSessions: number; backchannelDeliveries: number } | { ok: false; reason: "replayed" };
 
 /** The SAML connection of an SLO URL; null when the org or the connection is unknown, or not SAML. */
-function getSamlConnection(ctx: OrgContext, input: { connectionId: string }): SamlConnection | null {
+export function getSamlConnection(ctx: OrgContext, input: { connectionId: string }): SamlConnection | null {
   const org = one<{ id: string }>(ctx.sql, "SELECT id FROM organization LIMIT 1");
   const row = org ? one<ConnectionRow>(ctx.sql, "SELECT * FROM connections WHERE id = ?", input.connectionId) : null;
   const connection = org && row ? rowToConnection(row, org.id) : null;

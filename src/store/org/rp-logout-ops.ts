@@ -1,6 +1,6 @@
 import { one } from "../sql";
 import { recordEvent, type OrgContext } from "./context";
-import { rowToConnection, type ConnectionRow } from "./connection-rows";
+import { getSamlConnection } from "./idp-logout-ops";
 import { sweepBy } from "./expiry-sweep";
 import type { LoginSession } from "./login-types";
 import { requireOrganization } from "./organization-ops";
@@ -47,7 +47,7 @@ function beginRpLogout(
   const session = findSession(ctx, input.sid);
   if (!session || session.clientId !== input.clientId) return { session: null, saml: null };
   endSessions(ctx, [session], "rp");
-  const connection = samlConnection(ctx, session.connectionId);
+  const connection = getSamlConnection(ctx, { connectionId: session.connectionId });
   if (!connection?.settings.saml.idpSloUrl || !session.saml) return { session, saml: null };
   const expiresAt = ctx.now.getTime() + LOGOUT_REQUEST_TTL_MS;
   ctx.sql.exec(
@@ -63,13 +63,6 @@ function beginRpLogout(
   );
   sweepBy(ctx, expiresAt);
   return { session, saml: { connection, sessionName: session.saml } };
-}
-
-function samlConnection(ctx: OrgContext, id: string): SamlConnection | null {
-  const row = one<ConnectionRow>(ctx.sql, "SELECT * FROM connections WHERE id = ?", id);
-  if (!row) return null;
-  const connection = rowToConnection(row, requireOrganization(ctx).id);
-  return connection.type === "saml" ? connection : null;
 }
 
 type LogoutRequestRow = {
@@ -102,7 +95,7 @@ export type TakenLogoutRequest =
  * checked by the worker after this (a bad answer still ends the logout: SPEC §9).
  */
 function takeLogoutRequest(ctx: OrgContext, input: { connectionId: string; relayState: string }): TakenLogoutRequest {
-  const connection = samlConnection(ctx, input.connectionId);
+  const connection = getSamlConnection(ctx, { connectionId: input.connectionId });
   const row = one<LogoutRequestRow>(
     ctx.sql,
     "SELECT * FROM logout_requests WHERE relay_state = ? AND connection_id = ? AND expires_at >= ?",

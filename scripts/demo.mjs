@@ -50,7 +50,10 @@ const adminCall = async (path, body) => {
   return response.json();
 };
 const selfService = await adminCall("/organizations", { name: "Globex (self-service)", domains: ["globex.example"] });
-const setupLink = await adminCall(`/organizations/${selfService.id}/setup-links`, { expiresInSeconds: 86400 });
+const setupLink = await adminCall(`/organizations/${selfService.id}/setup-links`, {
+  expiresInSeconds: 86400,
+  scim: true,
+});
 
 console.log(`
 edge-sso     ${issuer}   (organization ${seeded.organizationId}, SAML connection ${seeded.connectionId})
@@ -63,7 +66,8 @@ logs out at the dev IdP with a signed LogoutRequest, and returns to the app):
   ${app.url}/login
 
 Or play the customer's IT admin: open the setup link, pick an IdP (any SAML one works with the
-dev IdP), paste ${idp.url}/metadata's XML, run the test sign-in, and activate:
+dev IdP), paste ${idp.url}/metadata's XML, run the test sign-in, create a SCIM token in the
+directory sync step, and activate:
 
   ${setupLink.url}
 

@@ -5,6 +5,7 @@
  * not tracked. Time is the org object's injected scheduler clock, never a wait.
  */
 import { describe, expect, it } from "vitest";
+import { bodyOf, createEndpoint, deleteEndpoints, receivedAtLeast } from "../webhooks/helpers";
 import { createOrg, createSamlConnection, del, expectStatus, get, idpCertificate, patch, post } from "../admin/helpers";
 import {
   certificateCheckOf,
@@ -109,5 +110,27 @@ describe("connection.certificate_expiring", () => {
     await runTasksAt(orgId, t0 + 2 * DAY + 12 * HOUR); // the 1-day notice would be due
     expect((await expiringEvents(orgId)).map((e) => e.daysLeft)).toEqual([3]);
     expect(await certificateCheckOf(orgId, connectionId)).toBeNull();
+  });
+
+  it("is delivered to a webhook endpoint subscribed to it, signed per Standard Webhooks", async () => {
+    const hook = await createEndpoint(["connection.certificate_expiring"]);
+    try {
+      const expiring = await certificateExpiringIn(5);
+      const { orgId, connectionId } = await activeConnectionWith([expiring]);
+      await runTasksAt(orgId, Date.now());
+      const [request, ...more] = await receivedAtLeast(hook.name, orgId, 1);
+      expect(more).toEqual([]);
+      expect(request!.verified).toEqual({ current: true });
+      const body = bodyOf(request!);
+      const [event] = await expiringEvents(orgId);
+      expect(body).toMatchObject({ type: "connection.certificate_expiring", organizationId: orgId, data: event });
+      expect(body.data).toMatchObject({
+        connectionId,
+        certificate: { fingerprintSha256: await fingerprintOf(expiring), role: "idp_signing" },
+        daysLeft: 5,
+      });
+    } finally {
+      await deleteEndpoints(hook);
+    }
   });
 });

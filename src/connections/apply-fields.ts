@@ -51,13 +51,14 @@ export function samlFromMetadata(
     [urls.redirect, urls.post].map((url) => ({ path, url }));
   refuseOutboundUrls(env, named(m.ssoUrls), "the IdP metadata's SingleSignOnService");
   refuseOutboundUrls(env, named(m.sloUrls), "the IdP metadata's SingleLogoutService");
+  refuseOutboundUrls(env, named(m.sloResponseUrls), "the IdP metadata's SingleLogoutService");
   const binding = m.ssoUrls.redirect ? "redirect" : "post";
   return {
     ...current,
     idpEntityId: m.entityId,
     idpSsoUrl: m.ssoUrls[binding] ?? null,
     idpSsoBinding: binding,
-    ...sloFromMetadata(current, m.sloUrls),
+    ...sloFromMetadata(current, m.sloUrls, m.sloResponseUrls),
     idpCertificates: normalizeCertificates(m.signingCertificates, path),
     idpMetadataXml: xml,
   };
@@ -65,15 +66,22 @@ export function samlFromMetadata(
 
 /**
  * The SLO endpoint the metadata names (SPEC §9 `idpSloBinding`): HTTP-Redirect when it
- * offers one, else HTTP-POST; metadata naming none keeps what was configured.
+ * offers one, else HTTP-POST, with that endpoint's ResponseLocation when it has one (where
+ * our LogoutResponses go); metadata naming none keeps what was configured.
  */
 function sloFromMetadata(
   current: SamlSettings,
   urls: { redirect?: string | undefined; post?: string | undefined },
-): Pick<SamlSettings, "idpSloUrl" | "idpSloBinding"> {
-  if (urls.redirect) return { idpSloUrl: urls.redirect, idpSloBinding: "redirect" };
-  if (urls.post) return { idpSloUrl: urls.post, idpSloBinding: "post" };
-  return { idpSloUrl: current.idpSloUrl, idpSloBinding: current.idpSloBinding };
+  responseUrls: { redirect?: string | undefined; post?: string | undefined },
+): Pick<SamlSettings, "idpSloUrl" | "idpSloBinding" | "idpSloResponseUrl"> {
+  const binding = urls.redirect ? "redirect" : urls.post ? "post" : null;
+  if (binding === null)
+    return {
+      idpSloUrl: current.idpSloUrl,
+      idpSloBinding: current.idpSloBinding,
+      idpSloResponseUrl: current.idpSloResponseUrl,
+    };
+  return { idpSloUrl: urls[binding]!, idpSloBinding: binding, idpSloResponseUrl: responseUrls[binding] ?? null };
 }
 
 export async function applySamlFields(
@@ -85,10 +93,14 @@ export async function applySamlFields(
   refuseOutboundUrls(env, [
     { path: "saml.idpSsoUrl", url: plain.idpSsoUrl },
     { path: "saml.idpSloUrl", url: plain.idpSloUrl },
+    { path: "saml.idpSloResponseUrl", url: plain.idpSloResponseUrl },
     { path: "saml.idpMetadataUrl", url: plain.idpMetadataUrl },
   ]);
   let settings: SamlSettings = { ...current };
   if (idpMetadataXml !== undefined) settings = samlFromMetadata(env, settings, idpMetadataXml, "saml.idpMetadataXml");
+  // An SLO URL given as a field is a new endpoint: a ResponseLocation of the old one no longer applies.
+  if (plain.idpSloUrl !== undefined && plain.idpSloResponseUrl === undefined && idpMetadataXml === undefined)
+    settings.idpSloResponseUrl = null;
   settings = { ...settings, ...definedFields(plain) };
   if (idpCertificates !== undefined)
     settings.idpCertificates = normalizeCertificates(idpCertificates, "saml.idpCertificates");

@@ -55,6 +55,7 @@ export function defaultSamlSettings(spSigningCertificate: string, spEncryptionCe
     idpSsoBinding: "redirect",
     idpSloUrl: null,
     idpSloBinding: "redirect",
+    idpSloResponseUrl: null,
     idpCertificates: [],
     idpMetadataXml: null,
     idpMetadataUrl: null,

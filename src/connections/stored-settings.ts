@@ -27,6 +27,7 @@ export const storedSamlSettings = z.object({
   idpSsoBinding: z._default(z.enum(["redirect", "post"]), "redirect"),
   idpSloUrl: nullableText,
   idpSloBinding: z._default(z.enum(["redirect", "post"]), "redirect"),
+  idpSloResponseUrl: nullableText,
   idpCertificates: z._default(z.array(z.string()), () => []),
   idpMetadataXml: nullableText,
   idpMetadataUrl: nullableText,

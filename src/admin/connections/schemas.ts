@@ -40,6 +40,8 @@ export const samlFields = z.strictObject({
   idpSsoBinding: z.optional(z.enum(["redirect", "post"])),
   idpSloUrl: z.optional(outboundUrlField),
   idpSloBinding: z.optional(z.enum(["redirect", "post"])),
+  /** Where LogoutResponses go when not to idpSloUrl (metadata ResponseLocation); null: to idpSloUrl. */
+  idpSloResponseUrl: z.optional(z.nullable(outboundUrlField)),
   idpCertificates: z.optional(z.array(certificate).check(z.maxLength(10))),
   idpMetadataXml: z.optional(z.string().check(z.minLength(1), z.maxLength(200_000))),
   idpMetadataUrl: z.optional(outboundUrlField),

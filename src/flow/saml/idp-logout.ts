@@ -64,17 +64,19 @@ export async function idpInitiatedLogout(env: Env, message: SloMessage): Promise
     }
   }
   const status = refusal ? await refusalStatus(env, message, requestId, refusal) : { code: STATUS.success };
+  // The endpoint's ResponseLocation when its metadata names one (metadata §2.2.2), else its Location.
+  const destination = saml.idpSloResponseUrl ?? saml.idpSloUrl;
   const xml = buildLogoutResponse({
     id: `_${randomBase32(32)}`,
     issuer: spUrls(env.PUBLIC_URL, connectionId).entityId,
-    destination: saml.idpSloUrl,
+    destination,
     inResponseTo: requestId,
     status,
     issueInstant: new Date(now),
   });
   return sendSamlMessage({
     binding: saml.idpSloBinding,
-    destination: saml.idpSloUrl,
+    destination,
     parameter: "SAMLResponse",
     xml,
     relayState: message.relayState,

@@ -10,6 +10,11 @@ export interface IdpMetadata {
   entityId: string;
   ssoUrls: { redirect?: string; post?: string };
   sloUrls: { redirect?: string; post?: string };
+  /**
+   * The SingleLogoutService ResponseLocation per binding, when it names one (metadata
+   * §2.2.2: where LogoutResponses go instead of Location).
+   */
+  sloResponseUrls: { redirect?: string; post?: string };
   /** Canonical PEM, deduplicated, in document order. */
   signingCertificates: string[];
   nameIdFormats: string[];
@@ -57,6 +62,8 @@ export function parseIdpMetadata(xml: string): IdpMetadataResult {
   }
   const sloUrls = endpoints(idp, "SingleLogoutService");
   if (typeof sloUrls === "string") return fail(sloUrls);
+  const sloResponseUrls = endpoints(idp, "SingleLogoutService", "ResponseLocation");
+  if (typeof sloResponseUrls === "string") return fail(sloResponseUrls);
 
   const signingCertificates = signingCertificatesOf(idp);
   if (typeof signingCertificates === "string") return fail(signingCertificates);
@@ -66,6 +73,7 @@ export function parseIdpMetadata(xml: string): IdpMetadataResult {
     entityId,
     ssoUrls,
     sloUrls,
+    sloResponseUrls,
     signingCertificates,
     nameIdFormats: unique(
       childElements(idp, MD, "NameIDFormat")
@@ -114,15 +122,26 @@ function supportsSaml2(descriptor: XmlElement): boolean {
   return protocols.includes(SAML2_PROTOCOL);
 }
 
-/** The first endpoint per binding we speak (metadata §2.2.2); other bindings are ignored. */
-function endpoints(idp: XmlElement, localName: string): { redirect?: string; post?: string } | string {
+/**
+ * The first endpoint per binding we speak (metadata §2.2.2); other bindings are ignored.
+ * `attribute` "ResponseLocation" reads that optional attribute of the same (first) endpoints.
+ */
+function endpoints(
+  idp: XmlElement,
+  localName: string,
+  attribute: "Location" | "ResponseLocation" = "Location",
+): { redirect?: string; post?: string } | string {
   const found: { redirect?: string; post?: string } = {};
+  const seen = new Set<string>();
   for (const element of childElements(idp, MD, localName)) {
     const binding = element.attributes.get("Binding");
     const key = binding === BINDINGS.redirect ? "redirect" : binding === BINDINGS.post ? "post" : undefined;
-    if (!key || found[key] !== undefined) continue;
-    const location = (element.attributes.get("Location") ?? "").trim();
-    if (!isHttpUrl(location)) return `${localName} Location "${location.slice(0, 200)}" is not an http(s) URL`;
+    if (!key || seen.has(key)) continue;
+    seen.add(key);
+    const raw = element.attributes.get(attribute);
+    if (raw === undefined && attribute === "ResponseLocation") continue;
+    const location = (raw ?? "").trim();
+    if (!isHttpUrl(location)) return `${localName} ${attribute} "${location.slice(0, 200)}" is not an http(s) URL`;
     found[key] = location;
   }
   return found;

@@ -336,7 +336,34 @@ describe("POST …/idp-metadata", () => {
     );
     const again = await post(`organizations/${org.id}/connections/${c.id}/idp-metadata`, { metadataXml: postSlo });
     expectStatus(again, 200);
-    expect(again.body.saml).toMatchObject({ idpSloUrl: "https://idp.example.com/slo-post", idpSloBinding: "post" });
+    expect(again.body.saml).toMatchObject({
+      idpSloUrl: "https://idp.example.com/slo-post",
+      idpSloBinding: "post",
+      idpSloResponseUrl: null,
+    });
+    // A ResponseLocation (metadata §2.2.2) is where our LogoutResponses go; setting the SLO URL by hand drops it.
+    const withResponse = xml.replace(
+      'Location="https://idp.example.com/slo"',
+      'Location="https://idp.example.com/slo" ResponseLocation="https://idp.example.com/slo-done"',
+    );
+    const third = await post(`organizations/${org.id}/connections/${c.id}/idp-metadata`, { metadataXml: withResponse });
+    expectStatus(third, 200);
+    expect(third.body.saml).toMatchObject({
+      idpSloUrl: "https://idp.example.com/slo",
+      idpSloResponseUrl: "https://idp.example.com/slo-done",
+    });
+    const byHand = await patch(`organizations/${org.id}/connections/${c.id}`, {
+      saml: { idpSloUrl: "https://idp.example.com/slo-2" },
+    });
+    expectStatus(byHand, 200);
+    expect(byHand.body.saml).toMatchObject({ idpSloUrl: "https://idp.example.com/slo-2", idpSloResponseUrl: null });
+    const refused = await post(`organizations/${org.id}/connections/${c.id}/idp-metadata`, {
+      metadataXml: xml.replace(
+        'Location="https://idp.example.com/slo"',
+        'Location="https://idp.example.com/slo" ResponseLocation="https://10.0.0.1/slo"',
+      ),
+    });
+    expectStatus(refused, 400);
   });
 
   it("refuses a DOCTYPE, malformed XML and metadata without what a login needs, changing nothing", async () => {

@@ -188,6 +188,24 @@ describe("IdP-initiated logout, refusals that need a second party", () => {
     expect(a.connectionId).not.toBe(b.connectionId);
   });
 
+  it("answers at the SLO endpoint's ResponseLocation when one is stored", async () => {
+    const s = await seedSlo("post");
+    const responseUrl = `${s.idpSloUrl}/done`;
+    const updated = await patch(`organizations/${s.orgId}/connections/${s.connectionId}`, {
+      saml: { idpSloResponseUrl: responseUrl },
+    });
+    expect(updated.status, updated.text).toBe(200);
+    const message = await idpLogoutRequest(s, "post", { nameId: `ro@${s.domain}` });
+    const answer = await receivedLogoutResponse(
+      await sendToSlo(s.sloUrl, "post", message),
+      "post",
+      s.spSigningCertificate,
+    );
+    expect(answer.verified).toBe(true);
+    expect(answer.destination).toBe(responseUrl);
+    expect(answer.xml).toContain(`Destination="${responseUrl}"`);
+  });
+
   it("a tampered RelayState breaks the Redirect binding's query signature", async () => {
     const s = await seedSlo("redirect");
     const message = await idpLogoutRequest(s, "redirect", { nameId: `x@${s.domain}`, relayState: "rs-1" });

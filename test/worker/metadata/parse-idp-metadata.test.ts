@@ -35,6 +35,7 @@ describe("parseIdpMetadata on real IdP metadata", () => {
       entityId: "http://www.okta.com/exkdoocxa1VmjpXmX697",
       ssoUrls: { redirect: sso, post: sso },
       sloUrls: {},
+      sloResponseUrls: {},
       signingCertificates: [firstCertificate(okta)],
       nameIdFormats: [EMAIL],
       wantAuthnRequestsSigned: false,

@@ -1364,6 +1364,8 @@ export interface components {
                  * @enum {string}
                  */
                 idpSloBinding: "redirect" | "post";
+                /** @default null */
+                idpSloResponseUrl: string | null;
                 /** @default [] */
                 idpCertificates: string[];
                 /** @default null */
@@ -2898,6 +2900,7 @@ export interface operations {
                         idpSloUrl?: string;
                         /** @enum {string} */
                         idpSloBinding?: "redirect" | "post";
+                        idpSloResponseUrl?: string | null;
                         idpCertificates?: string[];
                         idpMetadataXml?: string;
                         idpMetadataUrl?: string;
@@ -3234,6 +3237,7 @@ export interface operations {
                         idpSloUrl?: string;
                         /** @enum {string} */
                         idpSloBinding?: "redirect" | "post";
+                        idpSloResponseUrl?: string | null;
                         idpCertificates?: string[];
                         idpMetadataXml?: string;
                         idpMetadataUrl?: string;

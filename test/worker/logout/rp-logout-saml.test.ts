@@ -6,6 +6,8 @@
  * our SLO endpoint: the final redirect to post_logout_redirect_uri with state, whatever it
  * says; a response we cannot accept is recorded with its reason.
  */
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
 import { get, patch } from "../admin/helpers";
 import {
@@ -214,6 +216,7 @@ describe.each(["redirect", "post"] as const)("RP-initiated logout of a SAML logi
       [{ signWith: "rogue" }, "signature_invalid"],
       [{ statusCode: "urn:oasis:names:tc:SAML:2.0:status:Responder" }, "status_not_success"],
       [{ issuer: "https://other-idp.example.com" }, "issuer_mismatch"],
+      [{ destination: "https://sso.test/saml/conn_someone_else/slo" }, "destination_mismatch"],
     ];
     for (const [extra, reason] of cases) {
       const session = await samlSession(binding);
@@ -228,6 +231,36 @@ describe.each(["redirect", "post"] as const)("RP-initiated logout of a SAML logi
 });
 
 describe("RP-initiated logout of a SAML login, other shapes", () => {
+  it("an IdP that never answers leaves the local session ended; its late answer finds the request expired", async () => {
+    const session = await samlSession("post");
+    const sent = await sentLogoutRequest(session, "post", await raw(startLogout(session)));
+    expect((await userinfo(session.accessToken)).status).toBe(401);
+    // Ten minutes on (LOGOUT_REQUEST_TTL_MS): the outstanding request's expiry has passed.
+    await runInDurableObject(env.ORGS.get(env.ORGS.idFromName(session.s.orgId)), (_object, state) => {
+      state.storage.sql.exec(
+        "UPDATE logout_requests SET expires_at = ? WHERE relay_state = ?",
+        Date.now() - 1,
+        sent.relayState,
+      );
+    });
+    const late = await (await answer(session, "post", sent)).deliver();
+    expect(late.status).toBe(200);
+    expect(await late.text()).toContain("You are signed out");
+    expect(await logoutFailures(session.s.orgId)).toEqual(["unknown_relay_state"]);
+  });
+
+  it("a LogoutResponse whose RelayState names no request of ours ends on the signed-out page, recorded", async () => {
+    const session = await samlSession("redirect");
+    const sent = await sentLogoutRequest(session, "redirect", await raw(startLogout(session)));
+    const forged = await (await answer(session, "redirect", { ...sent, relayState: "not-one-of-ours" })).deliver();
+    expect(forged.status).toBe(200);
+    expect(await forged.text()).toContain("You are signed out");
+    expect(await logoutFailures(session.s.orgId)).toEqual(["unknown_relay_state"]);
+    // The outstanding request is untouched: the IdP's real answer still finishes the logout.
+    const real = await (await answer(session, "redirect", sent)).deliver();
+    expect(real.headers.get("location")).toBe(`${POST_LOGOUT_URI}?state=bye`);
+  });
+
   it("an unsigned LogoutRequest when signLogoutRequests is off; no SLO URL: the logout ends locally", async () => {
     const unsigned = await samlSession("redirect", { signLogoutRequests: false });
     const sent = await sentLogoutRequest(unsigned, "redirect", await raw(startLogout(unsigned)), false);

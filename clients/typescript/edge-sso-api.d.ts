@@ -1403,6 +1403,21 @@ export interface components {
                     groups?: string;
                     roles?: string;
                 };
+                metadataRefresh: {
+                    url: string;
+                    lastAttemptAt: string | null;
+                    lastSuccessAt: string | null;
+                    lastError: string | null;
+                    failures: number;
+                    nextAt: string | null;
+                    validUntil: string | null;
+                    warning: string | null;
+                    unlistedCertificates: {
+                        fingerprintSha256: string;
+                        unlistedAt: string;
+                        dropAt: string;
+                    }[];
+                } | null;
             } | null;
             oidc: {
                 /** @default null */

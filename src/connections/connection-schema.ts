@@ -29,6 +29,29 @@ export const connectionCertificateSchema = z.object({
   status: z.enum(["active", "pending", "previous", "expired"]),
 });
 
+/**
+ * SPEC §9: the refresh of a SAML connection's `idpMetadataUrl` (null without one), and the
+ * configured certificates its metadata no longer lists, trusted until `dropAt` or until a
+ * login verified by a listed certificate.
+ */
+const metadataRefreshSchema = z.nullable(
+  z.object({
+    url: z.string(),
+    lastAttemptAt: z.nullable(z.string()),
+    lastSuccessAt: z.nullable(z.string()),
+    lastError: z.nullable(z.string()),
+    failures: z.number(),
+    nextAt: z.nullable(z.string()),
+    validUntil: z.nullable(z.string()),
+    warning: z.nullable(z.string()),
+    unlistedCertificates: z.array(
+      z.object({ fingerprintSha256: z.string(), unlistedAt: z.string(), dropAt: z.string() }),
+    ),
+  }),
+);
+
+export type MetadataRefreshView = z.output<typeof metadataRefreshSchema>;
+
 export const connectionSchema = z.object({
   id: z.string(),
   organizationId: z.string(),
@@ -53,7 +76,7 @@ export const connectionSchema = z.object({
     pendingSigningCertificate: z.optional(z.string()),
     pendingEncryptionCertificate: z.optional(z.string()),
   }),
-  saml: z.nullable(z.object(samlView)),
+  saml: z.nullable(z.object({ ...samlView, metadataRefresh: metadataRefreshSchema })),
   oidc: z.nullable(z.object({ ...storedOidcSettings.shape, clientSecretSet: z.boolean() })),
   ldap: z.nullable(z.object({ ...storedLdapSettings.shape, bindPasswordSet: z.boolean() })),
   certificates: z.array(connectionCertificateSchema),

@@ -1,5 +1,5 @@
-import type { ConnectionRecord } from "../store/org/types";
-import type { ConnectionView } from "./connection-schema";
+import type { ConnectionRecord, SamlLifecycle } from "../store/org/types";
+import type { ConnectionView, MetadataRefreshView } from "./connection-schema";
 import { spUrls } from "./settings";
 
 /**
@@ -43,7 +43,10 @@ export async function connectionView(
     idpInitiatedRedirectUri: settings.idpInitiatedRedirectUri,
     sp,
     saml: saml
-      ? omit(saml, ["spSigningCertificate", "spEncryptionCertificate", "spPendingKeys", "spPreviousKeys"])
+      ? {
+          ...omit(saml, ["spSigningCertificate", "spEncryptionCertificate", "spPendingKeys", "spPreviousKeys"]),
+          metadataRefresh: connection.type === "saml" ? metadataRefreshView(connection.lifecycle) : null,
+        }
       : null,
     oidc:
       connection.type === "oidc"
@@ -56,6 +59,20 @@ export async function connectionView(
     certificates: await connectionCertificates(connection, now),
     createdAt: connection.createdAt,
     updatedAt: connection.updatedAt,
+  };
+}
+
+/** `saml.metadataRefresh` (SPEC §9): null for a connection without a metadata URL. */
+function metadataRefreshView(lifecycle: SamlLifecycle | undefined): MetadataRefreshView {
+  const refresh = lifecycle?.metadataRefresh;
+  if (!refresh) return null;
+  return {
+    ...refresh,
+    unlistedCertificates: (lifecycle?.certificateDrops ?? []).map((d) => ({
+      fingerprintSha256: d.fingerprintSha256,
+      unlistedAt: d.unlistedAt,
+      dropAt: new Date(d.dropAt).toISOString(),
+    })),
   };
 }
 

@@ -1,9 +1,13 @@
 const utf8 = new TextEncoder();
 const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
 
-/** SHA-256 of a UTF-8 string, lower-case hex. Used to store API keys and client secrets. */
-export async function sha256Hex(value: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", utf8.encode(value)));
+/**
+ * SHA-256 of a UTF-8 string (API keys and client secrets are stored so) or of bytes (a
+ * certificate's DER: its fingerprint), lower-case hex.
+ */
+export async function sha256Hex(value: string | Uint8Array): Promise<string> {
+  const bytes = typeof value === "string" ? utf8.encode(value) : value;
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
   let hex = "";
   for (const b of digest) hex += HEX[b];
   return hex;

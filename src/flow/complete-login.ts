@@ -24,6 +24,8 @@ export interface VerifiedLogin {
   assertion: { id: string; expiresAt: number } | null;
   /** A SAML login's session as the IdP names it, and its SessionNotOnOrAfter (epoch ms); absent for other protocols. */
   samlSession?: { name: SamlSessionName; notOnOrAfter: number | null };
+  /** SAML: SHA-256 (hex) of the IdP certificate that verified the assertion (SPEC §9 rotation). */
+  signingCertificateSha256?: string;
   now: number;
 }
 
@@ -51,6 +53,7 @@ export async function completeLogin(env: Env, login: VerifiedLogin): Promise<Log
       saml: login.samlSession?.name ?? null,
       expiresAt: sessionEnd,
     },
+    signingCertificateSha256: login.signingCertificateSha256,
   });
   if (!result.ok) return loginFailed(connection, target, result.reason, result.detail);
   const location = new URL(target.redirectUri);

@@ -36,6 +36,12 @@ export interface SamlLogin {
   idpInitiated: boolean;
   /** Which elements carried a verified signature. */
   signed: { response: boolean; assertion: boolean };
+  /**
+   * DER of the configured certificate whose key verified the signature covering the
+   * assertion (its own, else the Response's): SPEC §9's certificate rotation needs to know
+   * which of several configured certificates the IdP signs with now.
+   */
+  signingCertificate: Uint8Array;
 }
 
 /** What {@link readVerifiedLogin} works on: elements whose signatures have been verified. */
@@ -56,7 +62,7 @@ export interface VerifiedElements {
  * Conditions, AuthnStatement, InResponseTo — then the identity. Nothing is read from outside `assertion`
  * but the Response's Issuer, Destination and InResponseTo, which may only reject.
  */
-export async function readVerifiedLogin(v: VerifiedElements): Promise<SamlLogin> {
+export async function readVerifiedLogin(v: VerifiedElements): Promise<Omit<SamlLogin, "signingCertificate">> {
   const ctx = conditionContext(v);
   const issuer = checkIssuers(v.response, v.assertion, v.policy.idpEntityId);
   const destination = attr(v.response, "Destination");

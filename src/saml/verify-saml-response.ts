@@ -1,3 +1,4 @@
+import type { CertificateDer } from "./certificate";
 import { checkStatus } from "./check-status";
 import { decodeSamlMessage } from "./decode-saml-message";
 import { decryptElement } from "./decrypt-element";
@@ -85,12 +86,12 @@ async function verify(input: VerifySamlResponseInput): Promise<SamlLogin> {
   const options = { allowSha1: policy.allowSha1, trusted: trustedCertificates(policy.idpCertificates) };
   const responseSignature = readSignature(response, options);
   if (policy.wantResponseSigned && !responseSignature) fail("unsigned", "the Response is not signed");
-  let responseVerified = false;
+  let responseSigner: CertificateDer | null = null;
   let assertion = located.element;
   if (located.encrypted) {
     // Authenticate before decrypting whenever the Response is signed: no ciphertext of an
     // unauthenticated message reaches the decryptor (XML-Enc CBC oracles).
-    if (responseSignature) responseVerified = await verified(responseSignature);
+    if (responseSignature) responseSigner = await verifySignature(responseSignature);
     const xml = await decryptElement(located.element, policy.spDecryptionKeys);
     const decrypted = parseDecrypted(xml, located.element, { ns: NS.assertion, local: "Assertion" }, ids);
     assertion = decrypted.element;
@@ -103,12 +104,15 @@ async function verify(input: VerifySamlResponseInput): Promise<SamlLogin> {
   // Otherwise nothing it covers is trusted (Response@InResponseTo counts as unsigned), so
   // it is not verified: real IdPs (the Okta sample of the corpus) send broken ones.
   const responseCounts = policy.wantResponseSigned || !assertionSignature;
-  if (responseSignature && responseCounts && !responseVerified) responseVerified = await verified(responseSignature);
-  if (assertionSignature) await verifySignature(assertionSignature);
-  return readVerifiedLogin({
+  if (responseSignature && responseCounts && !responseSigner) responseSigner = await verifySignature(responseSignature);
+  const assertionSigner = assertionSignature ? await verifySignature(assertionSignature) : null;
+  // requireCoverage made sure one of the two covers the assertion.
+  const signer = assertionSigner ?? responseSigner;
+  if (!signer) fail("unsigned", "no verified signature covers the assertion");
+  const login = await readVerifiedLogin({
     response,
     assertion,
-    responseSigned: responseVerified,
+    responseSigned: responseSigner !== null,
     assertionSigned: assertionSignature !== null,
     policy,
     expectedRequestId: input.expectedRequestId,
@@ -116,11 +120,7 @@ async function verify(input: VerifySamlResponseInput): Promise<SamlLogin> {
     checkDestination: input.skipDestinationCheck !== true,
     ids,
   });
-}
-
-async function verified(signature: SignatureToVerify): Promise<true> {
-  await verifySignature(signature);
-  return true;
+  return { ...login, signingCertificate: signer.der };
 }
 
 /**

@@ -6,6 +6,7 @@ import { startHostileOidc } from "./hostile-oidc";
 import { devIdpStep } from "./dev-idp";
 import { startLdapPeers } from "./ldap-peers";
 import { webhookReceiverStep } from "./webhook-receiver";
+import { rotatingIdpStep } from "./rotating-idp";
 
 /**
  * Node-side set-up shared by both test projects. Peers (xmlsec1-signed fixtures,
@@ -38,4 +39,5 @@ const steps: Array<[SetupStep, string[]]> = [
   [startHostileOidc, ["worker"]],
   [startLdapPeers, ["worker", "node"]],
   [webhookReceiverStep, ["worker"]],
+  [rotatingIdpStep, ["worker"]],
 ];

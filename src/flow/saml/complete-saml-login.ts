@@ -1,5 +1,6 @@
 import type { Env } from "../../env";
 import { spUrls, type SamlSettings } from "../../connections/settings";
+import { sha256Hex } from "../../crypto/hash";
 import { unseal } from "../../crypto/seal";
 import { isRegisteredRedirectUri } from "../../oauth/check-redirect-uri";
 import { mappedAttributeNames, verifySamlResponse, type SamlVerificationPolicy } from "../../saml";
@@ -61,6 +62,7 @@ export async function completeSamlLogin(
       },
       notOnOrAfter: login.sessionNotOnOrAfter?.getTime() ?? null,
     },
+    signingCertificateSha256: await sha256Hex(login.signingCertificate),
     now: input.now,
   });
 }

@@ -4,6 +4,7 @@
  */
 import { decodeBase64 } from "../../lib/base64";
 import { encodePem, findPemBlocks } from "../../crypto/pem";
+import { sha256Hex } from "../../crypto/hash";
 import { x509 } from "../../crypto/x509";
 
 /** Result of {@link normalizeCertificate}. */
@@ -53,12 +54,11 @@ export async function certificateInfo(pem: string): Promise<CertificateInfo> {
   const normalized = normalizeCertificate(pem);
   if (!normalized.ok) throw new TypeError(normalized.reason);
   const cert = new x509.X509Certificate(normalized.der);
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", normalized.der));
   return {
     subject: cert.subject,
     notBefore: cert.notBefore,
     notAfter: cert.notAfter,
-    fingerprintSha256: Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join(""),
+    fingerprintSha256: await sha256Hex(normalized.der),
   };
 }
 

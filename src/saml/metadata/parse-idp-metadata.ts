@@ -19,6 +19,13 @@ export interface IdpMetadata {
   signingCertificates: string[];
   nameIdFormats: string[];
   wantAuthnRequestsSigned?: boolean;
+  /**
+   * The earliest `validUntil` of the root, the IdP's EntityDescriptor and its
+   * IDPSSODescriptor (metadata §2.3.1–2.4.1): the document must not be used after it.
+   */
+  validUntil?: Date;
+  /** The shortest `cacheDuration` on that chain, in ms: re-read the document at least this often. */
+  cacheDurationMs?: number;
 }
 
 /** Result of {@link parseIdpMetadata}; `reason` is safe to show to the admin who supplied the XML. */
@@ -83,6 +90,10 @@ export function parseIdpMetadata(xml: string): IdpMetadataResult {
   };
   const wantSigned = xsBoolean(idp.attributes.get("WantAuthnRequestsSigned"));
   if (wantSigned !== undefined) value.wantAuthnRequestsSigned = wantSigned;
+  const validity = validityOf([tree.root, entity, idp]);
+  if (typeof validity === "string") return fail(validity);
+  if (validity.validUntil) value.validUntil = validity.validUntil;
+  if (validity.cacheDurationMs !== undefined) value.cacheDurationMs = validity.cacheDurationMs;
   return { ok: true, value };
 }
 
@@ -167,6 +178,58 @@ function signingCertificatesOf(idp: XmlElement): string[] | string {
     }
   }
   return unique(pems);
+}
+
+/**
+ * `validUntil` (xs:dateTime) and `cacheDuration` (xs:duration) along the chain from the
+ * root to the IDPSSODescriptor (metadata §2.2.1 cacheDuration and validUntil): the tightest
+ * of each applies, as each element's limit covers what it contains.
+ */
+function validityOf(chain: XmlElement[]): { validUntil?: Date; cacheDurationMs?: number } | string {
+  let validUntil: Date | undefined;
+  let cacheDurationMs: number | undefined;
+  for (const element of new Set(chain)) {
+    const until = element.attributes.get("validUntil")?.trim();
+    if (until !== undefined) {
+      const date = xsDateTime(until);
+      if (!date) return `${element.localName} validUntil "${until.slice(0, 40)}" is not an xs:dateTime`;
+      if (!validUntil || date < validUntil) validUntil = date;
+    }
+    const cache = element.attributes.get("cacheDuration")?.trim();
+    if (cache !== undefined) {
+      const ms = xsDurationMs(cache);
+      if (ms === null) return `${element.localName} cacheDuration "${cache.slice(0, 40)}" is not an xs:duration`;
+      if (cacheDurationMs === undefined || ms < cacheDurationMs) cacheDurationMs = ms;
+    }
+  }
+  return { ...(validUntil ? { validUntil } : {}), ...(cacheDurationMs !== undefined ? { cacheDurationMs } : {}) };
+}
+
+/** xs:dateTime; without a zone it is read as UTC (SAML core 1.3.3 requires UTC anyway). */
+function xsDateTime(value: string): Date | null {
+  const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?)(Z|[+-]\d{2}:\d{2})?$/.exec(value);
+  if (!match) return null;
+  const date = new Date(`${match[1]}${match[2] ?? "Z"}`);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/**
+ * A non-negative xs:duration in ms (PnYnMnDTnHnMnS); a year counts 365 days and a month 30,
+ * which is what a cache lifetime needs. Null when it does not parse or is negative.
+ */
+function xsDurationMs(value: string): number | null {
+  const match = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(value);
+  if (!match || value === "P" || value.endsWith("T")) return null;
+  const [years, months, days, hours, minutes, seconds] = match.slice(1).map((part) => Number(part ?? 0));
+  const dayMs = 86_400_000;
+  return (
+    years! * 365 * dayMs +
+    months! * 30 * dayMs +
+    days! * dayMs +
+    hours! * 3_600_000 +
+    minutes! * 60_000 +
+    seconds! * 1000
+  );
 }
 
 function isHttpUrl(value: string): boolean {

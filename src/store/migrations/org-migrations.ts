@@ -280,6 +280,40 @@ const certificateNotices: Migration = {
   },
 };
 
+/**
+ * The refresh of SAML connections' `idpMetadataUrl` (SPEC §9 "Certificates and metadata"):
+ * per connection, the last answer's validators and what the last attempts gave; the IdP
+ * certificates its metadata stopped listing, trusted until their drop. A connection with a
+ * metadata URL written by an earlier release gets its first refresh within the hour after
+ * the upgrade (spread at random, so orgs upgraded together do not read at once).
+ */
+const metadataRefresh: Migration = {
+  version: 14,
+  name: "idp-metadata-refresh",
+  up(sql, now) {
+    sql.exec(`
+CREATE TABLE IF NOT EXISTS idp_metadata_refresh (
+  connection_id TEXT PRIMARY KEY, url TEXT NOT NULL, etag TEXT, last_modified TEXT,
+  last_attempt_at TEXT, last_success_at TEXT, last_error TEXT, failures INTEGER NOT NULL DEFAULT 0,
+  next_at INTEGER, valid_until TEXT, cache_duration_ms INTEGER, warning TEXT
+);
+CREATE TABLE IF NOT EXISTS idp_certificate_drops (
+  connection_id TEXT NOT NULL, fingerprint_sha256 TEXT NOT NULL, certificate TEXT NOT NULL,
+  unlisted_at TEXT NOT NULL, drop_at INTEGER NOT NULL, PRIMARY KEY (connection_id, fingerprint_sha256)
+);`);
+    sql.exec(
+      `INSERT OR IGNORE INTO idp_metadata_refresh (connection_id, url, next_at)
+       SELECT id, json_extract(settings, '$.saml.idpMetadataUrl'), ? + abs(random() % 3600000) FROM connections
+       WHERE type = 'saml' AND json_extract(settings, '$.saml.idpMetadataUrl') IS NOT NULL`,
+      now.getTime(),
+    );
+    sql.exec(
+      `INSERT OR IGNORE INTO scheduled_tasks (kind, key, due_at)
+       SELECT 'metadata-refresh', connection_id, next_at FROM idp_metadata_refresh`,
+    );
+  },
+};
+
 /** Every schema step of `OrganizationStore`, in order. */
 export const ORG_MIGRATIONS: readonly Migration[] = [
   sqlMigration(1, "initial", INITIAL_ORGANIZATION + INITIAL_LOGIN_STATE),
@@ -295,4 +329,5 @@ export const ORG_MIGRATIONS: readonly Migration[] = [
   sqlMigration(11, "logout-requests", LOGOUT_REQUESTS),
   sqlMigration(12, "setup-link-scim", SETUP_LINK_SCIM),
   certificateNotices,
+  metadataRefresh,
 ];

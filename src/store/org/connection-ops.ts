@@ -13,6 +13,7 @@ import {
   type SecretName,
 } from "../../connections/settings";
 import type { ConnectionRecord, ConnectionState, OrganizationRecord, SsoType } from "./types";
+import { syncMetadataRefresh, withLifecycle } from "./metadata-refresh-state";
 
 export function requireConnection(ctx: OrgContext, id: string): ConnectionRecord {
   const org = requireOrganization(ctx);
@@ -36,8 +37,9 @@ function assertOrgDomains(org: OrganizationRecord, domains: string[]): void {
 }
 
 /**
- * Writes a connection. A write to a connection that is not a draft may add a certificate:
- * its expiry check is due now (SPEC §9 "on add").
+ * Stores a connection row (its settings and sealed secrets as JSON); events are the caller's.
+ * A write to a connection that is not a draft may add a certificate: its expiry check is due
+ * now (SPEC §9 "on add").
  */
 export function writeConnection(ctx: OrgContext, c: ConnectionRecord): void {
   if (c.state !== "draft") scheduleCertificateCheck(ctx, c.id);
@@ -70,8 +72,9 @@ function createConnection(ctx: OrgContext, input: NewConnection): ConnectionReco
   const now = ctx.now.toISOString();
   const record: ConnectionRecord = { ...input, organizationId: org.id, state: "draft", createdAt: now, updatedAt: now };
   writeConnection(ctx, record);
+  syncMetadataRefresh(ctx, null, record);
   recordEvent(ctx, org.id, "connection.created", record.id, { type: record.type, name: record.name });
-  return record;
+  return withLifecycle(ctx, record);
 }
 
 function listConnections(
@@ -90,7 +93,7 @@ function listConnections(
     input.limit + 1,
   );
   return toPage(
-    rows.map((r) => rowToConnection(r, org.id)),
+    rows.map((r) => withLifecycle(ctx, rowToConnection(r, org.id))),
     input.limit,
     (c) => c.id,
   );
@@ -148,14 +151,15 @@ export function saveConnectionChange(
   secrets: ConnectionSecrets,
 ): ConnectionRecord {
   const changed = connectionChanges(current, next, secrets);
-  if (changed.length === 0) return current;
+  if (changed.length === 0) return withLifecycle(ctx, current);
   writeConnection(ctx, next);
+  syncMetadataRefresh(ctx, current, next);
   recordEvent(ctx, current.organizationId, "connection.updated", current.id, { changed });
   if (current.state === "active") {
     recordEvent(ctx, current.organizationId, "sso_configuration.updated", current.id, { changed });
     if (changed.includes("domains")) routingChanged(ctx, current.organizationId);
   }
-  return next;
+  return withLifecycle(ctx, next);
 }
 
 /** What an update changed: names, domains, settings field by field, and the secrets it set. */
@@ -187,7 +191,7 @@ function activateConnection(ctx: OrgContext, input: { id: string; expectedUpdate
   const current = requireConnection(ctx, input.id);
   if (current.updatedAt !== input.expectedUpdatedAt)
     throw conflict("The connection changed while it was being checked; retry.");
-  if (current.state === "active") return current;
+  if (current.state === "active") return withLifecycle(ctx, current);
   const now = ctx.now.toISOString();
   ctx.sql.exec("UPDATE connections SET state = 'active', updated_at = ? WHERE id = ?", now, current.id);
   if (org.activeSso === "none") {
@@ -197,12 +201,12 @@ function activateConnection(ctx: OrgContext, input: { id: string; expectedUpdate
   recordEvent(ctx, org.id, "connection.activated", current.id, { type: current.type });
   recordEvent(ctx, org.id, "sso_configuration.enabled", current.id, { type: current.type });
   routingChanged(ctx, org.id);
-  return requireConnection(ctx, current.id);
+  return withLifecycle(ctx, requireConnection(ctx, current.id));
 }
 
 function deactivateConnection(ctx: OrgContext, input: { id: string }): ConnectionRecord {
   const current = requireConnection(ctx, input.id);
-  if (current.state !== "active") return current;
+  if (current.state !== "active") return withLifecycle(ctx, current);
   ctx.sql.exec(
     "UPDATE connections SET state = 'inactive', updated_at = ? WHERE id = ?",
     ctx.now.toISOString(),
@@ -214,7 +218,7 @@ function deactivateConnection(ctx: OrgContext, input: { id: string }): Connectio
   });
   routingChanged(ctx, current.organizationId);
   resetActiveSsoIfOrphaned(ctx);
-  return requireConnection(ctx, current.id);
+  return withLifecycle(ctx, requireConnection(ctx, current.id));
 }
 
 /**
@@ -237,6 +241,7 @@ function resetActiveSsoIfOrphaned(ctx: OrgContext): void {
 function deleteConnection(ctx: OrgContext, input: { id: string }): ConnectionRecord {
   const current = requireConnection(ctx, input.id);
   ctx.sql.exec("DELETE FROM connections WHERE id = ?", current.id);
+  syncMetadataRefresh(ctx, current, null);
   recordEvent(ctx, current.organizationId, "connection.deleted", current.id, { type: current.type });
   if (current.state === "active") {
     recordEvent(ctx, current.organizationId, "sso_configuration.disabled", current.id, {
@@ -249,7 +254,7 @@ function deleteConnection(ctx: OrgContext, input: { id: string }): ConnectionRec
 }
 
 export const connectionOps = {
-  getConnection: (ctx: OrgContext, input: { id: string }) => requireConnection(ctx, input.id),
+  getConnection: (ctx: OrgContext, input: { id: string }) => withLifecycle(ctx, requireConnection(ctx, input.id)),
   createConnection,
   listConnections,
   updateConnection,

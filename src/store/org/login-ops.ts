@@ -13,6 +13,7 @@ import type {
   VerifiedIdentity,
 } from "./login-types";
 import { recordSession } from "./session-ops";
+import { settleCertificateDrops } from "./certificate-drop-ops";
 import type { ConnectionRecord, OrganizationRecord } from "./types";
 import { emailIsTrusted, matchMember } from "./match-member";
 import { groupNamesOf } from "./scim/scim-membership";
@@ -122,6 +123,11 @@ export interface CompleteLoginInput {
   codeExpiresAt: number;
   /** The session the login opens (SPEC §9): its `sid`, SAML names and end (epoch ms). */
   session: { sid: string; saml: SamlSessionName | null; expiresAt: number };
+  /**
+   * SAML: SHA-256 (hex) of the configured IdP certificate that verified the assertion; a
+   * login proved by a certificate not on its way out ends an IdP rotation (SPEC §9).
+   */
+  signingCertificateSha256?: string | undefined;
 }
 
 export type CompleteLoginResult = { ok: true; profile: Profile } | { ok: false; reason: LoginRefusal; detail: string };
@@ -190,6 +196,7 @@ function completeLogin(ctx: OrgContext, input: CompleteLoginInput): CompleteLogi
     connectionId: connection!.id,
     clientId: input.target.clientId,
   });
+  if (input.signingCertificateSha256) settleCertificateDrops(ctx, connection!.id, input.signingCertificateSha256);
   return { ok: true, profile };
 }
 

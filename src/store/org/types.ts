@@ -4,6 +4,8 @@ import type {
   OidcConnectionSettings,
   SamlConnectionSettings,
 } from "../../connections/settings";
+import type { CertificateDrop } from "../../connections/metadata-refresh/plan-certificates";
+import type { MetadataRefreshStatus } from "./metadata-refresh-state";
 
 /** Records kept in an organization's Durable Object (docs/storage.md). */
 export type SsoType = "saml" | "oidc" | "ldap";
@@ -45,6 +47,19 @@ interface ConnectionFields {
 export interface SamlConnection extends ConnectionFields {
   type: "saml";
   settings: SamlConnectionSettings;
+  /**
+   * The refresh of its metadata URL and the IdP certificates on their way out (SPEC §9),
+   * attached where the admin API reads a connection (metadata-refresh-state.ts); absent on
+   * the login path, which never needs it.
+   */
+  lifecycle?: SamlLifecycle;
+}
+
+/** What the connection view shows of a SAML connection's certificate and metadata lifecycle. */
+export interface SamlLifecycle {
+  metadataRefresh: MetadataRefreshStatus | null;
+  /** Configured certificates the IdP's metadata no longer lists, trusted until dropped. */
+  certificateDrops: CertificateDrop[];
 }
 
 export interface OidcConnection extends ConnectionFields {

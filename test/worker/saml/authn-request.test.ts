@@ -62,7 +62,8 @@ describe("bindings", () => {
     const trusted = [readCertificate(fx.certificates.sp)!];
     const signature = readSignature(root, { allowSha1: false, trusted })!;
     expect(signature).not.toBeNull();
-    await expect(verifySignature(signature)).resolves.toBeUndefined();
+    // It names the certificate whose key verified it (SPEC §9 rotation reads which one).
+    await expect(verifySignature(signature)).resolves.toEqual(trusted[0]);
     const tampered = parseXml(signed.replace(request.acsUrl, "https://evil.test/acs")).document.documentElement!;
     await expect(verifySignature(readSignature(tampered, { allowSha1: false, trusted })!)).rejects.toMatchObject({
       code: "digest_mismatch",

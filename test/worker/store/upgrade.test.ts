@@ -207,6 +207,26 @@ describe("upgrading an object of the unversioned release", () => {
     expect(reused.body.data.map((e: { data: unknown }) => e.data)).toEqual([{ revokedAccessTokens: 1 }]);
   });
 
+  it("OrganizationStore: a SAML connection with idpMetadataUrl gets its first metadata refresh within the hour (migration 14)", async () => {
+    const stub = env.ORGS.get(env.ORGS.idFromName(`${ORG_ID}-refresh`));
+    const url = "https://idp.example.com/metadata.xml";
+    const rows = orgV0Rows.replace('"idpMetadataUrl":null', `"idpMetadataUrl":"${url}"`);
+    expect(rows).not.toBe(orgV0Rows);
+    const start = Date.now();
+    await writeAsUnversionedRelease(stub, orgV0, rows);
+    const upgraded = await runInDurableObject(stub, (store: OrganizationStore, state) => ({
+      refresh: state.storage.sql
+        .exec("SELECT connection_id, url, etag, failures, next_at FROM idp_metadata_refresh")
+        .toArray(),
+      task: store.scheduler.queue.get("metadata-refresh", CONN_ID),
+    }));
+    expect(upgraded.refresh).toEqual([
+      { connection_id: CONN_ID, url, etag: null, failures: 0, next_at: upgraded.task?.dueAt },
+    ]);
+    expect(upgraded.task?.dueAt).toBeGreaterThanOrEqual(start);
+    expect(upgraded.task?.dueAt).toBeLessThanOrEqual(Date.now() + 3_600_000);
+  });
+
   it("AppStore: every table and row survives and reads back", async () => {
     const stub = env.APP.get(env.APP.idFromName("legacy-upgrade-test"));
     const before = await writeAsUnversionedRelease(stub, appV0, appV0Rows);

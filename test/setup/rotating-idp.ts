@@ -18,7 +18,8 @@ import { generateKeyPair } from "../../tools/dev-idp/keys.mjs";
  * - `old` / `both` / `new`: metadata listing the old certificate, both, or the new one;
  * - `500`: HTTP 500; `garbage`: 200 with a body that is no XML; `sp`: SP metadata;
  *   `no-certs`: IdP metadata without a signing certificate; `reset`: the connection is
- *   destroyed before any answer (a network failure).
+ *   destroyed before any answer (a network failure); `redirect-private`: a 302 to the cloud
+ *   metadata address (169.254.169.254), which the outbound URL policy must refuse.
  *
  * Documents carry a strong `ETag` (a hash of the body) and a `Last-Modified`; a request
  * whose `If-None-Match` names the current ETag gets 304. `GET /feeds/{name}/log` lists every
@@ -75,6 +76,11 @@ export async function rotatingIdpStep(project: TestProject): Promise<() => Promi
     if (f.mode === "reset") {
       entry.status = -1;
       return request.socket.destroy();
+    }
+    if (f.mode === "redirect-private") {
+      // An IdP host turned hostile: it sends the refresh to the cloud metadata address.
+      response.writeHead((entry.status = 302), { location: "https://169.254.169.254/latest/meta-data/" });
+      return response.end();
     }
     if (f.mode === "500") return send(response, (entry.status = 500), "text/plain", "internal error");
     if (f.mode === "garbage") return send(response, (entry.status = 200), "application/xml", "this is {not xml");

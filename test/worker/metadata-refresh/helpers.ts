@@ -12,7 +12,7 @@ import type { OrganizationStore } from "../../../src/store/organization-store";
 import { eventually, expectStatus, get, orgEvents, post, type AuditEventJson } from "../admin/helpers";
 import { authorizeUrl, failureReason, postAcs, REDIRECT_URI, startLogin } from "../flow/flow-helpers";
 
-export type FeedMode = "old" | "both" | "new" | "500" | "garbage" | "sp" | "no-certs" | "reset";
+export type FeedMode = "old" | "both" | "new" | "500" | "garbage" | "sp" | "no-certs" | "reset" | "redirect-private";
 
 export interface RotatingConnection {
   orgId: string;

@@ -114,8 +114,9 @@ describe("metadata refresh: schedule and conditional GET", () => {
 });
 
 describe("metadata refresh: failures keep the working configuration", () => {
-  const cases: [mode: "500" | "garbage" | "sp" | "no-certs" | "reset", error: RegExp][] = [
+  const cases: [mode: "500" | "garbage" | "sp" | "no-certs" | "reset" | "redirect-private", error: RegExp][] = [
     ["500", /^HTTP 500$/],
+    ["redirect-private", /^redirected: https:\/\/169\.254\.169\.254 is a private or link-local address$/],
     ["garbage", /^the IdP metadata is invalid: malformed XML/],
     ["sp", /^the IdP metadata is invalid: EntityDescriptor has no IDPSSODescriptor \(is this SP metadata\?\)$/],
     ["no-certs", /^the IdP metadata is invalid: IDPSSODescriptor has no signing certificate$/],

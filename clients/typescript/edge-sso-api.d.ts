@@ -1476,7 +1476,7 @@ export interface components {
                 notBefore: string;
                 notAfter: string;
                 /** @enum {string} */
-                status: "active" | "pending" | "previous" | "expired";
+                status: "active" | "pending" | "previous" | "unlisted" | "expired";
             }[];
             createdAt: string;
             updatedAt: string;

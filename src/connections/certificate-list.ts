@@ -2,7 +2,8 @@
  * The certificates of a connection (SPEC §9 "Certificates and metadata"): every IdP signing
  * certificate and every SP signing and encryption certificate — the pair in use, a pair
  * published by `sp-keys/rotate` and not yet activated, and the pair an activation replaced
- * (still trusted for decryption until `DELETE …/sp-keys/previous`). The connection view
+ * (still trusted for decryption until `DELETE …/sp-keys/previous`); an IdP certificate its
+ * metadata stopped listing shows as `unlisted` until its drop. The connection view
  * lists them, and the expiry notices (store/org/certificate-expiry-task.ts) track them.
  * Loads @peculiar/x509 (through certificateInfo): import this module on first use.
  */
@@ -15,9 +16,11 @@ export type CertificateRole = "idp_signing" | "sp_signing" | "sp_encryption";
 /**
  * Where a certificate stands: `active` (in use), `pending` (an SP pair published by
  * `sp-keys/rotate`, not yet activated), `previous` (the SP pair an activation replaced;
- * its encryption key still decrypts), `expired` (past its notAfter, whatever else holds).
+ * its encryption key still decrypts), `unlisted` (an IdP certificate the refreshed metadata no
+ * longer lists: still trusted until it is dropped, SPEC §9), `expired` (past its notAfter,
+ * whatever else holds).
  */
-export type CertificateStatus = "active" | "pending" | "previous" | "expired";
+export type CertificateStatus = "active" | "pending" | "previous" | "unlisted" | "expired";
 
 /** One certificate of a connection, as the view shows it. */
 export interface ConnectionCertificate {
@@ -47,8 +50,13 @@ function slots(connection: ConnectionRecord): CertificateSlot[] {
       : [];
   const pending = saml.spPendingKeys;
   const previous = saml.spPreviousKeys;
+  const unlisted = new Set(connection.lifecycle?.certificateDrops.map((drop) => drop.pem) ?? []);
   return [
-    ...saml.idpCertificates.map((pem) => ({ pem, role: "idp_signing" as const, status: "active" as const })),
+    ...saml.idpCertificates.map((pem) => ({
+      pem,
+      role: "idp_signing" as const,
+      status: unlisted.has(pem) ? ("unlisted" as const) : ("active" as const),
+    })),
     ...pair("active", { signing: saml.spSigningCertificate, encryption: saml.spEncryptionCertificate }),
     ...pair("pending", pending && { signing: pending.signingCertificate, encryption: pending.encryptionCertificate }),
     ...pair(

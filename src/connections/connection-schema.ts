@@ -26,7 +26,7 @@ export const connectionCertificateSchema = z.object({
    * replaced by `sp-keys/activate`, still decrypting until `DELETE …/sp-keys/previous`;
    * `expired` past notAfter.
    */
-  status: z.enum(["active", "pending", "previous", "expired"]),
+  status: z.enum(["active", "pending", "previous", "unlisted", "expired"]),
 });
 
 /**

@@ -132,6 +132,7 @@ export async function connectionView(c: RotatingConnection) {
   return response.body as {
     updatedAt: string;
     saml: { idpCertificates: string[]; metadataRefresh: MetadataRefreshView };
+    certificates: { role: string; fingerprintSha256: string; status: string }[];
   };
 }
 

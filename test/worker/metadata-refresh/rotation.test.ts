@@ -54,6 +54,13 @@ describe("IdP certificate rotation through metadata refresh", () => {
         dropAt: new Date(at + 24 * HOUR).toISOString(),
       },
     ]);
+    const idpStatus = async () =>
+      Object.fromEntries(
+        (await connectionView(c)).certificates
+          .filter((cert) => cert.role === "idp_signing")
+          .map((cert) => [cert.fingerprintSha256, cert.status]),
+      );
+    expect(await idpStatus()).toEqual({ [newFp]: "active", [oldFp]: "unlisted" });
     expect(await refreshDueAt(c, "idp-certificate-drop")).toBe(at + 24 * HOUR);
     updates = await configurationUpdates(c);
     expect(updates.at(-1)?.data).toEqual({
@@ -78,6 +85,7 @@ describe("IdP certificate rotation through metadata refresh", () => {
       reason: "verified_login",
     });
     expect((await connectionView(c)).saml.metadataRefresh?.unlistedCertificates).toEqual([]);
+    expect(await idpStatus()).toEqual({ [newFp]: "active" });
     expect(await refreshDueAt(c, "idp-certificate-drop")).toBeNull();
     expect(await login(c, "old")).toEqual({ ok: false, reason: "untrusted_certificate" });
     expect(await login(c, "new")).toEqual({ ok: true });
